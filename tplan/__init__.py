@@ -1,0 +1,1 @@
+"""tplan: treatment-plan monitoring for IOP counselors."""

@@ -1,0 +1,76 @@
+"""Turn pydantic validation errors into sentences a counselor understands."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+_FRIENDLY: dict[str, str] = {
+    "missing": "is required",
+    "date_from_datetime_parsing": "must be a date like 2026-03-12",
+    "date_parsing": "must be a date like 2026-03-12",
+    "date_type": "must be a date like 2026-03-12",
+    "datetime_parsing": "must be a date and time like 2026-03-12T14:30:00Z",
+    "datetime_from_date_parsing": "must be a date and time like 2026-03-12T14:30:00Z",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be yes or no",
+    "extra_forbidden": "is not a field tplan knows",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+}
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"#{part + 1}")
+        elif part in {"function-after[_check_text(), str]"} or part.startswith(
+            ("function-", "constrained-")
+        ):
+            continue
+        else:
+            parts.append(part.replace("_", " "))
+    return " › ".join(parts) if parts else "record"
+
+
+def _what(error: dict) -> str:  # type: ignore[type-arg]
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind]
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
+    if kind == "greater_than":
+        return f"must be more than {ctx.get('gt')}"
+    if kind == "less_than":
+        return f"must be less than {ctx.get('lt')}"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length'):,} characters)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entries"
+    if kind == "too_long":
+        return f"takes at most {ctx.get('max_length')} entries"
+    if kind == "enum":
+        return f"must be one of: {ctx.get('expected')}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return "is not in the expected form"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def friendly_errors(exc: ValidationError) -> list[str]:
+    """One sentence per problem: ``birth date: must be a date like 2026-03-12``."""
+    return [f"{_where(tuple(e['loc']))}: {_what(e)}" for e in exc.errors()]
+
+
+def first_error(exc: ValidationError) -> str:
+    return friendly_errors(exc)[0]

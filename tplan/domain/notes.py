@@ -1,0 +1,122 @@
+"""Progress notes: one per session, locked once signed; corrections are addenda."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from tplan.domain.base import Id, LongText, Model, Name, RequiredText, ShortText, new_id
+from tplan.domain.enums import (
+    AddendumKind,
+    Attendance,
+    NoteFormat,
+    ProgressRating,
+    ScreenMethod,
+    ScreenResultValue,
+    SessionType,
+)
+from tplan.domain.measures import Measure
+
+Craving = Annotated[int, Field(ge=0, le=10)]
+
+SECTIONS_BY_FORMAT: dict[NoteFormat, tuple[str, ...]] = {
+    NoteFormat.DAP: ("data", "assessment", "plan"),
+    NoteFormat.BIRP: ("behavior", "intervention", "response", "plan"),
+    NoteFormat.SOAP: ("subjective", "objective", "assessment", "plan"),
+}
+"""The sections each note format is written in, in display order."""
+
+
+class ObjectiveProgress(Model):
+    objective_id: Id
+    rating: ProgressRating
+
+
+class UseReport(Model):
+    """Substance use since the last session, as reported by the patient."""
+
+    used: bool
+    substances: list[Name] = Field(default_factory=list)
+    use_date: date | None = None
+    """When the use happened, if known; otherwise the note's date of service counts."""
+
+    @model_validator(mode="after")
+    def _substances_only_with_use(self) -> UseReport:
+        if not self.used and (self.substances or self.use_date):
+            raise ValueError("substances or a use date were given but no use was reported")
+        return self
+
+
+class ScreenResult(Model):
+    substance: Name
+    result: ScreenResultValue
+    expected: bool = False
+    """A positive explained by a prescribed medication (e.g. buprenorphine): not use."""
+
+
+class DrugScreen(Model):
+    collected_on: date | None = None
+    """Collection date; defaults to the note's date of service."""
+    method: ScreenMethod = ScreenMethod.PRESUMPTIVE
+    results: list[ScreenResult] = Field(min_length=1)
+
+
+class Addendum(Model):
+    """A dated correction or clarification attached to a signed note."""
+
+    id: Id = Field(default_factory=lambda: new_id("ad"))
+    kind: AddendumKind
+    reason: RequiredText
+    text: RequiredText
+    author: Name
+    written_at: datetime
+
+
+class ProgressNote(Model):
+    id: Id = Field(default_factory=lambda: new_id("nt"))
+    date_of_service: date
+    written_at: datetime
+    """When the note was written; after the day of service it is a late entry."""
+    session_type: SessionType
+    attendance: Attendance
+    format: NoteFormat = NoteFormat.DAP
+    sections: dict[str, LongText] = Field(default_factory=dict)
+    """Section name (lower case, per ``SECTIONS_BY_FORMAT``) -> text."""
+    objectives_addressed: list[ObjectiveProgress] = Field(default_factory=list)
+    use: UseReport | None = None
+    craving: Craving | None = None
+    screen: DrugScreen | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    risk_observations: LongText = ""
+    author: Name
+    signed_at: datetime | None = None
+    signed_by: ShortText = ""
+    addenda: list[Addendum] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sections_match_format(self) -> ProgressNote:
+        allowed = SECTIONS_BY_FORMAT[self.format]
+        unknown = [name for name in self.sections if name not in allowed]
+        if unknown:
+            raise ValueError(
+                f"a {self.format.value} note has no section {unknown[0]!r} "
+                f"(sections: {', '.join(allowed)})"
+            )
+        if self.addenda and self.signed_at is None:
+            raise ValueError("addenda belong to signed notes; edit the draft instead")
+        return self
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def late_entry(self) -> bool:
+        return self.written_at.date() > self.date_of_service
+
+    def screen_date(self) -> date | None:
+        if self.screen is None:
+            return None
+        return self.screen.collected_on or self.date_of_service

@@ -1,0 +1,87 @@
+"""The engine's explained suggestion and the clinician's decision on it.
+
+The suggestion is a domain record (not only an engine result) because a decision keeps a copy
+of the suggestion it answered, so the record shows what the clinician saw.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import Field
+
+from tplan.domain.base import Id, Model, Name, RequiredText, new_id
+from tplan.domain.enums import DecisionOutcome, LevelCode, SuggestionKind
+from tplan.domain.plan import LevelChange
+
+
+class RuleHit(Model):
+    """One rule that fired, with the data behind it, in words and as numbers."""
+
+    rule: str
+    """Stable rule id, e.g. ``step_up.use_events``."""
+    kind: SuggestionKind
+    message: str
+    """E.g. "2 use events in last 14 days: 2026-03-02 reported alcohol; 2026-03-05 UDS ..."."""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Criterion(Model):
+    """One step-down or taper criterion, met or not, explained."""
+
+    criterion: str
+    met: bool
+    message: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Alert(Model):
+    alert: str
+    """Stable alert id, e.g. ``review_overdue``."""
+    message: str
+    safety: bool = False
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class TargetSchedule(Model):
+    """What the suggestion proposes: a level and schedule, or added services only."""
+
+    level: LevelCode | None = None
+    """None for a step down from level 1: discharge to aftercare."""
+    days_per_week: int | None = None
+    hours_per_week: float | None = None
+    added_services: list[str] = Field(default_factory=list)
+    description: str
+
+
+class Suggestion(Model):
+    patient_id: Id
+    as_of: date
+    kind: SuggestionKind
+    headline: str
+    target: TargetSchedule | None = None
+    fired: list[RuleHit] = Field(default_factory=list)
+    step_down_criteria: list[Criterion] = Field(default_factory=list)
+    taper_criteria: list[Criterion] = Field(default_factory=list)
+    alerts: list[Alert] = Field(default_factory=list)
+    signals: dict[str, Any] = Field(default_factory=dict)
+    """The computed inputs (attendance, craving mean, days since use ...), kept with decisions."""
+    policy_name: str = "default"
+
+    @property
+    def unmet_step_down(self) -> list[Criterion]:
+        return [c for c in self.step_down_criteria if not c.met]
+
+
+class Decision(Model):
+    """A clinician's answer to a suggestion; accepting a level change records it in history."""
+
+    id: Id = Field(default_factory=lambda: new_id("dc"))
+    decided_at: datetime
+    decided_by: Name
+    outcome: DecisionOutcome
+    rationale: RequiredText
+    suggestion: Suggestion
+    level_change: LevelChange | None = None
+    """The level/schedule entry written when an accepted suggestion changed it."""
