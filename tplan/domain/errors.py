@@ -48,7 +48,7 @@ def _what(error: dict) -> str:  # type: ignore[type-arg]
         return f"must be more than {ctx.get('gt')}"
     if kind == "less_than":
         return f"must be less than {ctx.get('lt')}"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(error.get("input"), str)):
         return f"is too long (at most {ctx.get('max_length'):,} characters)"
     if kind == "string_too_short":
         return "must not be empty"
