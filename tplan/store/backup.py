@@ -1,0 +1,42 @@
+"""Putting the automatic backup (``<db>.bak``, the last good file) back in place."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tplan.store.errors import StoreError
+from tplan.store.files import write_private_atomic
+from tplan.store.lock import StoreLock
+from tplan.store.storage import backup_path, parse_database
+
+
+def restore_backup(db_path: str | Path) -> Path | None:
+    """Replace the record file by its backup; return where the replaced file was kept.
+
+    The backup is checked first (it must load as a tplan database, or the error names it).
+    The damaged file is kept beside it as ``<db>.damaged-<UTC time>``, never deleted; None is
+    returned when there was no main file. Needs the writer lock (no tplan may have it open).
+    """
+    path = Path(db_path).expanduser()
+    backup = backup_path(path)
+    if not backup.exists():
+        raise StoreError(f"there is no backup of {path} (no {backup.name} beside it)")
+    lock = StoreLock(path)
+    lock.acquire()
+    try:
+        try:
+            raw = backup.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read {backup}: {exc.strerror}") from None
+        parse_database(backup, raw)
+        kept: Path | None = None
+        if path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            kept = path.with_name(f"{path.name}.damaged-{stamp}")
+            os.link(path, kept)
+        write_private_atomic(path, raw)
+        return kept
+    finally:
+        lock.release()

@@ -1,0 +1,105 @@
+"""Errors of the record store.
+
+Every message names the file (or a record id) and says what to do; none carries record content,
+so a message is safe to show, log or print in a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base of every store error; ``str(error)`` is a sentence fit for the user."""
+
+
+class StoreLockedError(StoreError):
+    """Another process has the record file open for writing."""
+
+    def __init__(self, path: Path, holder: str = "") -> None:
+        self.path = path
+        self.holder = holder
+        who = f" ({holder})" if holder else ""
+        super().__init__(
+            f"{path} is open in another tplan{who}; close it there first, "
+            "or open this file read-only"
+        )
+
+
+class CorruptStoreError(StoreError):
+    """The file cannot be read as a tplan database; it was left untouched."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+        self.path = path
+        self.backup = backup
+        hint = (
+            f" A backup of the last good state is at {backup}; `tplan restore` puts it back."
+            if backup is not None
+            else ""
+        )
+        super().__init__(f"cannot read {path}: {problem}. The file was left untouched.{hint}")
+
+
+class ForeignFileError(StoreError):
+    """The file is valid JSON but not a tplan database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not a tplan record file (no tplan.db marker); "
+            "it was left untouched - check the path"
+        )
+
+
+class NewerSchemaError(StoreError):
+    """The file was written by a newer tplan."""
+
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        self.path = path
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"{path} was written by a newer tplan (record format {found}; this tplan reads up to "
+            f"{supported}); update tplan to open it. The file was left untouched."
+        )
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write was attempted on a store opened read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is open read-only; nothing was saved")
+
+
+class SaveError(StoreError):
+    """Writing failed (disk full, permissions ...): nothing was saved, the file is unchanged."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"could not save to {path}: {reason}. Nothing was saved.")
+
+
+class PatientNotFound(StoreError, KeyError):
+    def __init__(self, patient_id: str) -> None:
+        self.patient_id = patient_id
+        super().__init__(f"no patient with id {patient_id!r}")
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+class DuplicatePatientError(StoreError):
+    def __init__(self, patient_ids: list[str]) -> None:
+        self.patient_ids = patient_ids
+        super().__init__(f"patient id already in use: {', '.join(patient_ids)}; nothing was saved")
+
+
+class SignedNoteError(StoreError):
+    """A signed note was changed or removed; signed notes only take addenda."""
+
+    def __init__(self, note_id: str, problem: str) -> None:
+        self.note_id = note_id
+        super().__init__(
+            f"note {note_id} is signed and locked: {problem}; add an addendum instead"
+        )
