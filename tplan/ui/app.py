@@ -1,0 +1,210 @@
+"""The Textual application: screens, global keys, privacy mode, themes and quitting safely."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from tplan.ui.commands import PatientCommands
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+IDLE_CHECK_SECONDS = 15.0
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def styles_dir() -> Path:
+    """The stylesheet folder: ``styles/`` in a checkout, ``tplan/_styles`` when installed."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_styles"
+    return installed if installed.is_dir() else package.parent / "styles"
+
+
+class TplanApp(App[None]):
+    """What a counselor opens every morning: the caseload, then one patient at a time."""
+
+    TITLE = "tplan"
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        styles_dir() / "app.tcss",
+        styles_dir() / "forms.tcss",
+    ]
+    COMMANDS: ClassVar = App.COMMANDS | {PatientCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f2", "toggle_privacy", "Privacy", id="privacy"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="quit"),
+        Binding("q", "quit", "Quit", id="quit_q"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
+
+    privacy: reactive[bool] = reactive(False)
+    """Initials instead of names on every screen (F2, or by itself after idle minutes)."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        clock: Any = None,
+        idle_privacy_minutes: float | None = 10,
+        idle_clock: Callable[[], float] = time.monotonic,
+        theme: str = "dark",
+        me: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.clock = clock if clock is not None else workspace.clock
+        self.idle_privacy_minutes = idle_privacy_minutes
+        self._idle_clock = idle_clock
+        self._last_input = idle_clock()
+        self.me = me if me is not None else str(getattr(workspace, "clinician", ""))
+        self.theme = THEMES.get(theme, theme)
+
+    # --- screens -----------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        from tplan.ui.screens.caseload import CaseloadScreen
+
+        return CaseloadScreen()
+
+    def today(self) -> date:
+        return self.clock.today()
+
+    def open_patient(self, patient_id: str) -> None:
+        """Show one patient's plan (from the caseload, the palette or after an admission)."""
+        from tplan.ui.screens.patient import PatientScreen
+
+        if isinstance(self.screen, PatientScreen) and self.screen.patient_id == patient_id:
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PatientScreen):
+            if getattr(self.screen, "dirty", False):
+                self.notify("Finish or cancel the open form first.", severity="warning")
+                return
+            self.pop_screen()
+        if isinstance(self.screen, PatientScreen):
+            self.switch_screen(PatientScreen(patient_id))
+        else:
+            self.push_screen(PatientScreen(patient_id))
+
+    def caseload_changed(self, patient_id: str) -> None:
+        """One patient's record changed: refresh their caseload row (badge, flags, dates)."""
+        from tplan.ui.screens.caseload import CaseloadScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseloadScreen):
+                screen.refresh_patient(patient_id)
+
+    # --- privacy -----------------------------------------------------------------------
+
+    def person_name(self, person: Any) -> str:
+        """The name to show for a patient or caseload row: initials while privacy is on."""
+        name = str(getattr(person, "display_name", None) or getattr(person, "name", ""))
+        if not self.privacy:
+            return name
+        initials = getattr(person, "initials", None)
+        if isinstance(initials, str) and initials:
+            return initials
+        parts = [part for part in name.split() if part[:1].isalnum()]
+        return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
+
+    def action_toggle_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self.notify("Privacy on: initials only." if self.privacy else "Privacy off.", timeout=2)
+
+    def on_mount(self) -> None:
+        if self.idle_privacy_minutes:
+            self.set_interval(IDLE_CHECK_SECONDS, self.check_idle, name="idle-privacy")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self._last_input = self._idle_clock()
+        await super().on_event(event)
+
+    def check_idle(self) -> None:
+        """Switch privacy on after ``idle_privacy_minutes`` without a key press or click."""
+        if not self.idle_privacy_minutes or self.privacy:
+            return
+        if self._idle_clock() - self._last_input >= self.idle_privacy_minutes * 60:
+            self.privacy = True
+
+    # --- help, theme, quit -------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tplan.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
+
+    def unsaved_screens(self) -> list[Screen[Any]]:
+        return [screen for screen in self.screen_stack if getattr(screen, "dirty", False)]
+
+    async def action_quit(self) -> None:
+        """Quit; when a form holds typed text, ask first."""
+        if not self.unsaved_screens():
+            self.exit()
+            return
+        from tplan.ui.forms import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("A form has unsaved text. Quit and discard it?"), answered)
+
+    # --- command palette ---------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        privacy = "off" if self.privacy else "on"
+        yield SystemCommand(
+            f"Privacy {privacy}", "Show initials instead of names (F2)", self.action_toggle_privacy
+        )
+        yield SystemCommand(
+            "Light / dark theme",
+            "Switch between the light and dark theme",
+            self.action_toggle_theme,
+        )
+        yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
+        commands = getattr(screen, "palette_commands", None)
+        if callable(commands):
+            yield from commands()
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    workspace: Workspace,
+    *,
+    clock: Any = None,
+    idle_privacy_minutes: float | None = 10,
+    idle_clock: Callable[[], float] = time.monotonic,
+    theme: str = "dark",
+    me: str | None = None,
+) -> TplanApp:
+    """Build the app on a workspace; the CLI and the tests share this factory.
+
+    ``clock`` fixes "today" (tests pass a FixedClock); ``idle_privacy_minutes`` None or 0
+    disables automatic privacy; ``me`` is the counselor name the "my patients" filter uses.
+    """
+    return TplanApp(
+        workspace,
+        clock=clock,
+        idle_privacy_minutes=idle_privacy_minutes,
+        idle_clock=idle_clock,
+        theme=theme,
+        me=me,
+    )

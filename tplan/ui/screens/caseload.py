@@ -1,0 +1,304 @@
+"""The start screen: one line per patient, filter as you type, sort, quick filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tplan.domain import Patient
+from tplan.ui.widgets.caseload_lines import line_for_patient, lines_from_rows
+from tplan.ui.widgets.caseload_model import (
+    SORTABLE,
+    CaseloadLine,
+    QuickFilter,
+    counts,
+    select,
+    sort_lines,
+)
+from tplan.ui.widgets.caseload_table import CaseloadTable
+from tplan.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from tplan.ui.app import TplanApp
+
+QUICK_ORDER: tuple[QuickFilter, ...] = tuple(QuickFilter)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    patient_id: str
+    name: str
+    initials: str
+    active: bool
+
+
+class CaseloadScreen(Screen[None]):
+    """What a counselor opens every morning."""
+
+    HELP_TITLE = "Caseload"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("s", "sort", "Sort", id="sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("f", "quick", "Quick filter", id="quick"),
+        Binding("F", "quick(-1)", "Previous quick filter", show=False),
+        Binding("n", "note", "Note", id="note"),
+        Binding("a", "admit", "Admit", id="admit"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_lines: list[CaseloadLine] = []
+        self.sort_key = "name"
+        self.sort_reverse = False
+        self.quick = QuickFilter.ALL
+        self.loaded = False
+        self._sorted: list[CaseloadLine] = []
+
+    @property
+    def tplan(self) -> TplanApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("caseload", id="top-bar")
+        with Horizontal(id="filter-bar"):
+            yield Input(placeholder="/ filter by name, level, suggestion", id="filter")
+            yield Static(id="quick-filters")
+        yield CaseloadTable(id="caseload")
+        yield Static(id="explain")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "privacy", self._privacy_changed)
+        self.query_one(CaseloadTable).focus()
+        self.query_one("#explain", Static).update(Text("Loading the caseload…"))
+        self.load()
+
+    # --- loading -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="caseload-load")
+    def load(self) -> None:
+        """Compute every row (the engine runs per patient) off the event loop."""
+        app = self.tplan
+        today = app.today()
+        rows = app.workspace.caseload(today)
+        lines = lines_from_rows(rows, today)
+        app.call_from_thread(self._loaded, lines)
+
+    def _loaded(self, lines: list[CaseloadLine]) -> None:
+        self.all_lines = lines
+        self.loaded = True
+        self._resort()
+        self.apply()
+
+    def refresh_patient(self, patient_id: str) -> None:
+        """Recompute one patient's row after a form saved (the badge updates at once)."""
+        self._refresh_one(patient_id)
+
+    @work(thread=True, group="caseload-row")
+    def _refresh_one(self, patient_id: str) -> None:
+        app = self.tplan
+        today = app.today()
+        patient = app.workspace.patient(patient_id)
+        suggestion = app.workspace.suggest(patient_id, today)
+        line = line_for_patient(patient, suggestion, today)
+        app.call_from_thread(self._replace_line, line)
+
+    def _replace_line(self, line: CaseloadLine) -> None:
+        replaced = False
+        for index, old in enumerate(self.all_lines):
+            if old.patient_id == line.patient_id:
+                self.all_lines[index] = line
+                replaced = True
+        if not replaced:
+            self.all_lines.append(line)
+        self._resort()
+        self.apply(keep=None if replaced else line.patient_id)
+
+    def patient_directory(self) -> Iterator[DirectoryEntry]:
+        for line in self._sorted or self.all_lines:
+            yield DirectoryEntry(line.patient_id, line.name, line.initials, line.active)
+
+    # --- filtering and sorting ---------------------------------------------------------
+
+    @property
+    def table(self) -> CaseloadTable:
+        return self.query_one(CaseloadTable)
+
+    def _resort(self) -> None:
+        self._sorted = sort_lines(self.all_lines, self.sort_key, self.sort_reverse)
+        table = self.table
+        table.sort_key = self.sort_key
+        table.sort_reverse = self.sort_reverse
+
+    def apply(self, keep: str | None = None) -> None:
+        """Show the rows that pass the typed filter and the quick filter."""
+        query = self.query_one("#filter", Input).value
+        shown = select(self._sorted, query, self.quick, self.tplan.me, self.tplan.privacy)
+        self.table.set_lines(shown, keep=keep)
+        self._update_bars(shown)
+
+    def _update_bars(self, shown: list[CaseloadLine]) -> None:
+        tally = counts(self.all_lines)
+        parts: list[Content] = []
+        for quick in QUICK_ORDER:
+            if quick is not QuickFilter.ALL and not tally[quick] and quick is not self.quick:
+                continue
+            label = f"{quick.value} {tally[quick]}"
+            if quick is self.quick:
+                label = f"[{label}]"
+            style = "bold reverse" if quick is self.quick else ""
+            parts.append(
+                Content(label).stylize(style).stylize(f"@click=screen.set_quick('{quick.value}')")
+                if style
+                else Content(label).stylize(f"@click=screen.set_quick('{quick.value}')")
+            )
+        self.query_one("#quick-filters", Static).update(Content(" · ").join(parts))
+        today = self.tplan.today()
+        active = tally[QuickFilter.ALL]
+        summary = f"{today:%a %d %b} · {active} active · {tally[QuickFilter.OVERDUE]} overdue"
+        if len(shown) != active:
+            summary += f" · {len(shown)} shown"
+        self.query_one(TopBar).set_right(summary)
+        if not shown:
+            self._explain(None)
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.apply()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.focused is self.query_one("#filter", Input):
+            event.stop()
+            self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if self.focused is field:
+            self.table.focus()
+        elif field.value:
+            field.value = ""
+        elif self.quick is not QuickFilter.ALL:
+            self.set_quick(QuickFilter.ALL.value)
+
+    def action_sort(self) -> None:
+        index = SORTABLE.index(self.sort_key) if self.sort_key in SORTABLE else -1
+        self.sort_by(SORTABLE[(index + 1) % len(SORTABLE)])
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort_key, not self.sort_reverse)
+
+    def sort_by(self, key: str, reverse: bool | None = None) -> None:
+        self.sort_key = key
+        self.sort_reverse = bool(reverse)
+        self._resort()
+        self.apply()
+        self.notify(f"Sorted by {key.replace('_', ' ')}", timeout=1.5)
+
+    @on(CaseloadTable.SortRequested)
+    def _header_clicked(self, event: CaseloadTable.SortRequested) -> None:
+        reverse = not self.sort_reverse if event.key == self.sort_key else False
+        self.sort_by(event.key, reverse)
+
+    def action_quick(self, step: int = 1) -> None:
+        index = QUICK_ORDER.index(self.quick)
+        self.set_quick(QUICK_ORDER[(index + step) % len(QUICK_ORDER)].value)
+
+    def set_quick(self, value: str) -> None:
+        self.quick = QuickFilter(value)
+        self.apply()
+
+    def action_set_quick(self, value: str) -> None:
+        self.set_quick(value)
+
+    def _privacy_changed(self, privacy: bool) -> None:
+        self.table.privacy = privacy
+        self._explain(self.table.current)
+        if self.query_one("#filter", Input).value:
+            self.apply()
+
+    # --- the focused row ---------------------------------------------------------------
+
+    @on(CaseloadTable.Highlighted)
+    def _highlighted(self, event: CaseloadTable.Highlighted) -> None:
+        self._explain(event.line)
+
+    def _explain(self, line: CaseloadLine | None) -> None:
+        explain = self.query_one("#explain", Static)
+        if line is None:
+            explain.update(Text("No patient matches." if self.loaded else "Loading…"))
+            return
+        text = Text()
+        text.append(line.display_name(self.tplan.privacy), style="bold")
+        text.append(": ")
+        text.append(line.explanation or "no suggestion")
+        explain.update(text)
+
+    @on(CaseloadTable.Opened)
+    def _opened(self, event: CaseloadTable.Opened) -> None:
+        self.tplan.open_patient(event.line.patient_id)
+
+    def action_note(self) -> None:
+        line = self.table.current
+        if line is None or not line.active:
+            self.notify("Choose an active patient first.", severity="warning")
+            return
+        from tplan.ui.forms import NoteForm
+
+        self._push_form(NoteForm(self.tplan.workspace, line.patient_id), line.patient_id)
+
+    def action_admit(self) -> None:
+        from tplan.ui.forms import AdmitForm
+
+        def admitted(patient: Patient | None) -> None:
+            if patient is not None:
+                self.query_one("#filter", Input).value = ""
+                self.tplan.caseload_changed(patient.id)
+                self.notify(f"Admitted {self.tplan.person_name(patient)}.", markup=False)
+
+        self.app.push_screen(AdmitForm(self.tplan.workspace), admitted)
+
+    def _push_form(self, form: Screen[Any], patient_id: str) -> None:
+        def done(result: Any) -> None:
+            if result is not None:
+                self.tplan.caseload_changed(patient_id)
+
+        self.app.push_screen(form, done)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Admit a patient", "New episode of care (a)", self.action_admit)
+        yield SystemCommand(
+            "Note for highlighted patient", "New progress note (n)", self.action_note
+        )
+        for quick in QUICK_ORDER:
+            yield SystemCommand(
+                f"Show: {quick.value}",
+                "Quick filter of the caseload (f)",
+                lambda value=quick.value: self.set_quick(value),
+            )
+        for key in SORTABLE:
+            yield SystemCommand(
+                f"Sort by {key.replace('_', ' ')}",
+                "Sort the caseload (s)",
+                lambda key=key: self.sort_by(key),
+            )

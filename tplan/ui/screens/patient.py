@@ -1,0 +1,492 @@
+"""One patient's plan: header, tabs for every part of the record, and every editing key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
+
+from tplan.domain import ObjectiveStatus, Patient, Suggestion
+from tplan.ui.widgets.caseload_model import BADGES
+from tplan.ui.widgets.patient_header import identity_line, status_line
+from tplan.ui.widgets.record_lists import (
+    ItemRef,
+    RecordList,
+    next_status,
+    note_options,
+    plan_options,
+    risk_options,
+    short_date,
+    snap_options,
+    support_options,
+    words,
+    written_plan_options,
+)
+from tplan.ui.widgets.top_bar import TopBar
+from tplan.ui.widgets.trends import trends
+
+if TYPE_CHECKING:
+    from tplan.ui.app import TplanApp
+
+TABS: tuple[tuple[str, str], ...] = (
+    ("plan", "Plan"),
+    ("snap", "Strengths & needs"),
+    ("risks", "Risks"),
+    ("supports", "Supports"),
+    ("notes", "Notes"),
+    ("trends", "Trends"),
+    ("decisions", "Levels & decisions"),
+    ("written", "Relapse & aftercare"),
+)
+
+
+class PatientScreen(Screen[None]):
+    """The plan of one patient; every form it opens saves through the workspace itself."""
+
+    HELP_TITLE = "Patient plan"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("n", "note", "Note", id="note"),
+        Binding("g", "goal", "Goal", id="goal"),
+        Binding("o", "objective", "Objective", id="objective"),
+        Binding("d", "decide", "Decide", id="decide"),
+        Binding("r", "review", "Review", id="review"),
+        Binding("l", "level", "Level", id="level"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("x", "discharge", "Discharge", id="discharge"),
+        Binding("p", "problem", "New problem", show=False),
+        Binding("i", "intervention", "New intervention for the objective", show=False),
+        Binding("a", "add", "Add to this tab", show=False),
+        Binding("G", "group", "New support group", show=False),
+        Binding("space", "cycle_status", "Next objective status (saved today)", show=False),
+        Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
+        Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
+    ]
+
+    def __init__(self, patient_id: str) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.patient: Patient | None = None
+        self.suggestion: Suggestion | None = None
+        self.review_due: date | None = None
+        self.saving = False
+
+    @property
+    def tplan(self) -> TplanApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("patient plan", id="top-bar")
+        yield Static(id="identity", markup=False)
+        yield Static(id="status-line")
+        with TabbedContent(id="tabs"):
+            with TabPane("Plan", id="plan"):
+                yield RecordList(id="plan-list")
+            with TabPane("Strengths & needs", id="snap"):
+                yield RecordList(id="snap-list")
+            with TabPane("Risks", id="risks"):
+                yield RecordList(id="risk-list")
+            with TabPane("Supports", id="supports"):
+                yield Static(id="environment", markup=False)
+                yield RecordList(id="support-list")
+            with TabPane("Notes", id="notes"):
+                yield RecordList(id="note-list")
+            with TabPane("Trends", id="trends"), VerticalScroll():
+                yield Static(id="trends-view", markup=False)
+            with TabPane("Levels & decisions", id="decisions"), VerticalScroll():
+                yield Static(id="decisions-view", markup=False)
+            with TabPane("Relapse & aftercare", id="written"):
+                yield RecordList(id="written-list")
+        yield Static(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "privacy", lambda _: self._render_header())
+        self.reload()
+        self.query_one("#plan-list", RecordList).focus()
+
+    # --- data --------------------------------------------------------------------------
+
+    def reload(self, patient: Patient | None = None) -> None:
+        """Read the record (or take the one a form returned) and redraw every tab."""
+        ws = self.tplan.workspace
+        today = self.tplan.today()
+        self.patient = patient if patient is not None else ws.patient(self.patient_id)
+        self.suggestion = ws.suggest(self.patient_id, today) if self.patient.active else None
+        self.review_due = _review_due(ws, self.patient, today)
+        self._render_all()
+
+    def _render_all(self) -> None:
+        patient = self.patient
+        assert patient is not None
+        today = self.tplan.today()
+        self._render_header()
+        self._list("plan-list").show(
+            plan_options(patient, today), "No problems yet — p adds a problem."
+        )
+        self._list("snap-list").show(
+            snap_options(patient), "No strengths or needs yet — a adds one."
+        )
+        self._list("risk-list").show(
+            risk_options(patient, today), "No risks recorded — a adds one."
+        )
+        self.query_one("#environment", Static).update(
+            Text.assemble(
+                ("Recovery environment: ", "bold"), patient.recovery_environment or "not recorded"
+            )
+        )
+        self._list("support-list").show(
+            support_options(patient), "No supports yet — a adds a person, G a group."
+        )
+        self._list("note-list").show(
+            note_options(patient.notes, today), "No notes yet — n writes the first one."
+        )
+        self.query_one("#trends-view", Static).update(trends(patient, today))
+        self.query_one("#decisions-view", Static).update(self._decisions(patient, today))
+        self._list("written-list").show(written_plan_options(patient, today), "")
+        self.query_one("#summary", Static).update(self._summary(patient, today))
+
+    def _render_header(self) -> None:
+        if self.patient is None:
+            return
+        today = self.tplan.today()
+        name = self.tplan.person_name(self.patient)
+        self.query_one("#identity", Static).update(identity_line(self.patient, name, today))
+        self.query_one("#status-line", Static).update(
+            status_line(self.suggestion, self.review_due, today)
+        )
+        self.query_one(TopBar).set_right(f"{today:%a %d %b %Y}")
+        self.sub_title = name
+
+    def _list(self, list_id: str) -> RecordList:
+        return self.query_one(f"#{list_id}", RecordList)
+
+    def _summary(self, patient: Patient, today: date) -> RenderableType:
+        from tplan.ui.widgets.trends import attendance_weeks, craving_weeks, spark
+
+        weeks = attendance_weeks(patient, today, 4)
+        attended = sum(a for _, a, _ in weeks)
+        counted = sum(c for _, _, c in weeks)
+        text = Text.assemble(("Craving ", "bold"), spark(craving_weeks(patient, today), 10))
+        text.append(" (8 wks)   ", style="dim")
+        text.append("Attendance ", style="bold")
+        text.append(f"{attended * 100 // counted}% (4 wks)" if counted else "no sessions")
+        return text
+
+    @staticmethod
+    def _decisions(patient: Patient, today: date) -> RenderableType:
+        levels = Table(
+            title="Level of care and schedule", title_justify="left", box=None, padding=(0, 1)
+        )
+        for column in ("From", "Level", "Schedule", "Reason", "By"):
+            levels.add_column(column, overflow="fold")
+        for change in reversed(patient.level_history):
+            levels.add_row(
+                short_date(change.start, today),
+                change.level.value,
+                f"{change.days_per_week} d/wk {change.hours_per_week:g} h",
+                Text(change.reason or "—"),
+                Text(change.decided_by or "—"),
+            )
+        decisions = Table(title="Decisions", title_justify="left", box=None, padding=(0, 1))
+        for column in ("When", "Suggestion", "Decision", "Rationale", "By"):
+            decisions.add_column(column, overflow="fold")
+        for decision in sorted(patient.decisions, key=lambda d: d.decided_at, reverse=True):
+            decisions.add_row(
+                short_date(decision.decided_at.date(), today),
+                BADGES[decision.suggestion.kind],
+                decision.outcome.value,
+                Text(decision.rationale),
+                Text(decision.decided_by),
+            )
+        if not patient.decisions:
+            decisions.add_row("—", "no decisions recorded yet", "", "", "")
+        reviews = Table(title="Plan reviews", title_justify="left", box=None, padding=(0, 1))
+        for column in ("On", "Signed", "Summary"):
+            reviews.add_column(column, overflow="fold")
+        for review in sorted(patient.reviews, key=lambda r: r.on, reverse=True):
+            signed = []
+            if review.counselor_signature:
+                signed.append("counselor")
+            if review.patient_signature:
+                signed.append("patient")
+            reviews.add_row(
+                short_date(review.on, today),
+                " + ".join(signed) or "unsigned",
+                Text(review.summary or "—"),
+            )
+        if not patient.reviews:
+            reviews.add_row("—", "no reviews yet", "r records one")
+        return Group(levels, Text(""), decisions, Text(""), reviews)
+
+    # --- opening forms -----------------------------------------------------------------
+
+    def open_form(self, form: Screen[Any], after: Callable[[Any], None] | None = None) -> None:
+        """Push a form; when it returns an updated Patient, redraw and refresh the caseload."""
+
+        def done(result: Any) -> None:
+            if isinstance(result, Patient):
+                self.reload(result)
+                self.tplan.caseload_changed(self.patient_id)
+            elif result is not None:
+                self.reload()
+                self.tplan.caseload_changed(self.patient_id)
+            if after is not None:
+                after(result)
+
+        self.app.push_screen(form, done)
+
+    def _forms(self) -> Any:
+        import tplan.ui.forms as forms
+
+        return forms
+
+    @property
+    def ws(self) -> Any:
+        return self.tplan.workspace
+
+    def _current(self, list_id: str) -> ItemRef | None:
+        return self._list(list_id).current
+
+    def _plan_context(self) -> tuple[str | None, str | None, str | None]:
+        """(problem id, goal id, objective id) around the highlighted plan line."""
+        ref = self._current("plan-list")
+        if ref is None or self.patient is None:
+            return None, None, None
+        problem_id = goal_id = objective_id = None
+        if ref.kind == "problem":
+            problem_id = ref.item_id
+        elif ref.kind == "goal":
+            goal_id, problem_id = ref.item_id, ref.parent_id
+        elif ref.kind == "objective":
+            objective_id, goal_id = ref.item_id, ref.parent_id
+        elif ref.kind == "intervention":
+            objective_id = ref.parent_id
+        for problem in self.patient.problems:
+            for goal in problem.goals:
+                ids = [o.id for o in goal.objectives]
+                if objective_id in ids:
+                    goal_id = goal.id
+                if goal.id == goal_id:
+                    problem_id = problem.id
+        return problem_id, goal_id, objective_id
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_note(self) -> None:
+        self.open_form(self._forms().NoteForm(self.ws, self.patient_id))
+
+    def action_problem(self) -> None:
+        self.open_form(self._forms().ProblemForm(self.ws, self.patient_id))
+
+    def action_goal(self) -> None:
+        problem_id, _, _ = self._plan_context()
+        if problem_id is None and self.patient is not None and self.patient.problems:
+            problem_id = self.patient.problems[0].id
+        if problem_id is None:
+            self.notify("Add a problem first (p).", severity="warning")
+            return
+        self.open_form(self._forms().GoalForm(self.ws, self.patient_id, problem_id=problem_id))
+
+    def action_objective(self) -> None:
+        _, goal_id, _ = self._plan_context()
+        if goal_id is None and self.patient is not None:
+            goal_id = next((g.id for g in self.patient.goals()), None)
+        if goal_id is None:
+            self.notify("Add a goal first (g).", severity="warning")
+            return
+        self.open_form(self._forms().ObjectiveForm(self.ws, self.patient_id, goal_id=goal_id))
+
+    def action_intervention(self) -> None:
+        _, _, objective_id = self._plan_context()
+        if objective_id is None:
+            self.notify("Highlight an objective in the plan first.", severity="warning")
+            return
+        self.open_form(self._forms().InterventionForm(self.ws, self.patient_id, objective_id))
+
+    def action_group(self) -> None:
+        self.open_form(self._forms().GroupForm(self.ws, self.patient_id))
+
+    def action_decide(self) -> None:
+        if self.patient is None or not self.patient.active:
+            self.notify("This episode is closed: nothing to decide.", severity="warning")
+            return
+        self.open_form(self._forms().DecisionPanel(self.ws, self.patient_id))
+
+    def action_review(self) -> None:
+        self.open_form(self._forms().ReviewForm(self.ws, self.patient_id))
+
+    def action_level(self) -> None:
+        self.open_form(self._forms().LevelForm(self.ws, self.patient_id))
+
+    def action_discharge(self) -> None:
+        if self.patient is not None and not self.patient.active:
+            self.notify("This patient is already discharged.", severity="warning")
+            return
+        self.open_form(self._forms().DischargeForm(self.ws, self.patient_id))
+
+    def action_export(self) -> None:
+        def exported(path: Any) -> None:
+            if path is not None:
+                self.notify(f"Exported to {path}", markup=False)
+
+        self.open_form(self._forms().ExportForm(self.ws, self.patient_id), exported)
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        ids = [tab_id for tab_id, _ in TABS]
+        index = ids.index(tabs.active) if tabs.active in ids else 0
+        tabs.active = ids[(index + step) % len(ids)]
+        self._focus_tab(tabs.active)
+
+    def _focus_tab(self, tab_id: str) -> None:
+        pane = self.query_one(f"#{tab_id}", TabPane)
+        lists = pane.query(RecordList)
+        if lists:
+            lists.first().focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._focus_tab(event.pane.id)
+
+    def action_add(self) -> None:
+        """``a``: add a record of the kind the current tab shows."""
+        tab = self.query_one(TabbedContent).active
+        forms = self._forms()
+        pid = self.patient_id
+        if tab == "plan":
+            self.action_problem()
+        elif tab == "snap":
+            self.open_form(forms.SnapForm(self.ws, pid))
+        elif tab == "risks":
+            self.open_form(forms.RiskForm(self.ws, pid))
+        elif tab == "supports":
+            self.open_form(forms.SupportForm(self.ws, pid))
+        elif tab == "notes":
+            self.action_note()
+        elif tab == "written":
+            self.open_form(forms.RelapsePlanForm(self.ws, pid))
+        elif tab == "decisions":
+            self.action_level()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        """``enter`` (or a click) on a line edits that record."""
+        event.stop()
+        ref = ItemRef.parse(event.option.id)
+        if ref is None or self.patient is None:
+            return
+        forms = self._forms()
+        ws, pid = self.ws, self.patient_id
+        kind = ref.kind
+        if kind == "problem":
+            self.open_form(forms.ProblemForm(ws, pid, ref.item_id))
+        elif kind == "goal":
+            self.open_form(forms.GoalForm(ws, pid, ref.item_id))
+        elif kind == "objective":
+            self.open_form(forms.ObjectiveForm(ws, pid, ref.item_id))
+        elif kind == "intervention" and ref.parent_id:
+            self.open_form(forms.InterventionForm(ws, pid, ref.parent_id, ref.item_id))
+        elif kind == "snap":
+            self.open_form(forms.SnapForm(ws, pid, ref.item_id))
+        elif kind == "risk":
+            self.open_form(forms.RiskForm(ws, pid, ref.item_id))
+        elif kind == "support":
+            self.open_form(forms.SupportForm(ws, pid, ref.item_id))
+        elif kind == "group":
+            self.open_form(forms.GroupForm(ws, pid, ref.item_id))
+        elif kind == "note":
+            note = self.patient.find_note(ref.item_id)
+            if note is not None and note.signed:
+                self.open_form(forms.NoteView(ws, pid, ref.item_id))
+            else:
+                self.open_form(forms.NoteForm(ws, pid, ref.item_id))
+        elif kind == "relapse_plan":
+            self.open_form(forms.RelapsePlanForm(ws, pid))
+        elif kind == "aftercare":
+            self.open_form(forms.AftercareForm(ws, pid))
+
+    # --- objective status --------------------------------------------------------------
+
+    def action_cycle_status(self) -> None:
+        """``space`` on an objective: next status, saved with today's date."""
+        ref = self._current("plan-list")
+        if self.query_one(TabbedContent).active != "plan" or ref is None:
+            return
+        if ref.kind != "objective" or self.patient is None:
+            self.notify("Highlight an objective to change its status.", severity="warning")
+            return
+        if self.saving:
+            self.notify("Still saving the last change…", timeout=1.5)
+            return
+        objective = self.patient.find_objective(ref.item_id)
+        if objective is None:
+            return
+        self.saving = True
+        self._save_status(ref.item_id, next_status(objective.status), self.tplan.today())
+
+    @work(thread=True, group="objective-status")
+    def _save_status(self, objective_id: str, status: ObjectiveStatus, on: date) -> None:
+        app = self.tplan
+        try:
+            patient = app.workspace.set_objective_status(self.patient_id, objective_id, status, on)
+        except Exception as exc:  # the store's message, never record content
+            app.call_from_thread(self._status_failed, exc)
+            return
+        app.call_from_thread(self._status_saved, patient, status)
+
+    def _status_saved(self, patient: Patient, status: ObjectiveStatus) -> None:
+        self.saving = False
+        self.reload(patient)
+        self.tplan.caseload_changed(self.patient_id)
+        self.notify(f"Objective marked {words(status.value)}.", timeout=2)
+
+    def _status_failed(self, exc: Exception) -> None:
+        self.saving = False
+        self.notify(f"Not saved: {type(exc).__name__}: {exc}", severity="error", markup=False)
+
+    # --- palette -----------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for title, help_text, action in (
+            ("New progress note", "n", self.action_note),
+            ("Decide on the suggestion", "d", self.action_decide),
+            ("Record a plan review", "r", self.action_review),
+            ("Change level or schedule", "l", self.action_level),
+            ("Export this patient", "e", self.action_export),
+            ("Discharge", "x", self.action_discharge),
+            ("New problem", "p", self.action_problem),
+            ("New goal", "g", self.action_goal),
+            ("New objective", "o", self.action_objective),
+            ("Back to the caseload", "escape", self.action_back),
+        ):
+            yield SystemCommand(title, f"This patient ({help_text})", action)
+        for tab_id, label in TABS:
+            yield SystemCommand(
+                f"Tab: {label}", "Show this tab", lambda tab_id=tab_id: self._show_tab(tab_id)
+            )
+
+    def _show_tab(self, tab_id: str) -> None:
+        self.query_one(TabbedContent).active = tab_id
+        self._focus_tab(tab_id)
+
+
+def _review_due(ws: Any, patient: Patient, today: date) -> date | None:
+    """When the next plan review is due (the clinical engine's rule and the clinic's policy)."""
+    from tplan.clinical.engine import review_due
+
+    return review_due(patient, today, ws.policy)

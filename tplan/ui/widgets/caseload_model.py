@@ -1,0 +1,260 @@
+"""The caseload as plain Python rows: columns, cells, filtering and sorting.
+
+No Textual here, so filtering and sorting stay cheap and testable; the virtualized table in
+``caseload_table`` only renders what these functions hand it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+from tplan.domain import SuggestionKind
+
+Align = Literal["left", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One caseload column; ``width`` 0 means "takes the room left over"."""
+
+    key: str
+    title: str
+    width: int
+    align: Align = "left"
+    priority: int = 0
+    """Columns with a higher number are dropped first when the terminal is narrow."""
+    min_width: int = 0
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("flag", "", 2),
+    Column("name", "Patient", 0, min_width=12),
+    Column("level", "Level", 11),
+    Column("days", "Days", 7, "right", priority=1),
+    Column("attendance", "Att30", 5, "right"),
+    Column("craving", "Crav", 4, "right"),
+    Column("phq9", "PHQ9", 4, "right"),
+    Column("review", "Review", 10),
+    Column("suggestion", "Suggest", 12),
+    Column("last_note", "Last note", 9, priority=2),
+    Column("counselor", "Counselor", 14, priority=4),
+    Column("alerts", "Alerts", 0, priority=3, min_width=16),
+)
+COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
+SORTABLE: tuple[str, ...] = tuple(key for key in COLUMN_KEYS if key != "flag")
+
+BADGES: dict[SuggestionKind, str] = {
+    SuggestionKind.SAFETY_REVIEW: "!! safety",
+    SuggestionKind.STEP_UP: "▲▲ step up",
+    SuggestionKind.INTENSIFY: "▲ intensify",
+    SuggestionKind.STEP_DOWN: "▼ step down",
+    SuggestionKind.TAPER: "↘ taper",
+    SuggestionKind.CONTINUE: "= continue",
+}
+"""Suggestion badges: a symbol and a word, so colour never carries the meaning alone."""
+
+KIND_ORDER: dict[SuggestionKind, int] = {kind: i for i, kind in enumerate(SuggestionKind)}
+
+
+class QuickFilter(StrEnum):
+    ALL = "all"
+    OVERDUE = "overdue"
+    ALERTS = "alerts"
+    SAFETY = "safety"
+    STEP_UP = "step up"
+    INTENSIFY = "intensify"
+    STEP_DOWN = "step down"
+    TAPER = "taper"
+    MINE = "mine"
+    DISCHARGED = "discharged"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    style: str = ""
+    """A component-class suffix of the table (``overdue``, ``safety`` ...), or empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadLine:
+    """One patient, ready to show: display cells, sort keys and what the filters test."""
+
+    patient_id: str
+    name: str
+    initials: str
+    cells: dict[str, Cell]
+    sort_keys: dict[str, Any]
+    kind: SuggestionKind | None
+    counselor: str
+    active: bool = True
+    overdue: bool = False
+    alert_count: int = 0
+    safety: bool = False
+    explanation: str = ""
+    search: str = field(default="", compare=False)
+    """Lower-case text of the shown columns other than the name (level, badge, counselor)."""
+
+    def display_name(self, privacy: bool) -> str:
+        return self.initials if privacy else self.name
+
+
+def fit(text: str, width: int, align: Align = "left") -> str:
+    """Pad or cut ``text`` to ``width`` terminal cells, marking a cut with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
+    pad = " " * (width - length)
+    return pad + text if align == "right" else text + pad
+
+
+def layout(
+    width: int, columns: Sequence[Column] = COLUMNS, gap: int = 1
+) -> list[tuple[Column, int]]:
+    """Which columns fit in ``width`` cells and how wide each one is.
+
+    Fixed columns keep their width; flexible ones (width 0) share what is left, and
+    low-priority columns are dropped until the flexible ones get their minimum.
+    """
+    chosen = list(columns)
+    while True:
+        fixed = sum(c.width for c in chosen if c.width) + gap * (len(chosen) - 1)
+        flexible = [c for c in chosen if not c.width]
+        needed = sum(c.min_width for c in flexible)
+        if fixed + needed <= width or len(chosen) <= 1:
+            break
+        droppable = [c for c in chosen if c.priority > 0]
+        if not droppable:
+            break
+        chosen.remove(max(droppable, key=lambda c: (c.priority, chosen.index(c))))
+    fixed = sum(c.width for c in chosen if c.width) + gap * (len(chosen) - 1)
+    flexible = [c for c in chosen if not c.width]
+    room = max(0, width - fixed)
+    sizes: dict[str, int] = {}
+    if flexible:
+        # The name column wants about 22 cells; the alerts column takes whatever remains.
+        name_first = sorted(flexible, key=lambda c: c.key != "name")
+        for index, column in enumerate(name_first):
+            if index == len(name_first) - 1:
+                sizes[column.key] = max(column.min_width, room)
+            else:
+                share = max(column.min_width, min(room - _min_rest(name_first, index), 22))
+                sizes[column.key] = share
+                room -= share
+    return [(c, c.width or sizes[c.key]) for c in chosen]
+
+
+def _min_rest(columns: Sequence[Column], index: int) -> int:
+    return sum(c.min_width for c in columns[index + 1 :])
+
+
+def matches(line: CaseloadLine, query: str, privacy: bool) -> bool:
+    """Filter as you type: every word of the query appears in what the row shows."""
+    name = line.display_name(privacy).lower()
+    return all(word in name or word in line.search for word in query.lower().split())
+
+
+def quick_filter_test(quick: QuickFilter, me: str) -> Callable[[CaseloadLine], bool]:
+    """The predicate of a quick filter; discharged patients show only under their own filter."""
+    kind_for = {
+        QuickFilter.SAFETY: SuggestionKind.SAFETY_REVIEW,
+        QuickFilter.STEP_UP: SuggestionKind.STEP_UP,
+        QuickFilter.INTENSIFY: SuggestionKind.INTENSIFY,
+        QuickFilter.STEP_DOWN: SuggestionKind.STEP_DOWN,
+        QuickFilter.TAPER: SuggestionKind.TAPER,
+    }
+    if quick is QuickFilter.DISCHARGED:
+        return lambda line: not line.active
+    if quick is QuickFilter.OVERDUE:
+        return lambda line: line.active and line.overdue
+    if quick is QuickFilter.ALERTS:
+        return lambda line: line.active and line.alert_count > 0
+    if quick is QuickFilter.MINE:
+        return lambda line: line.active and line.counselor == me
+    if quick in kind_for:
+        kind = kind_for[quick]
+        if kind is SuggestionKind.SAFETY_REVIEW:
+            return lambda line: line.active and (line.safety or line.kind is kind)
+        return lambda line: line.active and line.kind is kind
+    return lambda line: line.active
+
+
+def select(
+    lines: Iterable[CaseloadLine],
+    query: str,
+    quick: QuickFilter,
+    me: str,
+    privacy: bool,
+) -> list[CaseloadLine]:
+    """The rows to show, in the order given (sort first, then select)."""
+    test = quick_filter_test(quick, me)
+    query = query.strip()
+    if not query:
+        return [line for line in lines if test(line)]
+    return [line for line in lines if test(line) and matches(line, query, privacy)]
+
+
+def sort_lines(
+    lines: Iterable[CaseloadLine], key: str, reverse: bool = False
+) -> list[CaseloadLine]:
+    """Sort by one column; unknown values (None) always sink to the bottom, then by name."""
+
+    def sort_key(line: CaseloadLine) -> tuple[bool, Any, str]:
+        value = line.sort_keys.get(key)
+        return (value is None, value if value is not None else 0, line.name.lower())
+
+    known = [line for line in lines if line.sort_keys.get(key) is not None]
+    unknown = [line for line in lines if line.sort_keys.get(key) is None]
+    known.sort(key=sort_key, reverse=reverse)
+    unknown.sort(key=lambda line: line.name.lower())
+    return known + unknown
+
+
+def counts(lines: Iterable[CaseloadLine]) -> dict[QuickFilter, int]:
+    """How many active rows each quick filter would show (for the filter bar)."""
+    result = dict.fromkeys(QuickFilter, 0)
+    for line in lines:
+        if not line.active:
+            result[QuickFilter.DISCHARGED] += 1
+            continue
+        result[QuickFilter.ALL] += 1
+        result[QuickFilter.OVERDUE] += line.overdue
+        result[QuickFilter.ALERTS] += line.alert_count > 0
+        result[QuickFilter.SAFETY] += line.safety or line.kind is SuggestionKind.SAFETY_REVIEW
+        for quick, kind in (
+            (QuickFilter.STEP_UP, SuggestionKind.STEP_UP),
+            (QuickFilter.INTENSIFY, SuggestionKind.INTENSIFY),
+            (QuickFilter.STEP_DOWN, SuggestionKind.STEP_DOWN),
+            (QuickFilter.TAPER, SuggestionKind.TAPER),
+        ):
+            result[quick] += line.kind is kind
+    return result
+
+
+def relative_days(day: date | None, today: date) -> str:
+    """``today``, ``3 d ago``, ``in 9 d``: numbers with their context."""
+    if day is None:
+        return "—"
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    return f"in {delta} d" if delta > 0 else f"{-delta} d ago"
+
+
+def review_cell(due: date | None, today: date) -> Cell:
+    if due is None:
+        return Cell("—")
+    delta = (due - today).days
+    if delta < 0:
+        return Cell(f"OVERDUE {-delta}d", "overdue")
+    if delta == 0:
+        return Cell("due today", "due")
+    return Cell(f"in {delta} d", "due" if delta <= 7 else "")

@@ -1,0 +1,79 @@
+"""The two header lines of the patient screen: who, where in care, and what is suggested."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.content import Content
+
+from tplan.clinical.levels import level_label
+from tplan.domain import Patient, Suggestion
+from tplan.ui.widgets.caseload_model import BADGES, relative_days
+
+SUGGESTION_STYLE = {
+    "safety_review": "bold $error",
+    "step_up": "bold $error",
+    "intensify": "bold $warning",
+    "step_down": "bold $success",
+    "taper": "bold $success",
+    "continue": "",
+}
+
+
+def schedule(days: int, hours: float) -> str:
+    return f"{days} d/wk {hours:g} h"
+
+
+def identity_line(patient: Patient, shown_name: str, today: date) -> Content:
+    """Name · age · pronouns · diagnosis · level and schedule · day in program."""
+    level = patient.level_on(today) or patient.current_level
+    parts: list[Content] = [Content.styled(shown_name, "bold")]
+    parts.append(Content(str(patient.age_on(today))))
+    if patient.pronouns:
+        parts.append(Content(patient.pronouns))
+    if patient.diagnoses:
+        first = patient.diagnoses[0]
+        label = first.description + (f" ({first.code})" if first.code else "")
+        parts.append(Content(label))
+    parts.append(
+        Content(
+            f"{level_label(level.level, level.edition)} "
+            f"{schedule(level.days_per_week, level.hours_per_week)}"
+        )
+    )
+    day = (today - patient.admission_date).days
+    at_level = (today - level.start).days
+    parts.append(Content(f"day {day} · {at_level} d at level"))
+    if not patient.active and patient.discharge is not None:
+        parts.append(Content.styled(f"discharged {patient.discharge.on}", "bold $warning"))
+    return Content(" · ").join(parts)
+
+
+def status_line(suggestion: Suggestion | None, review_due: date | None, today: date) -> Content:
+    """Review due · alerts · the suggestion badge (a click opens the decision panel)."""
+    parts: list[Content] = []
+    if review_due is not None:
+        delta = (review_due - today).days
+        if delta < 0:
+            parts.append(Content.styled(f"Review OVERDUE {-delta} d", "bold $error"))
+        else:
+            parts.append(Content(f"Review due {relative_days(review_due, today)}"))
+    if suggestion is None:
+        parts.append(Content.styled("working out the suggestion…", "dim"))
+        return Content(" · ").join(parts)
+    safety = [a for a in suggestion.alerts if a.safety]
+    others = [a for a in suggestion.alerts if not a.safety]
+    if safety:
+        parts.append(Content.styled(f"!! {safety[0].message}", "bold $error"))
+    if others:
+        extra = f" (+{len(others) - 1})" if len(others) > 1 else ""
+        parts.append(Content.styled(f"! {others[0].message}{extra}", "$warning"))
+    badge = BADGES[suggestion.kind].upper()
+    label = f"{badge} suggested" if suggestion.kind.value != "continue" else badge
+    parts.append(
+        Content.styled(label, SUGGESTION_STYLE[suggestion.kind.value]).stylize(
+            "@click=screen.decide"
+        )
+    )
+    parts.append(Content.styled("d decide", "dim"))
+    return Content(" · ").join(parts)

@@ -1,0 +1,311 @@
+"""The patient screen's lists: plan tree, SNAP, risks, supports, notes, written plans.
+
+Each list is an OptionList whose option ids say what a line is (``objective:<id>``), so
+``enter`` knows which form to open. Every piece of user text goes in as ``rich.text.Text``
+(never markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tplan.domain import (
+    GoalStatus,
+    ObjectiveStatus,
+    Patient,
+    ProgressNote,
+    RiskStatus,
+    SupportStatus,
+)
+
+STATUS_SYMBOL: dict[ObjectiveStatus, str] = {
+    ObjectiveStatus.ACHIEVED: "✔",
+    ObjectiveStatus.IN_PROGRESS: "◐",
+    ObjectiveStatus.NOT_STARTED: "○",
+    ObjectiveStatus.NOT_ACHIEVED: "✖",
+    ObjectiveStatus.CANCELLED: "—",
+}
+STATUS_STYLE: dict[ObjectiveStatus, str] = {
+    ObjectiveStatus.ACHIEVED: "green",
+    ObjectiveStatus.IN_PROGRESS: "yellow",
+    ObjectiveStatus.NOT_STARTED: "",
+    ObjectiveStatus.NOT_ACHIEVED: "red",
+    ObjectiveStatus.CANCELLED: "dim",
+}
+STATUS_CYCLE: tuple[ObjectiveStatus, ...] = (
+    ObjectiveStatus.NOT_STARTED,
+    ObjectiveStatus.IN_PROGRESS,
+    ObjectiveStatus.ACHIEVED,
+    ObjectiveStatus.NOT_ACHIEVED,
+    ObjectiveStatus.CANCELLED,
+)
+"""``space`` on an objective moves it to the next status in this order."""
+
+
+def next_status(status: ObjectiveStatus) -> ObjectiveStatus:
+    return STATUS_CYCLE[(STATUS_CYCLE.index(status) + 1) % len(STATUS_CYCLE)]
+
+
+def words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def short_date(day: date | None, today: date | None = None) -> str:
+    """``9 Mar``; the year too when it is not this year."""
+    if day is None:
+        return "—"
+    if today is not None and day.year != today.year:
+        return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {day:%b}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """What an option id points at: a kind and the record ids it needs."""
+
+    kind: str
+    item_id: str
+    parent_id: str | None = None
+
+    @property
+    def option_id(self) -> str:
+        return f"{self.kind}:{self.item_id}:{self.parent_id or ''}"
+
+    @classmethod
+    def parse(cls, option_id: str | None) -> ItemRef | None:
+        if not option_id:
+            return None
+        kind, item_id, parent = option_id.split(":", 2)
+        return cls(kind, item_id, parent or None)
+
+
+def _row(left: Text, right: Text | str = "", indent: int = 0) -> Table:
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(justify="right", no_wrap=True)
+    line = Text(" " * indent)
+    line.append_text(left)
+    grid.add_row(line, right if isinstance(right, Text) else Text(right))
+    return grid
+
+
+def plan_options(patient: Patient, today: date) -> list[Option]:
+    """Problems -> goals -> objectives -> interventions, with status symbols and dates."""
+    options: list[Option] = []
+    for p_index, problem in enumerate(patient.problems, start=1):
+        title = Text.assemble((f"P{p_index} ", "bold"), (problem.title, "bold"))
+        if problem.icd10:
+            title.append(f" ({problem.icd10})", style="dim")
+        if problem.patient_words:
+            title.append("  “")
+            title.append(problem.patient_words.splitlines()[0], style="italic")
+            title.append("”")
+        options.append(
+            Option(
+                _row(title, words(problem.status.value)),
+                id=ItemRef("problem", problem.id).option_id,
+            )
+        )
+        for goal in problem.goals:
+            g_number = _number(patient, goal.id)
+            text = Text.assemble((f"G{g_number} ", "bold"), goal.text.splitlines()[0])
+            status = Text(
+                words(goal.status.value), style="" if goal.status is GoalStatus.ACTIVE else "dim"
+            )
+            options.append(
+                Option(_row(text, status, 2), id=ItemRef("goal", goal.id, problem.id).option_id)
+            )
+            for objective in goal.objectives:
+                o_number = _number(patient, objective.id)
+                state = objective.status
+                symbol = STATUS_SYMBOL[state]
+                text = Text.assemble((f"O{o_number} ", "bold"), objective.text.splitlines()[0])
+                right = Text.assemble(
+                    (f"{symbol} {words(state.value)}", STATUS_STYLE[state]),
+                    "  ",
+                    _target(objective.target_date, state, today),
+                )
+                options.append(
+                    Option(
+                        _row(text, right, 4),
+                        id=ItemRef("objective", objective.id, goal.id).option_id,
+                    )
+                )
+                for intervention in objective.interventions:
+                    label = Text.assemble(("I ", "bold"), words(intervention.modality.value))
+                    if intervention.description:
+                        label.append(f" — {intervention.description}")
+                    details = f"{intervention.times_per_week:g}×/wk"
+                    if intervention.staff:
+                        details += f" ({intervention.staff})"
+                    if not intervention.active:
+                        details += " · ended"
+                    options.append(
+                        Option(
+                            _row(label, Text(details, style="dim"), 6),
+                            id=ItemRef("intervention", intervention.id, objective.id).option_id,
+                        )
+                    )
+    return options
+
+
+def _target(target: date | None, state: ObjectiveStatus, today: date) -> Text:
+    if target is None:
+        return Text("no target", style="dim")
+    text = Text(f"target {short_date(target, today)}")
+    open_states = (ObjectiveStatus.NOT_STARTED, ObjectiveStatus.IN_PROGRESS)
+    if state in open_states and target < today:
+        text = Text(f"! past target {short_date(target, today)}", style="bold red")
+    return text
+
+
+def _number(patient: Patient, item_id: str) -> int:
+    """Goals and objectives are numbered through the whole plan (G1, G2 ... O1, O2 ...)."""
+    goals = [g.id for g in patient.goals()]
+    if item_id in goals:
+        return goals.index(item_id) + 1
+    objectives = [o.id for o in patient.objectives()]
+    return objectives.index(item_id) + 1
+
+
+def snap_options(patient: Patient) -> list[Option]:
+    return [
+        Option(
+            _row(Text.assemble((f"{words(item.kind.value):<11}", "bold"), item.text)),
+            id=ItemRef("snap", item.id).option_id,
+        )
+        for item in patient.snap
+    ]
+
+
+def risk_options(patient: Patient, today: date) -> list[Option]:
+    options: list[Option] = []
+    for risk in patient.risks:
+        flag = "!! " if risk.severity >= 4 and risk.status is RiskStatus.ACTIVE else ""
+        left = Text.assemble(
+            (flag, "bold red"), (f"{words(risk.kind.value)}: ", "bold"), risk.description
+        )
+        style = "dim" if risk.status is RiskStatus.RESOLVED else ""
+        right = Text(f"severity {risk.severity}/4 · {words(risk.status.value)}", style=style)
+        options.append(Option(_row(left, right), id=ItemRef("risk", risk.id).option_id))
+    for event in sorted(patient.risk_events, key=lambda e: e.on, reverse=True):
+        left = Text.assemble(("event ", "bold"), (words(event.kind.value), "bold red"))
+        if event.description:
+            left.append(f": {event.description.splitlines()[0]}")
+        options.append(
+            Option(
+                _row(left, short_date(event.on, today)),
+                id=ItemRef("risk_event", event.id).option_id,
+            )
+        )
+    return options
+
+
+def support_options(patient: Patient) -> list[Option]:
+    options: list[Option] = []
+    for person in patient.supports:
+        left = Text.assemble((person.name, "bold"), f" · {words(person.role.value)}")
+        if person.contact:
+            left.append(f" · {person.contact}")
+        right = Text.assemble(
+            ("sober support · " if person.sober_support else "", "green"),
+            words(person.status.value),
+        )
+        if person.status is SupportStatus.INACTIVE:
+            right.stylize("dim")
+        options.append(Option(_row(left, right), id=ItemRef("support", person.id).option_id))
+    for group in patient.groups:
+        left = Text.assemble(("group ", "bold"), group.kind.value)
+        if group.name:
+            left.append(f" · {group.name}")
+        right = f"{group.meetings_per_week:g}/wk · {words(group.status.value)}"
+        options.append(Option(_row(left, right), id=ItemRef("group", group.id).option_id))
+    return options
+
+
+def note_options(notes: Iterable[ProgressNote], today: date) -> list[Option]:
+    """Newest first; signed notes marked ✔, drafts marked ✎."""
+    ordered = sorted(notes, key=lambda n: (n.date_of_service, n.written_at), reverse=True)
+    options: list[Option] = []
+    for note in ordered:
+        mark = Text("✔ signed", style="green") if note.signed else Text("✎ draft", style="yellow")
+        left = Text.assemble(
+            (f"{short_date(note.date_of_service, today):>11} ", "bold"),
+            f"{note.session_type.value} · {note.attendance.value} · {note.format.value}",
+        )
+        if note.craving is not None:
+            left.append(f" · craving {note.craving}")
+        first = next((text for text in note.sections.values() if text.strip()), "")
+        if first:
+            left.append(" · ")
+            left.append(first.strip().splitlines()[0], style="dim")
+        if note.addenda:
+            mark.append(f" +{len(note.addenda)} addend{'um' if len(note.addenda) == 1 else 'a'}")
+        if note.late_entry:
+            mark.append(" · late entry", style="dim")
+        options.append(Option(_row(left, mark), id=ItemRef("note", note.id).option_id))
+    return options
+
+
+def written_plan_options(patient: Patient, today: date) -> list[Option]:
+    """The relapse-prevention plan and the aftercare plan, each shown whole."""
+    relapse = patient.relapse_prevention
+    body = Text()
+    body.append("Relapse-prevention plan", style="bold")
+    if relapse is None:
+        body.append("  not written yet — enter to write it", style="yellow")
+    else:
+        body.append(f"  written {short_date(relapse.written_on, today)}", style="dim")
+        for label, value in (
+            ("Triggers", relapse.triggers),
+            ("Warning signs", relapse.warning_signs),
+            ("Coping steps", relapse.coping_steps),
+            ("People to call", relapse.people_to_call),
+        ):
+            body.append(f"\n  {label}: ", style="bold")
+            body.append(value or "—")
+    aftercare = patient.aftercare
+    after = Text()
+    after.append("Aftercare plan", style="bold")
+    if aftercare is None:
+        after.append("  not written yet — enter to write it", style="dim")
+    else:
+        after.append(f"  written {short_date(aftercare.written_on, today)}", style="dim")
+        after.append("\n  Plan: ", style="bold")
+        after.append(aftercare.plan)
+        if aftercare.referrals:
+            after.append("\n  Referrals: ", style="bold")
+            after.append(aftercare.referrals)
+    return [
+        Option(body, id=ItemRef("relapse_plan", patient.id).option_id),
+        Option(after, id=ItemRef("aftercare", patient.id).option_id),
+    ]
+
+
+class RecordList(OptionList):
+    """An OptionList that keeps the highlighted record across refreshes."""
+
+    def show(self, options: list[Option], empty: str) -> None:
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        self.clear_options()
+        if options:
+            self.add_options(options)
+        else:
+            self.add_option(Option(Text(empty, style="dim"), id="empty:none:", disabled=True))
+        index = next((i for i, option in enumerate(options) if option.id == keep), 0)
+        if options:
+            self.highlighted = index
+
+    @property
+    def current(self) -> ItemRef | None:
+        option = self.highlighted_option
+        if option is None or option.disabled:
+            return None
+        return ItemRef.parse(option.id)
