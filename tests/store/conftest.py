@@ -3,54 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from store_factories import make_patient
 
-from tplan.domain import (
-    Attendance,
-    LevelChange,
-    LevelCode,
-    Patient,
-    ProgressNote,
-    SessionType,
-)
-
-SECRET = "Zanzibar-7Q confided about the warehouse"
-"""Distinctive record content: tests assert it never shows up in errors or the audit trail."""
-
-ADMITTED = date(2026, 1, 5)
-
-
-def make_note(day: int, *, signed: bool = False, text: str = SECRET) -> ProgressNote:
-    written = datetime(2026, 1, 5, 15, tzinfo=UTC) + timedelta(days=day)
-    return ProgressNote(
-        date_of_service=ADMITTED + timedelta(days=day),
-        written_at=written,
-        session_type=SessionType.GROUP,
-        attendance=Attendance.ATTENDED,
-        sections={"data": text, "assessment": "steady", "plan": "continue"},
-        craving=3,
-        author="J. Park",
-        signed_at=written if signed else None,
-        signed_by="J. Park" if signed else "",
-    )
-
-
-def make_patient(name: str = "Avery Quill", notes: int = 2, signed: int = 1) -> Patient:
-    return Patient(
-        display_name=name,
-        birth_date=date(1990, 4, 2),
-        admission_date=ADMITTED,
-        counselor="J. Park",
-        level_history=[
-            LevelChange(
-                start=ADMITTED, level=LevelCode.L2_1, days_per_week=4, hours_per_week=12
-            )
-        ],
-        notes=[make_note(day, signed=day < signed) for day in range(notes)],
-    )
+from tplan.domain import Patient
 
 
 @pytest.fixture
