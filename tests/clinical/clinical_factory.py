@@ -287,13 +287,14 @@ class Case:
 
     def build(self) -> Patient:
         notes = []
-        for spec in self.notes:
+        for order, spec in enumerate(self.notes):
             spec = dict(spec)
             ago, signed = spec.pop("ago"), spec.pop("signed")
+            written = at(ago, 18) + timedelta(seconds=order)  # later builder calls write later
             notes.append(
                 ProgressNote(
                     date_of_service=day(ago),
-                    written_at=at(ago, 18),
+                    written_at=written,
                     session_type="group",
                     author="J. Park",
                     signed_at=at(ago, 19) if signed else None,
@@ -318,17 +319,26 @@ class Case:
         )
 
 
-def ready(**case: Any) -> Case:
-    """Meets every step-down criterion on D: 2.1 at 4 days / 12 h for 60 days, sober 70 days."""
-    return (
+def ready(
+    attended: int = 15, missed: int = 0, excused: int = 0, craving: int | None = 2, **case: Any
+) -> Case:
+    """Meets every step-down criterion on D: 2.1 at 4 days / 12 h for 60 days, sober 70 days.
+
+    Screens (2, 8, 16, 22 days ago) and the latest PHQ-9 (4 days ago) sit on attended session
+    notes that count among ``attended``; the rest are spread over the last 30 days.
+    """
+    built = (
         Case(**case)
         .set(last_use_at_intake=day(70))
         .objectives(achieved=4)
-        .sessions(attended=15, within=30, craving=2)
         .negative_screens(2, 8, 16, 22)
-        .phq9(58, 12)
         .phq9(4, 6)
+        .phq9(58, 12)
         .relapse_plan(20)
         .support()
         .review(10)
     )
+    if craving is not None:
+        for ago in (2, 4, 8, 16, 22):
+            built.craving(ago, craving)
+    return built.sessions(attended - 5, missed, excused, within=30, craving=craving)
