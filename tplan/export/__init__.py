@@ -1,1 +1,65 @@
+"""Snapshot writers: one patient's record as Markdown, HTML, JSON or a FHIR R4 Bundle.
 
+Domain in, bytes out: writing the file (0600, no overwrite) and the disclosure log entry are
+the services layer's job.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from tplan.domain import ExportFormat, Patient, Suggestion
+from tplan.export.documents import render_html, render_markdown
+from tplan.export.fhir import render_fhir
+from tplan.export.interchange import render_json
+from tplan.export.snapshot import build_view
+
+__all__ = ["EXTENSIONS", "ExportError", "default_filename", "render"]
+
+EXTENSIONS: dict[ExportFormat, str] = {
+    ExportFormat.MARKDOWN: "md",
+    ExportFormat.HTML: "html",
+    ExportFormat.JSON: "json",
+    ExportFormat.FHIR: "fhir.json",
+}
+
+
+class ExportError(ValueError):
+    """The export cannot be made as asked; the message says why in a sentence."""
+
+
+def render(
+    patient: Patient,
+    fmt: ExportFormat,
+    *,
+    as_of: date,
+    generated_at: datetime,
+    suggestion: Suggestion | None,
+    redact: bool = False,
+) -> bytes:
+    """The patient's record as of ``as_of`` in ``fmt``, UTF-8 encoded.
+
+    Markdown, HTML and FHIR show the record as it stood on ``as_of``; JSON is the full record
+    for re-import and cannot be redacted (an ``ExportError`` says so).
+    """
+    fmt = ExportFormat(fmt)
+    if fmt is ExportFormat.JSON:
+        if redact:
+            raise ExportError(
+                "a JSON export is the full record for re-import and cannot be redacted; "
+                "choose Markdown, HTML or FHIR for a minimum-necessary copy"
+            )
+        return render_json(patient, as_of=as_of, generated_at=generated_at)
+    view = build_view(
+        patient, as_of=as_of, generated_at=generated_at, suggestion=suggestion, redact=redact
+    )
+    if fmt is ExportFormat.FHIR:
+        return render_fhir(patient, view, generated_at)
+    if fmt is ExportFormat.MARKDOWN:
+        return render_markdown(view)
+    return render_html(view)
+
+
+def default_filename(patient: Patient, fmt: ExportFormat, as_of: date) -> str:
+    """E.g. ``pt-1a2b3c4d5e6f_plan_2026-03-12.html``; FHIR bundles end in ``.fhir.json``."""
+    return f"{patient.id}_plan_{as_of.isoformat()}.{EXTENSIONS[ExportFormat(fmt)]}"

@@ -1,0 +1,67 @@
+"""The two Jinja2 environments: HTML with autoescape, Markdown with an escaping finalizer.
+
+In both, every ``{{ value }}`` is escaped unless a filter has already made it safe, so a
+template cannot forget to escape user text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from tplan.export.labels import label, level_label, number, schedule_label, when
+from tplan.export.markdown_text import md_block, md_cell, md_inline
+
+
+class MarkdownSafe(str):
+    """Markdown that has been escaped already; the finalizer passes it through."""
+
+    __slots__ = ()
+
+
+def _finalize_markdown(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, MarkdownSafe):
+        return value
+    return md_inline(value)
+
+
+def _finalize_html(value: object) -> object:
+    return "" if value is None else value
+
+
+_COMMON_FILTERS = {
+    "label": label,
+    "level": level_label,
+    "schedule": schedule_label,
+    "number": number,
+    "when": when,
+}
+
+
+def _environment(**options: object) -> Environment:
+    env = Environment(
+        loader=PackageLoader("tplan.export", "templates"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        **options,  # type: ignore[arg-type]
+    )
+    env.filters.update(_COMMON_FILTERS)
+    return env
+
+
+@cache
+def markdown_environment() -> Environment:
+    env = _environment(autoescape=False, finalize=_finalize_markdown)
+    env.filters["cell"] = lambda text: MarkdownSafe(md_cell(text))
+    env.filters["block"] = lambda text, indent=0: MarkdownSafe(md_block(text, indent))
+    return env
+
+
+@cache
+def html_environment() -> Environment:
+    return _environment(autoescape=True, finalize=_finalize_html)
