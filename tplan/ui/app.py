@@ -41,7 +41,7 @@ class TplanApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {PatientCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
-        Binding("f2", "toggle_privacy", "Privacy", id="privacy"),
+        Binding("f2", "toggle_privacy", "Privacy (initials only)", show=False, id="privacy"),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="quit"),
         Binding("q", "quit", "Quit", id="quit_q"),
     ]
@@ -124,14 +124,14 @@ class TplanApp(App[None]):
 
     def on_mount(self) -> None:
         if self.idle_privacy_minutes:
-            self.set_interval(IDLE_CHECK_SECONDS, self.check_idle, name="idle-privacy")
+            self.set_interval(IDLE_CHECK_SECONDS, self.check_privacy_idle, name="idle-privacy")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
             self._last_input = self._idle_clock()
         await super().on_event(event)
 
-    def check_idle(self) -> None:
+    def check_privacy_idle(self) -> None:
         """Switch privacy on after ``idle_privacy_minutes`` without a key press or click."""
         if not self.idle_privacy_minutes or self.privacy:
             return

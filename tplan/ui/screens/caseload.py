@@ -65,6 +65,7 @@ class CaseloadScreen(Screen[None]):
         self.quick = QuickFilter.ALL
         self.loaded = False
         self._sorted: list[CaseloadLine] = []
+        self._tally: dict[QuickFilter, int] = counts([])
 
     @property
     def tplan(self) -> TplanApp:
@@ -75,11 +76,11 @@ class CaseloadScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar("caseload", id="top-bar")
         with Horizontal(id="filter-bar"):
-            yield Input(placeholder="/ filter by name, level, suggestion", id="filter")
+            yield Input(placeholder="/ filter: name, level, badge", id="filter")
             yield Static(id="quick-filters")
         yield CaseloadTable(id="caseload")
         yield Static(id="explain")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy_changed)
@@ -139,6 +140,7 @@ class CaseloadScreen(Screen[None]):
         return self.query_one(CaseloadTable)
 
     def _resort(self) -> None:
+        self._tally = counts(self.all_lines)
         self._sorted = sort_lines(self.all_lines, self.sort_key, self.sort_reverse)
         table = self.table
         table.sort_key = self.sort_key
@@ -152,7 +154,7 @@ class CaseloadScreen(Screen[None]):
         self._update_bars(shown)
 
     def _update_bars(self, shown: list[CaseloadLine]) -> None:
-        tally = counts(self.all_lines)
+        tally = self._tally
         parts: list[Content] = []
         for quick in QUICK_ORDER:
             if quick is not QuickFilter.ALL and not tally[quick] and quick is not self.quick:

@@ -40,14 +40,16 @@ if TYPE_CHECKING:
 
 TABS: tuple[tuple[str, str], ...] = (
     ("plan", "Plan"),
-    ("snap", "Strengths & needs"),
+    ("snap", "Strengths"),
     ("risks", "Risks"),
     ("supports", "Supports"),
     ("notes", "Notes"),
     ("trends", "Trends"),
-    ("decisions", "Levels & decisions"),
-    ("written", "Relapse & aftercare"),
+    ("decisions", "Levels"),
+    ("written", "Relapse plan"),
 )
+"""Tab ids and labels: strengths & needs (SNAP), level history & decisions, relapse-prevention
+and aftercare plans."""
 
 
 class PatientScreen(Screen[None]):
@@ -57,8 +59,8 @@ class PatientScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("n", "note", "Note", id="note"),
-        Binding("g", "goal", "Goal", id="goal"),
-        Binding("o", "objective", "Objective", id="objective"),
+        Binding("g", "goal", "New goal", show=False, id="goal"),
+        Binding("o", "objective", "New objective", show=False, id="objective"),
         Binding("d", "decide", "Decide", id="decide"),
         Binding("r", "review", "Review", id="review"),
         Binding("l", "level", "Level", id="level"),
@@ -94,7 +96,7 @@ class PatientScreen(Screen[None]):
         with TabbedContent(id="tabs"):
             with TabPane("Plan", id="plan"):
                 yield RecordList(id="plan-list")
-            with TabPane("Strengths & needs", id="snap"):
+            with TabPane("Strengths", id="snap"):
                 yield RecordList(id="snap-list")
             with TabPane("Risks", id="risks"):
                 yield RecordList(id="risk-list")
@@ -105,12 +107,12 @@ class PatientScreen(Screen[None]):
                 yield RecordList(id="note-list")
             with TabPane("Trends", id="trends"), VerticalScroll():
                 yield Static(id="trends-view", markup=False)
-            with TabPane("Levels & decisions", id="decisions"), VerticalScroll():
+            with TabPane("Levels", id="decisions"), VerticalScroll():
                 yield Static(id="decisions-view", markup=False)
-            with TabPane("Relapse & aftercare", id="written"):
+            with TabPane("Relapse plan", id="written"):
                 yield RecordList(id="written-list")
         yield Static(id="summary")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", lambda _: self._render_header())

@@ -33,13 +33,13 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("flag", "", 2),
     Column("name", "Patient", 0, min_width=12),
-    Column("level", "Level", 11),
+    Column("level", "Level", 10),
     Column("days", "Days", 7, "right", priority=1),
     Column("attendance", "Att30", 5, "right"),
     Column("craving", "Crav", 4, "right"),
     Column("phq9", "PHQ9", 4, "right"),
-    Column("review", "Review", 10),
-    Column("suggestion", "Suggest", 12),
+    Column("review", "Review", 11),
+    Column("suggestion", "Suggest", 11),
     Column("last_note", "Last note", 9, priority=2),
     Column("counselor", "Counselor", 14, priority=4),
     Column("alerts", "Alerts", 0, priority=3, min_width=16),
@@ -98,6 +98,13 @@ class CaseloadLine:
     explanation: str = ""
     search: str = field(default="", compare=False)
     """Lower-case text of the shown columns other than the name (level, badge, counselor)."""
+    hay: str = field(default="", compare=False, repr=False)
+    hay_private: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # What filtering searches, built once: the name as shown, then the other columns.
+        object.__setattr__(self, "hay", f"{self.name.lower()}\n{self.search}")
+        object.__setattr__(self, "hay_private", f"{self.initials.lower()}\n{self.search}")
 
     def display_name(self, privacy: bool) -> str:
         return self.initials if privacy else self.name
@@ -158,8 +165,8 @@ def _min_rest(columns: Sequence[Column], index: int) -> int:
 
 def matches(line: CaseloadLine, query: str, privacy: bool) -> bool:
     """Filter as you type: every word of the query appears in what the row shows."""
-    name = line.display_name(privacy).lower()
-    return all(word in name or word in line.search for word in query.lower().split())
+    hay = line.hay_private if privacy else line.hay
+    return all(word in hay for word in query.lower().split())
 
 
 def quick_filter_test(quick: QuickFilter, me: str) -> Callable[[CaseloadLine], bool]:
@@ -196,10 +203,12 @@ def select(
 ) -> list[CaseloadLine]:
     """The rows to show, in the order given (sort first, then select)."""
     test = quick_filter_test(quick, me)
-    query = query.strip()
-    if not query:
+    words = query.lower().split()
+    if not words:
         return [line for line in lines if test(line)]
-    return [line for line in lines if test(line) and matches(line, query, privacy)]
+    if privacy:
+        return [ln for ln in lines if test(ln) and all(w in ln.hay_private for w in words)]
+    return [ln for ln in lines if test(ln) and all(w in ln.hay for w in words)]
 
 
 def sort_lines(

@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -60,7 +61,7 @@ class CaseloadTable(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    CaseloadTable { height: 1fr; scrollbar-gutter: stable; }
+    CaseloadTable { height: 1fr; scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
     CaseloadTable > .caseload--header { text-style: bold; }
     CaseloadTable > .caseload--cursor { background: $block-cursor-background; }
     CaseloadTable > .caseload--cursor-blur { background: $block-cursor-blurred-background; }
@@ -106,6 +107,9 @@ class CaseloadTable(ScrollView, can_focus=True):
         self.sort_key: str | None = None
         self.sort_reverse = False
         self._styles: dict[str, Style] = {}
+        self._base: Style | None = None
+        self._strips: LRUCache[tuple[str, bool, bool, bool, int], tuple[CaseloadLine, Strip]]
+        self._strips = LRUCache(1024)
         self._last_highlighted: str | None = None
 
     # --- data --------------------------------------------------------------------------
@@ -153,6 +157,7 @@ class CaseloadTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(line))
 
     def watch_privacy(self) -> None:
+        self._strips.clear()
         self.refresh()
 
     def _page_rows(self) -> int:
@@ -215,7 +220,12 @@ class CaseloadTable(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._forget_rendering()
+
+    def _forget_rendering(self) -> None:
         self._styles.clear()
+        self._base = None
+        self._strips.clear()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self._lines) + HEADER_HEIGHT)
@@ -237,13 +247,23 @@ class CaseloadTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style
+        base = self._base
         if y < HEADER_HEIGHT:
             return self._render_header(width, base)
         index = round(self.scroll_y) + y - HEADER_HEIGHT
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        return self._render_row(self._lines[index], index == self.cursor, width, base)
+        line = self._lines[index]
+        is_cursor = index == self.cursor
+        key = (line.patient_id, is_cursor, is_cursor and self.has_focus, self.privacy, width)
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is line:
+            return cached[1]
+        strip = self._render_row(line, is_cursor, width, base)
+        self._strips[key] = (line, strip)
+        return strip
 
     def _render_header(self, width: int, base: Style) -> Strip:
         style = base + self._style("header")
@@ -274,7 +294,9 @@ class CaseloadTable(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, row_style)
 
     def on_focus(self) -> None:
+        self._base = None
         self.refresh()
 
     def on_blur(self) -> None:
+        self._base = None
         self.refresh()

@@ -62,7 +62,8 @@ def status_line(suggestion: Suggestion | None, review_due: date | None, today: d
         parts.append(Content.styled("working out the suggestion…", "dim"))
         return Content(" · ").join(parts)
     safety = [a for a in suggestion.alerts if a.safety]
-    others = [a for a in suggestion.alerts if not a.safety]
+    # Review alerts are already said by "Review due ..." at the start of the line.
+    others = [a for a in suggestion.alerts if not a.safety and not a.alert.startswith("review_")]
     if safety:
         parts.append(Content.styled(f"!! {safety[0].message}", "bold $error"))
     if others:
