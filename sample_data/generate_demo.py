@@ -591,7 +591,7 @@ def relapse_plan(offset: int, triggers: str, people: str) -> RelapsePreventionPl
 
 
 def avery(rng: random.Random) -> Patient:
-    """STEP_DOWN: 74 days at 2.1, every objective achieved, no use since intake, weekly negative
+    """STEP_DOWN: 70 days at 2.1, every objective achieved, no use since intake, weekly negative
     screens, full attendance, craving 1-2, PHQ-9 4, relapse plan and sponsor. Aftercare written
     for the step to level 1. Review due in 4 days (alert). A signed note carries an addendum and
     one note is a late entry."""
@@ -600,19 +600,19 @@ def avery(rng: random.Random) -> Patient:
         c.objective(
             "Name 5 personal triggers and a coping step for each",
             -45,
-            [(-74, NEW), (-60, PROG), (-41, ACH)],
+            [(-70, NEW), (-60, PROG), (-41, ACH)],
             [GROUP_CBT],
         ),
         c.objective(
             "Attend 3 AA meetings a week and ask someone to sponsor her",
             -40,
-            [(-74, NEW), (-66, PROG), (-38, ACH)],
+            [(-70, NEW), (-66, PROG), (-38, ACH)],
             [(Modality.PEER_SUPPORT, "AA", 3)],
         ),
         c.objective(
             "Write a relapse-prevention plan with her sponsor",
             -20,
-            [(-74, NEW), (-30, PROG), (-22, ACH)],
+            [(-70, NEW), (-30, PROG), (-22, ACH)],
             [INDIVIDUAL],
         ),
         c.objective(
@@ -622,7 +622,7 @@ def avery(rng: random.Random) -> Patient:
             [INDIVIDUAL],
         ),
     ]
-    offsets = sessions(-74, -1, MWF)
+    offsets = sessions(-70, -1, MWF)
     screens = weekly_screens(c, offsets)
     notes = course(
         c,
@@ -636,11 +636,11 @@ def avery(rng: random.Random) -> Patient:
             "planning weekends",
             "relapse warning signs",
         ),
-        craving=fixed({-74: 6}, drift(-74, 5.5, 1.0, rng)),
+        craving=fixed({-70: 6}, drift(-70, 5.5, 1.0, rng)),
         attendance={-59: N, -10: X},
         screens=screens,
         measures={
-            -74: [Phq9(items=phq9(9)), Gad7(items=gad7(11)), Bam(items=bam(use=3, risk=11))],
+            -70: [Phq9(items=phq9(9)), Gad7(items=gad7(11)), Bam(items=bam(use=3, risk=11))],
             -47: [Phq9(items=phq9(6)), Gad7(items=gad7(8))],
             -17: [Phq9(items=phq9(4)), Gad7(items=gad7(5)), Bam(items=bam(0, 3, 20))],
         },
@@ -656,8 +656,8 @@ def avery(rng: random.Random) -> Patient:
         pronouns="she/her",
         substances=["alcohol"],
         diagnoses=[AUD],
-        admitted=-74,
-        last_use=-77,
+        admitted=-70,
+        last_use=-73,
         environment="Rents an apartment alone; assistant manager at a restaurant (late shifts).",
         problems=[
             c.problem(
@@ -683,16 +683,16 @@ def avery(rng: random.Random) -> Patient:
             c.risk(
                 RiskKind.TRIGGER,
                 "End-of-shift drinks with coworkers",
-                [(-74, 3), (-20, 1)],
-                [(-74, RiskStatus.ACTIVE), (-20, RiskStatus.MONITORING)],
+                [(-70, 3), (-20, 1)],
+                [(-70, RiskStatus.ACTIVE), (-20, RiskStatus.MONITORING)],
             )
         ],
         supports=[
             c.person("Marisol Venn", SupportRole.SPONSOR, "555-0101", True, -38),
-            c.person("Jo Quill", SupportRole.FAMILY, "555-0102", True, -74),
+            c.person("Jo Quill", SupportRole.FAMILY, "555-0102", True, -70),
         ],
         groups=[c.group(GroupKind.AA, "Tuesday Dawn Group", 3, -66)],
-        level_history=[c.level(-74, LevelCode.L2_1, 3, 9, "Admission: ASAM dimension 5 rated 3")],
+        level_history=[c.level(-70, LevelCode.L2_1, 3, 9, "Admission: ASAM dimension 5 rated 3")],
         relapse_prevention=relapse_plan(
             -22,
             "Closing shifts, payday, arguments with her manager.",
@@ -705,7 +705,7 @@ def avery(rng: random.Random) -> Patient:
             referrals="Level 1 outpatient group (same clinic); Tuesday Dawn Group (AA).",
         ),
         reviews=[
-            c.review(-74, "Initial plan signed.", "Avery Quill"),
+            c.review(-70, "Initial plan signed.", "Avery Quill"),
             c.review(-50, "Objectives on track; sponsor search continues.", "Avery Quill"),
             c.review(
                 -26, "Three objectives achieved; discuss step-down next month.", "Avery Quill"
@@ -1642,24 +1642,30 @@ def indigo(rng: random.Random) -> Patient:
 
 
 def kit(rng: random.Random) -> Patient:
-    """CONTINUE: 24 days in, going well but too early for taper (28 days at level). First PHQ-9
-    only on day 11: the no-baseline alert."""
+    """CONTINUE: four weeks in, no use, but only 1 of 3 objectives achieved (taper needs half).
+    First PHQ-9 only on day 11: the no-baseline alert. Initial review due in 2 days."""
     c = Chart("demo-kit-ravensworth", PARK, rng)
     obj = [
-        c.objective("Attend every scheduled group for 4 weeks", 4, [(-24, PROG)], [GROUP_CBT]),
+        c.objective("Attend every scheduled group for 6 weeks", 14, [(-28, PROG)], [GROUP_CBT]),
         c.objective(
-            "Find a cocaine-free route home from work", -10, [(-24, NEW), (-12, ACH)], [INDIVIDUAL]
+            "Tell her manager she will skip after-work drinks",
+            -7,
+            [(-28, NEW), (-14, PROG)],
+            [INDIVIDUAL],
+        ),
+        c.objective(
+            "Find a cocaine-free route home from work", -10, [(-28, NEW), (-12, ACH)], [INDIVIDUAL]
         ),
     ]
-    offsets = sessions(-24, -1, MWF)
+    offsets = sessions(-28, -1, MWF)
     notes = course(
         c,
         offsets,
         first_name="Kit",
         topics=("first weeks", "work nights out", "refusal skills", "money and use"),
-        craving=drift(-24, 6, 4, rng),
+        craving=drift(-28, 6, 4, rng),
         screens=weekly_screens(c, offsets),
-        measures={-12: [Phq9(items=phq9(8)), Gad7(items=gad7(7))]},
+        measures={-17: [Phq9(items=phq9(8)), Gad7(items=gad7(7))]},
     )
     return base_patient(
         c,
@@ -1670,8 +1676,8 @@ def kit(rng: random.Random) -> Patient:
         pronouns="she/her",
         substances=["cocaine"],
         diagnoses=[("F14.20", "Cocaine use disorder, moderate")],
-        admitted=-24,
-        last_use=-26,
+        admitted=-28,
+        last_use=-30,
         environment="Shares a house with coworkers; junior sales rep.",
         problems=[
             c.problem(
@@ -1682,10 +1688,10 @@ def kit(rng: random.Random) -> Patient:
                 obj,
             )
         ],
-        supports=[c.person("Tove Ravensworth", SupportRole.FAMILY, "555-1101", True, -24)],
+        supports=[c.person("Tove Ravensworth", SupportRole.FAMILY, "555-1101", True, -28)],
         groups=[c.group(GroupKind.SMART, "City SMART", 1, -20)],
-        level_history=[c.level(-24, LevelCode.L2_1, 3, 9, "Admission")],
-        reviews=[c.review(-24, "Initial plan signed.", "Kit Ravensworth")],
+        level_history=[c.level(-28, LevelCode.L2_1, 3, 9, "Admission")],
+        reviews=[c.review(-28, "Initial plan signed.", "Kit Ravensworth")],
         notes=notes,
     )
 
