@@ -284,10 +284,25 @@ def _reason(error: dict[str, Any]) -> str:
     return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {error.get('input')!r}"
 
 
+def _merged(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key with the defaults; any other value replaces the default."""
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def policy_from_mapping(data: dict[str, Any], source: str | None = None) -> Policy:
-    """Build a policy from parsed TOML (or any mapping); refuses bad keys with PolicyError."""
+    """Build a policy from parsed TOML (or any mapping) over the defaults.
+
+    Tables such as ``[review_cadence_days]`` merge with the defaults, so a file names only
+    what it changes. Refuses an unknown key or a bad value with PolicyError.
+    """
     try:
-        return Policy.model_validate(data)
+        return Policy.model_validate(_merged(DEFAULT_POLICY.model_dump(mode="json"), data))
     except ValidationError as exc:
         error = exc.errors()[0]
         reason = _reason(error)
