@@ -1,0 +1,152 @@
+"""The caseload: one row of figures per patient, computed by the clinical engine as of a date."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from tplan.clinical import Policy, suggest
+from tplan.clinical.records import craving_by_date, signed_notes
+from tplan.domain import Alert, LevelCode, Patient, Suggestion, SuggestionKind
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    """What the caseload shows for one patient; ``suggestion`` is None once discharged."""
+
+    as_of: date
+    patient_id: str
+    display_name: str
+    initials: str
+    counselor: str
+    active: bool
+    level: LevelCode | None
+    days_per_week: int | None
+    hours_per_week: float | None
+    days_in_program: int
+    days_at_level: int | None
+    last_note: date | None
+    attendance30: Fraction | None
+    """Attended / (attended + missed) over the sustained window; None with no sessions."""
+    craving: int | None
+    """The latest craving rating on a signed note."""
+    phq9: int | None
+    review_due: date | None
+    alerts: tuple[Alert, ...]
+    safety: bool
+    kind: SuggestionKind | None
+    headline: str
+    patient: Patient
+    suggestion: Suggestion | None
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.review_due is not None and self.review_due < self.as_of
+
+
+def _fraction(value: Any) -> Fraction | None:
+    return Fraction(value) if isinstance(value, str) and value else None
+
+
+def caseload_row(patient: Patient, as_of: date, policy: Policy) -> CaseloadRow:
+    level = patient.level_on(as_of)
+    suggestion = suggest(patient, as_of, policy) if patient.active else None
+    signals: dict[str, Any] = suggestion.signals if suggestion is not None else {}
+    ratings = craving_by_date(signed_notes(patient, as_of))
+    alerts = tuple(suggestion.alerts) if suggestion is not None else ()
+    kind = suggestion.kind if suggestion is not None else None
+    review = signals.get("review_due")
+    dated_notes = [note.date_of_service for note in patient.notes if note.date_of_service <= as_of]
+    return CaseloadRow(
+        as_of=as_of,
+        patient_id=patient.id,
+        display_name=patient.display_name,
+        initials=patient.initials,
+        counselor=patient.counselor,
+        active=patient.active,
+        level=level.level if level else None,
+        days_per_week=level.days_per_week if level else None,
+        hours_per_week=level.hours_per_week if level else None,
+        days_in_program=(as_of - patient.admission_date).days,
+        days_at_level=signals.get("days_at_level"),
+        last_note=max(dated_notes, default=None),
+        attendance30=_fraction(signals.get("attendance_sustained")),
+        craving=ratings[max(ratings)] if ratings else None,
+        phq9=(signals.get("phq9_latest") or {}).get("total"),
+        review_due=date.fromisoformat(review) if isinstance(review, str) else None,
+        alerts=alerts,
+        safety=kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts),
+        kind=kind,
+        headline=suggestion.headline if suggestion is not None else "discharged",
+        patient=patient,
+        suggestion=suggestion,
+    )
+
+
+# --- plain renderings for the command line ----------------------------------------------------
+
+
+def row_json(row: CaseloadRow) -> dict[str, Any]:
+    """A row as JSON-safe values with stable keys (the attendance as ``"a/b"`` and a percent)."""
+    attendance = row.attendance30
+    return {
+        "patient_id": row.patient_id,
+        "display_name": row.display_name,
+        "counselor": row.counselor,
+        "active": row.active,
+        "level": row.level.value if row.level else None,
+        "days_per_week": row.days_per_week,
+        "hours_per_week": row.hours_per_week,
+        "days_in_program": row.days_in_program,
+        "days_at_level": row.days_at_level,
+        "last_note": row.last_note.isoformat() if row.last_note else None,
+        "attendance30": None if attendance is None else str(attendance),
+        "attendance30_percent": None if attendance is None else int(attendance * 100),
+        "craving": row.craving,
+        "phq9": row.phq9,
+        "review_due": row.review_due.isoformat() if row.review_due else None,
+        "alerts": [alert.alert for alert in row.alerts],
+        "safety": row.safety,
+        "suggestion": row.kind.value if row.kind else None,
+        "headline": row.headline,
+    }
+
+
+def caseload_json(rows: Iterable[CaseloadRow]) -> str:
+    return json.dumps([row_json(row) for row in rows], indent=2, ensure_ascii=False)
+
+
+_COLUMNS = ("", "Patient", "Level", "Day", "Att30", "Crav", "PHQ9", "Review", "Suggest")
+
+
+def _cells(row: CaseloadRow) -> tuple[str, ...]:
+    flag = "!!" if row.safety else ("!" if row.alerts else "")
+    level = (
+        f"{row.level.value} {row.days_per_week}d/{row.hours_per_week:g}h" if row.level else "—"
+    )
+    attendance = f"{int(row.attendance30 * 100)}%" if row.attendance30 is not None else "—"
+    return (
+        flag,
+        row.display_name,
+        level,
+        str(row.days_in_program),
+        attendance,
+        "—" if row.craving is None else str(row.craving),
+        "—" if row.phq9 is None else str(row.phq9),
+        row.review_due.isoformat() if row.review_due else "—",
+        row.kind.value.replace("_", " ") if row.kind else "discharged",
+    )
+
+
+def caseload_table(rows: Iterable[CaseloadRow]) -> str:
+    """The caseload as an aligned plain-text table (symbols, not colours, carry the flags)."""
+    lines = [_COLUMNS, *(_cells(row) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(_COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )

@@ -1,0 +1,509 @@
+"""The use cases the UI and the CLI call: read, change, decide, export, import.
+
+Each write copies the stored patient, applies one change, and hands the copy to
+``Repository.put``, which validates it (pydantic's ValidationError; show it with
+``friendly_errors``), refuses changes to signed notes, saves atomically and audits the action.
+The updated Patient is returned. Objects returned here are shared: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from tplan.clinical import DEFAULT_POLICY, Policy, suggest
+from tplan.domain import (
+    Addendum,
+    AftercarePlan,
+    DecisionOutcome,
+    Discharge,
+    Envelope,
+    ExportFormat,
+    ExportLogEntry,
+    Goal,
+    Intervention,
+    LevelChange,
+    Medication,
+    NaloxoneCheck,
+    Objective,
+    ObjectiveStatus,
+    Patient,
+    PlanReview,
+    Problem,
+    ProgressNote,
+    RelapsePreventionPlan,
+    Risk,
+    RiskEvent,
+    SnapItem,
+    StatusChange,
+    Suggestion,
+    SupportGroup,
+    SupportPerson,
+)
+from tplan.domain.suggestion import Decision
+from tplan.services.caseload import CaseloadRow, caseload_row
+from tplan.services.clock import Clock, SystemClock
+from tplan.services.errors import (
+    ExportRefused,
+    ImportError_,
+    NoteStateError,
+    RecordNotFound,
+    ServiceError,
+)
+from tplan.services.interchange import build_envelope, read_envelope, write_new_file
+from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError
+from tplan.store.audit import os_user
+
+
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)
+
+
+def _upsert(items: list[T], item: T) -> list[T]:
+    """A new list with ``item`` replacing the element of the same id, or appended."""
+    replaced = [item if x.id == item.id else x for x in items]
+    return replaced if any(x is item for x in replaced) else [*items, item]
+
+
+def _find(items: Iterable[T], item_id: str, what: str) -> T:
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise RecordNotFound(what, item_id)
+
+
+class Workspace:
+    """One clinician's session on one record file."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        clock: Clock | None = None,
+        policy: Policy | None = None,
+        clinician: str = "",
+    ) -> None:
+        self.repo = repo
+        self.clock: Clock = clock or SystemClock()
+        self.policy = policy or DEFAULT_POLICY
+        self.clinician = clinician or repo.clinician or os_user()
+
+    @property
+    def read_only(self) -> bool:
+        return self.repo.read_only
+
+    def close(self) -> None:
+        self.repo.close()
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def patients(self, include_discharged: bool = False) -> list[Patient]:
+        """Patients by display name; discharged ones only when asked."""
+        found = [p for p in self.repo.all_patients() if include_discharged or p.active]
+        return sorted(found, key=lambda p: (p.display_name.casefold(), p.id))
+
+    def patient(self, pid: str) -> Patient:
+        return self.repo.get(pid)
+
+    def suggest(self, pid: str, as_of: date | None = None) -> Suggestion:
+        return suggest(self.repo.get(pid), as_of or self.clock.today(), self.policy)
+
+    def caseload(
+        self, as_of: date | None = None, *, include_discharged: bool = False
+    ) -> list[CaseloadRow]:
+        day = as_of or self.clock.today()
+        return [caseload_row(p, day, self.policy) for p in self.patients(include_discharged)]
+
+    def caseload_row(self, pid: str, as_of: date | None = None) -> CaseloadRow:
+        """One patient's row, e.g. to refresh it after a form saved."""
+        return caseload_row(self.repo.get(pid), as_of or self.clock.today(), self.policy)
+
+    def audit(self, pid: str | None = None) -> list[AuditEntry]:
+        return self.repo.audit(pid)
+
+    # --- the write pattern ---------------------------------------------------------------
+
+    def _change(
+        self,
+        pid: str,
+        action: str,
+        apply: Callable[[Patient], str | None],
+        changed: Iterable[str] = (),
+    ) -> Patient:
+        """Copy the patient, let ``apply`` change the copy (returning the record id), put it."""
+        if self.repo.read_only:
+            raise ReadOnlyStoreError(self.repo.path)
+        patient = self.repo.get(pid).model_copy(deep=True)
+        record_id = apply(patient)
+        return self.repo.put(patient, action, changed=list(changed), record_id=record_id)
+
+    # --- episode -------------------------------------------------------------------------
+
+    def admit(self, patient: Patient) -> Patient:
+        return self.repo.add(patient, action="admit")
+
+    def change_level(self, pid: str, change: LevelChange) -> Patient:
+        if not change.decided_by:
+            change = change.model_copy(update={"decided_by": self.clinician})
+
+        def apply(p: Patient) -> str:
+            p.level_history = _upsert(p.level_history, change)
+            return change.id
+
+        return self._change(pid, "change_level", apply, ["level_history"])
+
+    def record_review(self, pid: str, review: PlanReview) -> Patient:
+        def apply(p: Patient) -> str:
+            p.reviews = _upsert(p.reviews, review)
+            return review.id
+
+        return self._change(pid, "record_review", apply, ["reviews"])
+
+    def discharge(self, pid: str, discharge: Discharge) -> Patient:
+        def apply(p: Patient) -> None:
+            p.discharge = discharge
+
+        return self._change(pid, "discharge", apply, ["discharge"])
+
+    # --- plan ----------------------------------------------------------------------------
+
+    def add_problem(self, pid: str, problem: Problem) -> Patient:
+        """Add a problem, or replace the one with the same id."""
+
+        def apply(p: Patient) -> str:
+            p.problems = _upsert(p.problems, problem)
+            return problem.id
+
+        return self._change(pid, "upsert_problem", apply, ["problems"])
+
+    update_problem = add_problem
+
+    def add_goal(self, pid: str, problem_id: str, goal: Goal) -> Patient:
+        """Add a goal under a problem, or replace the goal with the same id there."""
+
+        def apply(p: Patient) -> str:
+            problem = _find(p.problems, problem_id, "problem")
+            problem.goals = _upsert(problem.goals, goal)
+            return goal.id
+
+        return self._change(pid, "upsert_goal", apply, ["problems"])
+
+    def update_goal(self, pid: str, goal: Goal) -> Patient:
+        """Replace a goal wherever it is in the plan."""
+        problem = next(
+            (pb for pb in self.repo.get(pid).problems if any(g.id == goal.id for g in pb.goals)),
+            None,
+        )
+        if problem is None:
+            raise RecordNotFound("goal", goal.id)
+        return self.add_goal(pid, problem.id, goal)
+
+    def add_objective(self, pid: str, goal_id: str, objective: Objective) -> Patient:
+        """Add an objective under a goal, or replace the objective with the same id there."""
+
+        def apply(p: Patient) -> str:
+            goal = _find(p.goals(), goal_id, "goal")
+            goal.objectives = _upsert(goal.objectives, objective)
+            return objective.id
+
+        return self._change(pid, "upsert_objective", apply, ["problems"])
+
+    def update_objective(self, pid: str, objective: Objective) -> Patient:
+        """Replace an objective wherever it is in the plan."""
+        goal = next(
+            (
+                g
+                for g in self.repo.get(pid).goals()
+                if any(o.id == objective.id for o in g.objectives)
+            ),
+            None,
+        )
+        if goal is None:
+            raise RecordNotFound("objective", objective.id)
+        return self.add_objective(pid, goal.id, objective)
+
+    def set_objective_status(
+        self, pid: str, objective_id: str, status: ObjectiveStatus, on: date | None = None
+    ) -> Patient:
+        """Record a dated status change of an objective (today unless ``on``)."""
+        change = StatusChange[ObjectiveStatus](on=on or self.clock.today(), status=status)
+
+        def apply(p: Patient) -> str:
+            objective = _find(p.objectives(), objective_id, "objective")
+            objective.history = [*objective.history, change]
+            return objective_id
+
+        return self._change(pid, "set_objective_status", apply, ["problems"])
+
+    def upsert_intervention(
+        self, pid: str, objective_id: str, intervention: Intervention
+    ) -> Patient:
+        def apply(p: Patient) -> str:
+            objective = _find(p.objectives(), objective_id, "objective")
+            objective.interventions = _upsert(objective.interventions, intervention)
+            return intervention.id
+
+        return self._change(pid, "upsert_intervention", apply, ["problems"])
+
+    def _upsert_field(self, pid: str, field: str, item: _HasId, action: str) -> Patient:
+        def apply(p: Patient) -> str:
+            setattr(p, field, _upsert(getattr(p, field), item))
+            return item.id
+
+        return self._change(pid, action, apply, [field])
+
+    def upsert_snap(self, pid: str, item: SnapItem) -> Patient:
+        return self._upsert_field(pid, "snap", item, "upsert_snap")
+
+    def upsert_risk(self, pid: str, risk: Risk) -> Patient:
+        return self._upsert_field(pid, "risks", risk, "upsert_risk")
+
+    def add_risk_event(self, pid: str, event: RiskEvent) -> Patient:
+        return self._upsert_field(pid, "risk_events", event, "add_risk_event")
+
+    def upsert_support(self, pid: str, support: SupportPerson) -> Patient:
+        return self._upsert_field(pid, "supports", support, "upsert_support")
+
+    def upsert_group(self, pid: str, group: SupportGroup) -> Patient:
+        return self._upsert_field(pid, "groups", group, "upsert_group")
+
+    def upsert_medication(self, pid: str, medication: Medication) -> Patient:
+        return self._upsert_field(pid, "medications", medication, "upsert_medication")
+
+    def set_relapse_plan(self, pid: str, plan: RelapsePreventionPlan) -> Patient:
+        def apply(p: Patient) -> None:
+            p.relapse_prevention = plan
+
+        return self._change(pid, "set_relapse_plan", apply, ["relapse_prevention"])
+
+    def set_aftercare(self, pid: str, plan: AftercarePlan) -> Patient:
+        def apply(p: Patient) -> None:
+            p.aftercare = plan
+
+        return self._change(pid, "set_aftercare", apply, ["aftercare"])
+
+    def record_naloxone(self, pid: str, check: NaloxoneCheck) -> Patient:
+        def apply(p: Patient) -> None:
+            p.naloxone_checks = [*p.naloxone_checks, check]
+
+        return self._change(pid, "record_naloxone", apply, ["naloxone_checks"])
+
+    # --- notes ---------------------------------------------------------------------------
+
+    def save_draft(self, pid: str, note: ProgressNote) -> Patient:
+        """Create or replace an unsigned note; a signed note is locked (SignedNoteError)."""
+        if note.signed:
+            raise NoteStateError("a draft cannot carry a signature; save it, then sign it")
+
+        def apply(p: Patient) -> str:
+            existing = p.find_note(note.id)
+            if existing is not None and existing.signed:
+                raise SignedNoteError(note.id, "it cannot be edited")
+            p.notes = _upsert(p.notes, note)
+            return note.id
+
+        return self._change(pid, "save_draft", apply, ["notes"])
+
+    def sign_note(self, pid: str, note_id: str) -> Patient:
+        """Sign a draft now, as this clinician; from then on it only takes addenda."""
+
+        def apply(p: Patient) -> str:
+            note = _find(p.notes, note_id, "note")
+            if note.signed:
+                raise SignedNoteError(note_id, "it is already signed")
+            signed = note.model_copy(
+                update={"signed_at": self.clock.now(), "signed_by": self.clinician}
+            )
+            p.notes = _upsert(p.notes, signed)
+            return note_id
+
+        return self._change(pid, "sign_note", apply, ["notes"])
+
+    def add_addendum(self, pid: str, note_id: str, addendum: Addendum) -> Patient:
+        def apply(p: Patient) -> str:
+            note = _find(p.notes, note_id, "note")
+            if not note.signed:
+                raise NoteStateError(
+                    f"note {note_id} is a draft: edit it instead of adding an addendum"
+                )
+            p.notes = _upsert(
+                p.notes, note.model_copy(update={"addenda": [*note.addenda, addendum]})
+            )
+            return addendum.id
+
+        return self._change(pid, "add_addendum", apply, ["notes"])
+
+    def delete_draft(self, pid: str, note_id: str) -> Patient:
+        def apply(p: Patient) -> str:
+            note = _find(p.notes, note_id, "note")
+            if note.signed:
+                raise SignedNoteError(note_id, "it cannot be deleted")
+            p.notes = [n for n in p.notes if n.id != note_id]
+            return note_id
+
+        return self._change(pid, "delete_draft", apply, ["notes"])
+
+    # --- decisions -----------------------------------------------------------------------
+
+    def record_decision(
+        self, pid: str, suggestion: Suggestion, outcome: DecisionOutcome, rationale: str
+    ) -> Decision:
+        """Keep the clinician's answer with a copy of the suggestion it answered.
+
+        Accepting a suggestion whose target names a level records the new level/schedule from
+        today (missing target days or hours keep the current ones). A step down from level 1
+        (target without a level) means discharge is the next step: the decision is recorded
+        and the level left alone; discharge is its own use case.
+        """
+        if suggestion.patient_id != pid:
+            raise ServiceError("the suggestion belongs to another patient")
+        decision = Decision(
+            decided_at=self.clock.now(),
+            decided_by=self.clinician,
+            outcome=DecisionOutcome(outcome),
+            rationale=rationale,
+            suggestion=suggestion,
+        )
+        patient = self.repo.get(pid)
+        change = self._accepted_change(patient, decision)
+        if change is not None:
+            decision = decision.model_copy(update={"level_change": change})
+
+        def apply(p: Patient) -> str:
+            p.decisions = [*p.decisions, decision]
+            if change is not None:
+                p.level_history = [*p.level_history, change]
+            return decision.id
+
+        fields = ["decisions", "level_history"] if change is not None else ["decisions"]
+        self._change(pid, "record_decision", apply, fields)
+        return decision
+
+    def _accepted_change(self, patient: Patient, decision: Decision) -> LevelChange | None:
+        target = decision.suggestion.target
+        if decision.outcome is not DecisionOutcome.ACCEPT or target is None:
+            return None
+        if target.level is None:
+            return None
+        today = self.clock.today()
+        current = patient.level_on(today) or patient.current_level
+        days = target.days_per_week if target.days_per_week is not None else current.days_per_week
+        hours = (
+            target.hours_per_week if target.hours_per_week is not None else current.hours_per_week
+        )
+        if (target.level, days, hours) == (
+            current.level,
+            current.days_per_week,
+            current.hours_per_week,
+        ):
+            return None  # e.g. intensify with added services only
+        return LevelChange(
+            start=today,
+            level=target.level,
+            edition=current.edition,
+            days_per_week=days,
+            hours_per_week=hours,
+            reason=decision.rationale,
+            decided_by=self.clinician,
+            decision_id=decision.id,
+        )
+
+    # --- exports and interchange ---------------------------------------------------------
+
+    def export(
+        self,
+        pid: str,
+        fmt: ExportFormat | str,
+        path: Path | str | None = None,
+        *,
+        as_of: date | None = None,
+        recipient: str = "internal chart copy",
+        purpose: str = "treatment/payment/operations",
+        consent: str = "treatment/payment/operations",
+        redact: bool = False,
+        force: bool = False,
+    ) -> Path:
+        """Write one patient's snapshot (0600, atomically) and log the disclosure.
+
+        ``path`` is a file, a directory (the default file name goes in it) or None (the
+        current directory). An existing file is refused unless ``force``. The disclosure is
+        appended to the patient's ``disclosures`` and audited; if that fails the file is
+        removed again, so no copy exists without its log entry.
+        """
+        from tplan.export import ExportError, default_filename, render
+
+        if self.repo.read_only:
+            raise ReadOnlyStoreError(self.repo.path)
+        fmt = ExportFormat(fmt)
+        day = as_of or self.clock.today()
+        patient = self.repo.get(pid)
+        target = Path(path).expanduser() if path is not None else Path.cwd()
+        if target.is_dir():
+            target = target / default_filename(patient, fmt, day)
+        if target.exists() and not force:
+            raise ExportRefused(
+                f"{target} already exists; choose another name or allow overwriting"
+            )
+        now = self.clock.now()
+        entry = ExportLogEntry(
+            at=now,
+            by=self.clinician,
+            format=fmt,
+            as_of=day,
+            recipient=recipient,
+            purpose=purpose,
+            consent=consent,
+            redacted=redact,
+            file_name=target.name,
+        )
+        suggestion = suggest(patient, day, self.policy) if patient.active else None
+        try:
+            data = render(
+                patient, fmt, as_of=day, generated_at=now, suggestion=suggestion, redact=redact
+            )
+        except ExportError as exc:
+            raise ExportRefused(str(exc)) from None
+        written = write_new_file(target, data, force=force)
+
+        def apply(p: Patient) -> str:
+            p.disclosures = [*p.disclosures, entry]
+            return entry.id
+
+        try:
+            self._change(pid, "export", apply, ["disclosures"])
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
+            raise
+        return written
+
+    def envelope(self, patients: Iterable[Patient], as_of: date | None = None) -> Envelope:
+        """The interchange envelope for ``patients`` (generated now, as of today by default)."""
+        return build_envelope(patients, as_of or self.clock.today(), self.clock.now())
+
+    def import_patients(self, patients: Iterable[Patient]) -> list[Patient]:
+        """Add patients all or nothing; ids already in the file are refused by name."""
+        patients = list(patients)
+        taken = [
+            f"record #{i} ({p.display_name}): patient id {p.id} is already in this file"
+            for i, p in enumerate(patients, start=1)
+            if p.id in self.repo
+        ]
+        if taken:
+            raise ImportError_("the import", taken)
+        return self.repo.import_patients(patients, action="import")
+
+    def import_envelope(self, path: Path | str) -> list[Patient]:
+        """Read, validate and add every patient of an interchange file, or none of them."""
+        envelope = read_envelope(Path(path))
+        try:
+            return self.import_patients(envelope.patients)
+        except ImportError_ as exc:
+            raise ImportError_(str(path), exc.problems) from None
+
