@@ -158,8 +158,8 @@ def test_user_text_cannot_change_the_structure(
 def test_markdown_tables_keep_their_columns_with_pipes_in_cells(
     rich_patient: Patient, export
 ) -> None:
-    html = MarkdownIt("commonmark").enable("table").render(
-        export(rich_patient, ExportFormat.MARKDOWN)
+    html = (
+        MarkdownIt("commonmark").enable("table").render(export(rich_patient, ExportFormat.MARKDOWN))
     )
     for table in re.findall(r"<table>.*?</table>", html, flags=re.S):
         header = len(re.findall(r"<th[ >]", table.split("</thead>")[0]))
