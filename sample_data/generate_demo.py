@@ -1,7 +1,8 @@
 """Build the synthetic demo caseload and write it as a tplan interchange file.
 
 Run ``python sample_data/generate_demo.py [OUT]`` (default: ``demo_caseload.json`` beside this
-script). Every person here is invented: names are made up, MRNs are ``DEMO-00NN``.
+script). Every person here is invented: names are made up, MRNs are ``DEMO-00NN`` and phone
+numbers lie in 555-0100..0199, the range kept for fiction.
 
 Each story is written, against CLINICAL.md section 5, for one suggestion kind on the ANCHOR date
 (``EXPECTED_KINDS``; the stories say why in their comments). All dates are ANCHOR-relative;
@@ -541,7 +542,7 @@ def base_patient(
         id=chart.pid,
         display_name=name,
         identifiers=[Identifier(system="MRN", value=f"DEMO-{number:04d}")],
-        birth_date=date(ANCHOR.year - born, ANCHOR.month, 1 + (number * 3) % 27),
+        birth_date=date(ANCHOR.year - born, 1, 5) + timedelta(days=(number * 7) % 50),
         gender=gender,
         pronouns=pronouns,
         primary_substances=substances,
@@ -846,7 +847,7 @@ def bo(rng: random.Random) -> Patient:
                 [(-66, RiskStatus.MONITORING)],
             )
         ],
-        supports=[c.person("Dee Marchetti", SupportRole.PARTNER, "555-0201", True, -66)],
+        supports=[c.person("Dee Marchetti", SupportRole.PARTNER, "555-0103", True, -66)],
         groups=[c.group(GroupKind.NA, "Eastside Clean Start", 2, -50)],
         level_history=[
             c.level(-66, LevelCode.L2_5, 5, 20, "Admission from detox"),
@@ -872,7 +873,7 @@ def bo(rng: random.Random) -> Patient:
             NaloxoneCheck(on_hand=True, checked_on=day(-30)),
         ],
         relapse_prevention=relapse_plan(
-            -30, "Payday, old neighbourhood, back pain.", "Dee (partner) 555-0201; NA sponsor line"
+            -30, "Payday, old neighbourhood, back pain.", "Dee (partner) 555-0103; NA sponsor line"
         ),
         reviews=[
             c.review(-66, "Initial plan signed.", "Bo Marchetti"),
@@ -970,11 +971,11 @@ def casey(rng: random.Random) -> Patient:
                 [(-45, RiskStatus.MONITORING), (-3, RiskStatus.ACTIVE)],
             ),
         ],
-        supports=[c.person("Ari Lunde", SupportRole.SOBER_FRIEND, "555-0301", True, -45)],
+        supports=[c.person("Ari Lunde", SupportRole.SOBER_FRIEND, "555-0104", True, -45)],
         groups=[c.group(GroupKind.SMART, "Campus SMART Recovery", 1, -40)],
         level_history=[c.level(-45, LevelCode.L2_1, 3, 9, "Admission")],
         relapse_prevention=relapse_plan(
-            -20, "Low-mood evenings, deadlines, being alone.", "Ari 555-0301; crisis line 988"
+            -20, "Low-mood evenings, deadlines, being alone.", "Ari 555-0104; crisis line 988"
         ),
         reviews=[
             c.review(-45, "Initial plan signed.", "Casey Thistlewood"),
@@ -1072,7 +1073,7 @@ def dara(rng: random.Random) -> Patient:
                 description="Overdose at home, reversed with naloxone by roommate.",
             )
         ],
-        supports=[c.person("Pim Oduya", SupportRole.FRIEND, "555-0401", False, -56)],
+        supports=[c.person("Pim Oduya", SupportRole.FRIEND, "555-0105", False, -56)],
         groups=[c.group(GroupKind.NA, "Harbor Road NA", 2, -40)],
         level_history=[c.level(-56, LevelCode.L2_1, 3, 9, "Admission after detox")],
         naloxone_checks=[
@@ -1081,7 +1082,7 @@ def dara(rng: random.Random) -> Patient:
             NaloxoneCheck(on_hand=True, checked_on=day(-3)),
         ],
         relapse_prevention=relapse_plan(
-            -30, "Old contacts texting; back pain; empty afternoons.", "Pim 555-0401; NA phone list"
+            -30, "Old contacts texting; back pain; empty afternoons.", "Pim 555-0105; NA phone list"
         ),
         reviews=[
             c.review(-56, "Initial plan signed.", "Dara Fenwick"),
@@ -1164,11 +1165,11 @@ def nico(rng: random.Random) -> Patient:
                 [(-38, RiskStatus.MONITORING), (-3, RiskStatus.ACTIVE)],
             )
         ],
-        supports=[c.person("Bex Quarrington", SupportRole.FAMILY, "555-0501", True, -38)],
+        supports=[c.person("Bex Quarrington", SupportRole.FAMILY, "555-0106", True, -38)],
         groups=[c.group(GroupKind.AA, "Riverside Big Book", 2, -30)],
         level_history=[c.level(-38, LevelCode.L2_1, 3, 9, "Admission")],
         relapse_prevention=relapse_plan(
-            -12, "Arguments at home; payday; night-shift end.", "Bex (sister) 555-0501"
+            -12, "Arguments at home; payday; night-shift end.", "Bex (sister) 555-0106"
         ),
         reviews=[
             c.review(-38, "Initial plan signed.", "Nico Quarrington"),
@@ -1242,7 +1243,7 @@ def emery(rng: random.Random) -> Patient:
                 [(-33, RiskStatus.ACTIVE)],
             )
         ],
-        supports=[c.person("Lou Garnet", SupportRole.SPONSOR, "555-0601", True, -25)],
+        supports=[c.person("Lou Garnet", SupportRole.SPONSOR, "555-0107", True, -25)],
         groups=[c.group(GroupKind.AA, "Depot Street AA", 3, -25)],
         level_history=[c.level(-33, LevelCode.L2_1, 3, 9, "Admission")],
         reviews=[
@@ -1385,11 +1386,11 @@ def finley(rng: random.Random) -> Patient:
                 RiskKind.CO_OCCURRING, "Generalized anxiety", [(-62, 2)], [(-62, RiskStatus.ACTIVE)]
             )
         ],
-        supports=[c.person("Rae Ashgrove", SupportRole.FAMILY, "555-0701", True, -30)],
+        supports=[c.person("Rae Ashgrove", SupportRole.FAMILY, "555-0108", True, -30)],
         groups=[c.group(GroupKind.SMART, "Northside SMART", 2, -50)],
         level_history=[c.level(-62, LevelCode.L2_1, 3, 9, "Admission"), intensified],
         relapse_prevention=relapse_plan(
-            -35, "Exams, parties, panic in the evening.", "Rae (mother) 555-0701; SMART facilitator"
+            -35, "Exams, parties, panic in the evening.", "Rae (mother) 555-0108; SMART facilitator"
         ),
         reviews=[
             c.review(-62, "Initial plan signed.", "Finley Ashgrove"),
@@ -1457,7 +1458,7 @@ def gale(rng: random.Random) -> Patient:
                 [(-28, RiskStatus.ACTIVE)],
             )
         ],
-        supports=[c.person("Noor Brightwater", SupportRole.FAMILY, "555-0801", True, -28)],
+        supports=[c.person("Noor Brightwater", SupportRole.FAMILY, "555-0109", True, -28)],
         groups=[c.group(GroupKind.NA, "Crystal Clear NA", 2, -20)],
         level_history=[c.level(-28, LevelCode.L2_1, 3, 9, "Admission")],
         reviews=[c.review(-28, "Initial plan signed.", "Gale Brightwater")],
@@ -1548,12 +1549,12 @@ def harper(rng: random.Random) -> Patient:
             )
         ],
         supports=[
-            c.person("Dana Nightingale", SupportRole.FAMILY, "555-0901", True, -35),
-            c.person("Ms. Ilse Trent (school counselor)", SupportRole.OTHER, "555-0902", True, -30),
+            c.person("Dana Nightingale", SupportRole.FAMILY, "555-0110", True, -35),
+            c.person("Ms. Ilse Trent (school counselor)", SupportRole.OTHER, "555-0111", True, -30),
         ],
         level_history=[c.level(-35, LevelCode.L2_1, 3, 6, "Admission (adolescent IOP)")],
         relapse_prevention=relapse_plan(
-            -14, "Weekend parties; fights at home; boredom.", "Mum 555-0901; Ms. Trent at school"
+            -14, "Weekend parties; fights at home; boredom.", "Mum 555-0110; Ms. Trent at school"
         ),
         reviews=[
             c.review(-35, "Initial plan signed with parent present.", "Harper Nightingale"),
@@ -1627,11 +1628,11 @@ def indigo(rng: random.Random) -> Patient:
                 [(-40, RiskStatus.ACTIVE)],
             )
         ],
-        supports=[c.person("Sol Larkspur", SupportRole.PARTNER, "555-1001", True, -40)],
+        supports=[c.person("Sol Larkspur", SupportRole.PARTNER, "555-0112", True, -40)],
         groups=[c.group(GroupKind.AA, "Lantern AA", 2, -30)],
         level_history=[c.level(-40, LevelCode.L2_1, 3, 9, "Admission")],
         relapse_prevention=relapse_plan(
-            -15, "Money worries; mornings with nothing to do.", "Sol 555-1001"
+            -15, "Money worries; mornings with nothing to do.", "Sol 555-0112"
         ),
         reviews=[
             c.review(-40, "Initial plan signed.", "Indigo Larkspur"),
@@ -1688,7 +1689,7 @@ def kit(rng: random.Random) -> Patient:
                 obj,
             )
         ],
-        supports=[c.person("Tove Ravensworth", SupportRole.FAMILY, "555-1101", True, -28)],
+        supports=[c.person("Tove Ravensworth", SupportRole.FAMILY, "555-0113", True, -28)],
         groups=[c.group(GroupKind.SMART, "City SMART", 1, -20)],
         level_history=[c.level(-28, LevelCode.L2_1, 3, 9, "Admission")],
         reviews=[c.review(-28, "Initial plan signed.", "Kit Ravensworth")],
@@ -1746,7 +1747,7 @@ def lane(rng: random.Random) -> Patient:
                 obj,
             )
         ],
-        supports=[c.person("Cal Copperfield", SupportRole.FAMILY, "555-1201", True, -52)],
+        supports=[c.person("Cal Copperfield", SupportRole.FAMILY, "555-0114", True, -52)],
         groups=[c.group(GroupKind.AA, "Old Mill AA", 2, -45)],
         level_history=[c.level(-52, LevelCode.L2_1, 3, 9, "Admission")],
         reviews=[
@@ -1822,11 +1823,11 @@ def morgan(rng: random.Random) -> Patient:
                 obj,
             )
         ],
-        supports=[c.person("Edie Marsh", SupportRole.SPONSOR, "555-1301", True, -30)],
+        supports=[c.person("Edie Marsh", SupportRole.SPONSOR, "555-0115", True, -30)],
         groups=[c.group(GroupKind.AA, "Library Lane AA", 3, -50)],
         level_history=[c.level(-68, LevelCode.L2_1, 3, 9, "Admission")],
         relapse_prevention=relapse_plan(
-            -35, "Anniversaries; quiet evenings.", "Edie (sponsor) 555-1301"
+            -35, "Anniversaries; quiet evenings.", "Edie (sponsor) 555-0115"
         ),
         aftercare=AftercarePlan(
             written_on=day(-20), plan=aftercare, referrals="Maple Street Clinic level 1 group"
@@ -1896,13 +1897,13 @@ def quinn(rng: random.Random) -> Patient:
                 obj,
             )
         ],
-        supports=[c.person("Teo Brandt", SupportRole.SOBER_FRIEND, "555-1401", True, -48)],
+        supports=[c.person("Teo Brandt", SupportRole.SOBER_FRIEND, "555-0116", True, -48)],
         groups=[c.group(GroupKind.SMART, "Tradesmen SMART", 1, -40)],
         level_history=[c.level(-48, LevelCode.L2_1, 3, 9, "Admission")],
         medications=[c.medication("naltrexone ER", "380 mg monthly", -46, moud=True)],
         naloxone_checks=[NaloxoneCheck(on_hand=True, checked_on=day(-40))],
         relapse_prevention=relapse_plan(
-            -25, "Pain flare-ups; coworkers offering pills.", "Teo 555-1401"
+            -25, "Pain flare-ups; coworkers offering pills.", "Teo 555-0116"
         ),
         reviews=[
             c.review(-48, "Initial plan signed.", "Quinn Halloway"),
@@ -1968,11 +1969,11 @@ def sage(rng: random.Random) -> Patient:
                 obj[3:],
             ),
         ],
-        supports=[c.person("Ole Pennywhistle", SupportRole.PARTNER, "555-1501", True, -30)],
+        supports=[c.person("Ole Pennywhistle", SupportRole.PARTNER, "555-0117", True, -30)],
         groups=[c.group(GroupKind.SMART, "Online SMART (evening)", 2, -30)],
         level_history=[c.level(-45, LevelCode.L2_1, 4, 12, "Admission")],
         relapse_prevention=relapse_plan(
-            -12, "Cooking dinner; holidays; work deadlines.", "Ole 555-1501; SMART online"
+            -12, "Cooking dinner; holidays; work deadlines.", "Ole 555-0117; SMART online"
         ),
         reviews=[
             c.review(-45, "Initial plan signed.", "Sage Pennywhistle"),
@@ -2036,9 +2037,9 @@ def tamsin(rng: random.Random) -> Patient:
         environment="Sober-living house; unemployed, volunteering at a food bank.",
         problems=[c.problem("Heroin use", "F11.20", "I'm done with that life.", "Stay clean", obj)],
         supports=[
-            c.person("Wynn Abara", SupportRole.SPONSOR, "555-1601", True, -21),
+            c.person("Wynn Abara", SupportRole.SPONSOR, "555-0118", True, -21),
             c.person(
-                "House manager, Birch House", SupportRole.PEER_SPECIALIST, "555-1602", True, -48
+                "House manager, Birch House", SupportRole.PEER_SPECIALIST, "555-0119", True, -48
             ),
         ],
         groups=[c.group(GroupKind.NA, "Birch House NA", 3, -40)],
@@ -2047,7 +2048,7 @@ def tamsin(rng: random.Random) -> Patient:
         relapse_prevention=relapse_plan(
             -16,
             "Old friends; the river park; payday.",
-            "Wynn (sponsor) 555-1601; Birch House 555-1602",
+            "Wynn (sponsor) 555-0118; Birch House 555-0119",
         ),
         reviews=[
             c.review(-48, "Initial plan signed.", "Tamsin Orchard"),

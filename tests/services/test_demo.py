@@ -42,7 +42,8 @@ GENERATOR = REPO / "sample_data" / "generate_demo.py"
 
 OTHER_DAY = date(2031, 7, 9)
 """A 'today' far from the anchor (and across leap years) to check that the shift keeps stories."""
-TODAYS = (DEMO_ANCHOR, OTHER_DAY)
+TODAYS = (DEMO_ANCHOR, date.today(), OTHER_DAY)
+TODAY_IDS = ["anchor", "today", "other-day"]
 
 ALERTS = {
     "review_overdue",
@@ -103,19 +104,19 @@ def test_the_stories_cover_every_suggestion_kind() -> None:
 # --- every patient gets the kind its story was written for ------------------------------------
 
 
-@pytest.mark.parametrize("today", TODAYS, ids=["anchor", "other-day"])
+@pytest.mark.parametrize("today", TODAYS, ids=TODAY_IDS)
 @pytest.mark.parametrize("patient_id", sorted(EXPECTED_KINDS))
 def test_patient_gets_the_kind_of_its_story(patient_id: str, today: date) -> None:
     got = suggestions(today)[patient_id]
     assert got.kind is EXPECTED_KINDS[patient_id], got.headline
 
 
-@pytest.mark.parametrize("today", TODAYS, ids=["anchor", "other-day"])
+@pytest.mark.parametrize("today", TODAYS, ids=TODAY_IDS)
 def test_the_engine_shows_all_six_kinds_across_the_caseload(today: date) -> None:
     assert {s.kind for s in suggestions(today).values()} == set(SuggestionKind)
 
 
-@pytest.mark.parametrize("today", TODAYS, ids=["anchor", "other-day"])
+@pytest.mark.parametrize("today", TODAYS, ids=TODAY_IDS)
 def test_every_alert_appears_somewhere(today: date) -> None:
     seen = {alert.alert for s in suggestions(today).values() for alert in s.alerts}
     assert seen >= ALERTS
@@ -184,6 +185,21 @@ def test_a_stored_decision_still_reads_as_on_its_day() -> None:
     assert shifted_iso in new.fired[0].message
     assert new.fired[0].data["events"] == [shifted_iso]
     assert moved.decisions[0].decided_at - patient.decisions[0].decided_at == timedelta(days=100)
+
+
+def test_only_real_iso_dates_in_a_stored_suggestion_move() -> None:
+    patient = next(p for p in read_demo().patients if p.decisions)
+    decision = patient.decisions[0]
+    hit = decision.suggestion.fired[0].model_copy(
+        update={"message": "ref 2026-13-40, code 12026-01-010, on 2026-01-31", "data": {"n": 3}}
+    )
+    suggestion = decision.suggestion.model_copy(update={"fired": [hit]})
+    edited = patient.model_copy(
+        update={"decisions": [decision.model_copy(update={"suggestion": suggestion})]}
+    )
+    moved = shift_patient(edited, 1).decisions[0].suggestion.fired[0]
+    assert moved.message == "ref 2026-13-40, code 12026-01-010, on 2026-02-01"
+    assert moved.data == {"n": 3}
 
 
 def test_a_stored_decision_matches_what_the_engine_says_on_its_day() -> None:
