@@ -1,0 +1,192 @@
+"""The ``tplan`` command as a script user meets it: run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AS_OF = "2026-03-12"
+KINDS = {"safety_review", "step_up", "intensify", "step_down", "taper", "continue"}
+
+
+def tplan(*args: str, env: dict[str, str] | None = None, check: bool = False,
+          cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    inherited = {k: v for k, v in os.environ.items() if k != "TPLAN_DB"}
+    full_env = {**inherited, "TPLAN_CLINICIAN": "J. Park", **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-m", "tplan.cli", *args],
+        capture_output=True, text=True, env=full_env, timeout=120, cwd=cwd,
+    )
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "demo.json"
+    tplan("demo", "--out", str(path), "--as-of", AS_OF, check=True)
+    return path
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["demo"], ["import"], ["caseload"], ["schema"], ["suggest"], ["export"],
+                ["restore"]],
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    done = tplan(*command, "--help")
+    assert done.returncode == 0
+    assert "usage: tplan" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["frobnicate"], ["caseload", "--as-of", "12/03/2026"], ["export", "pt-x"],
+     ["export", "pt-x", "--format", "pdf"]],
+)
+def test_bad_usage_is_one_line_and_exit_code_2(args: list[str]) -> None:
+    done = tplan(*args)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tplan")
+
+
+def test_demo_out_writes_a_private_copy_and_never_overwrites(demo_db: Path) -> None:
+    assert stat.S_IMODE(demo_db.stat().st_mode) == 0o600
+    before = demo_db.read_bytes()
+    again = tplan("demo", "--out", str(demo_db))
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert demo_db.read_bytes() == before
+
+
+def test_caseload_json_lists_active_patients_with_suggestions(demo_db: Path) -> None:
+    done = tplan("caseload", "--db", str(demo_db), "--as-of", AS_OF, "--json", check=True)
+    rows = json.loads(done.stdout)
+    assert len(rows) >= 11
+    assert {row["suggestion"] for row in rows} == KINDS
+    assert all(row["level"] for row in rows)
+    table = tplan("caseload", "--db", str(demo_db), "--as-of", AS_OF, check=True).stdout
+    assert rows[0]["display_name"] in table
+
+
+def test_suggest_json_shows_all_six_kinds_with_reasons(demo_db: Path) -> None:
+    done = tplan("suggest", "--db", str(demo_db), "--as-of", AS_OF, "--json", check=True)
+    payload = json.loads(done.stdout)
+    suggestions = payload["suggestions"]
+    assert {s["kind"] for s in suggestions} == KINDS
+    for s in suggestions:
+        assert s["as_of"] == AS_OF
+        if s["kind"] == "continue":
+            assert s["unmet_step_down"], s["patient_id"]
+        else:
+            assert s["fired"], s["patient_id"]
+    one = suggestions[0]["patient_id"]
+    single = tplan("suggest", one, "--db", str(demo_db), "--as-of", AS_OF, "--json", check=True)
+    assert [s["patient_id"] for s in json.loads(single.stdout)["suggestions"]] == [one]
+    text = tplan("suggest", one, "--db", str(demo_db), "--as-of", AS_OF, check=True).stdout
+    assert one in text
+
+
+def test_unknown_patient_is_refused_clearly(demo_db: Path) -> None:
+    done = tplan("suggest", "pt-nobody", "--db", str(demo_db))
+    assert done.returncode == 1
+    assert "pt-nobody" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_schema_is_json_schema_of_the_envelope() -> None:
+    schema = json.loads(tplan("schema", check=True).stdout)
+    assert schema["title"] == "Envelope"
+    assert "patients" in schema["properties"]
+
+
+def test_import_round_trip_and_all_or_nothing(demo_db: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "one.json"
+    pid = json.loads(tplan("caseload", "--db", str(demo_db), "--json", "--as-of", AS_OF,
+                           check=True).stdout)[0]["patient_id"]
+    tplan("export", pid, "--format", "json", "-o", str(exported), "--db", str(demo_db),
+          "--as-of", AS_OF, check=True)
+    target = tmp_path / "new.json"
+    done = tplan("import", str(exported), "--db", str(target), check=True)
+    assert "Imported 1 patient" in done.stdout
+    again = tplan("import", str(exported), "--db", str(target))
+    assert again.returncode == 1 and pid in again.stderr
+
+    bad = json.loads(exported.read_text())
+    good_patient = bad["patients"][0]
+    broken = json.loads(json.dumps(good_patient))
+    broken["id"] = "pt-other0000001"
+    broken["birth_date"] = "not a date"
+    bad["patients"] = [good_patient | {"id": "pt-fresh0000001"}, broken]
+    bad_file = tmp_path / "bad.json"
+    bad_file.write_text(json.dumps(bad))
+    fresh = tmp_path / "fresh.json"
+    done = tplan("import", str(bad_file), "--db", str(fresh))
+    assert done.returncode == 1
+    assert "birth date" in done.stderr and "#2" in done.stderr
+    listed = tplan("caseload", "--db", str(fresh), "--json", check=True)
+    assert json.loads(listed.stdout) == []
+
+
+def test_export_writes_private_file_and_refuses_overwrite(demo_db: Path, tmp_path: Path) -> None:
+    pid = json.loads(tplan("caseload", "--db", str(demo_db), "--json", "--as-of", AS_OF,
+                           check=True).stdout)[0]["patient_id"]
+    done = tplan("export", pid, "--format", "md", "--db", str(demo_db), "--as-of", AS_OF,
+                 cwd=tmp_path, check=True)
+    written = next(tmp_path.glob(f"{pid}*"))
+    assert AS_OF in written.name
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert "42 CFR part 2" in written.read_text()
+    assert str(written.name) in done.stdout
+    refused = tplan("export", pid, "--format", "md", "-o", str(written), "--db", str(demo_db),
+                    "--as-of", AS_OF)
+    assert refused.returncode == 1 and "exists" in refused.stderr
+    tplan("export", pid, "--format", "md", "-o", str(written), "--db", str(demo_db),
+          "--as-of", AS_OF, "--force", check=True)
+
+
+def test_corrupt_file_is_refused_untouched_and_restorable(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "records.json"
+    tplan("demo", "--out", str(db), "--as-of", AS_OF, check=True)
+    # a second write creates the backup of the last good file
+    pid = json.loads(tplan("caseload", "--db", str(db), "--json", check=True).stdout)[0]
+    tplan("export", pid["patient_id"], "--format", "md", "-o", str(tmp_path / "x.md"),
+          "--db", str(db), check=True)
+    db.write_bytes(b'{"_meta": {"1": {"format": "tplan.db"')  # torn write
+    damaged = db.read_bytes()
+    done = tplan("caseload", "--db", str(db))
+    assert done.returncode == 1
+    assert str(db) in done.stderr and "restore" in done.stderr
+    assert db.read_bytes() == damaged
+    tplan("restore", "--db", str(db), check=True)
+    rows = json.loads(tplan("caseload", "--db", str(db), "--json", check=True).stdout)
+    assert rows
+
+
+def test_missing_db_reads_as_empty_and_import_creates_it_private(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "sub" / "new.json"
+    done = tplan("caseload", "--db", str(db), "--json", check=True)
+    assert json.loads(done.stdout) == []
+    assert not db.exists()
+    exported = tmp_path / "all.json"
+    pid = json.loads(tplan("caseload", "--db", str(demo_db), "--json", check=True).stdout)[0]
+    tplan("export", pid["patient_id"], "--format", "json", "-o", str(exported),
+          "--db", str(demo_db), check=True)
+    tplan("import", str(exported), "--db", str(db), check=True)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+def test_tplan_db_environment_variable_is_the_default(demo_db: Path) -> None:
+    done = tplan("caseload", "--json", env={"TPLAN_DB": str(demo_db)})
+    assert done.returncode == 0
+    assert json.loads(done.stdout)

@@ -1,0 +1,331 @@
+"""The ``tplan`` command: opens the TUI, and scriptable commands over the same record file.
+
+Every command takes ``--db`` (default: ``$TPLAN_DB``, else the user data directory), and
+``--as-of`` to fix "today" so that output is reproducible. Errors are one line on stderr:
+exit 2 for bad usage, 1 for refused input or an unusable file; record content never appears
+in an error message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from platformdirs import user_data_path
+from pydantic import ValidationError
+
+from tplan.clinical import DEFAULT_POLICY, Policy, PolicyError, load_policy
+from tplan.domain import Envelope, ExportFormat, Patient, Suggestion, friendly_errors
+from tplan.services import Clock, FixedClock, SystemClock, Workspace
+from tplan.services.caseload import caseload_json, caseload_table
+from tplan.services.demo import load_demo
+from tplan.store import StoreError, open_repository, restore_backup
+
+POLICY_FILE_NAME = "tplan-policy.toml"
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class Refused(Exception):
+    """A command that cannot go on; its message is safe to print (no record content)."""
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("TPLAN_DB")
+    if env:
+        return Path(env).expanduser()
+    return user_data_path("tplan", appauthor=False) / "tplan.json"
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2026-03-12: {value!r}") from None
+
+
+def _add_common(parser: argparse.ArgumentParser, *, db: bool = True) -> None:
+    if db:
+        parser.add_argument(
+            "--db", type=Path, default=None,
+            help="record file (default: $TPLAN_DB, else the user data directory)",
+        )
+    parser.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="treat this date as today (reproducible output)")
+    parser.add_argument("--policy", type=Path, default=None, metavar="FILE",
+                        help=f"clinic policy TOML (default: {POLICY_FILE_NAME} beside the db)")
+    parser.add_argument("--clinician", default=None,
+                        help="name recorded in the audit trail (default: $TPLAN_CLINICIAN or "
+                        "the OS user)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tplan",
+        description="Monitor IOP treatment plans: caseload, plans, notes, suggestions, exports.",
+    )
+    _add_common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="open the TUI on a fresh private copy of the demo caseload")
+    _add_common(demo, db=False)
+    demo.add_argument("--out", type=Path, default=None, metavar="PATH",
+                      help="only write the demo record file to PATH (never overwrites) and exit")
+
+    imp = sub.add_parser("import", help="add patients from a JSON interchange file "
+                         "(all or nothing)")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    _add_common(imp)
+
+    case = sub.add_parser("caseload", help="print the caseload as a table or JSON")
+    _add_common(case)
+    case.add_argument("--json", action="store_true", help="machine-readable JSON")
+    case.add_argument("--all", action="store_true", help="include discharged patients")
+
+    sub.add_parser("schema", help="print the JSON Schema of the interchange format")
+
+    sug = sub.add_parser("suggest", help="explained suggestion per patient")
+    sug.add_argument("patient_id", nargs="?", metavar="PATIENT_ID")
+    _add_common(sug)
+    sug.add_argument("--json", action="store_true", help="stable JSON (documented in README)")
+
+    exp = sub.add_parser("export", help="write a plan snapshot (md, html, json, fhir)")
+    exp.add_argument("patient_id", metavar="PATIENT_ID")
+    exp.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
+    exp.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                     help="output file (default: a name with patient id, format and date)")
+    exp.add_argument("--force", action="store_true", help="overwrite an existing file")
+    exp.add_argument("--recipient", default="internal chart copy")
+    exp.add_argument("--purpose", default="treatment/payment/operations")
+    exp.add_argument("--consent", default="treatment/payment/operations",
+                     help="reference to the patient's signed consent, or "
+                     "treatment/payment/operations")
+    exp.add_argument("--redact", action="store_true",
+                     help="minimum-necessary copy: initials only, no contact details")
+    _add_common(exp)
+
+    rest = sub.add_parser("restore", help="replace a damaged record file by its automatic backup")
+    _add_common(rest)
+    return parser
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _clock(args: argparse.Namespace) -> Clock:
+    return FixedClock(args.as_of) if args.as_of else SystemClock()
+
+
+def _clinician(args: argparse.Namespace) -> str:
+    return args.clinician or os.environ.get("TPLAN_CLINICIAN") or getpass.getuser()
+
+
+def _policy(args: argparse.Namespace, db: Path | None) -> Policy:
+    path = args.policy
+    if path is None and db is not None and (db.parent / POLICY_FILE_NAME).exists():
+        path = db.parent / POLICY_FILE_NAME
+    if path is None:
+        return DEFAULT_POLICY
+    return load_policy(path)
+
+
+def _db(args: argparse.Namespace) -> Path:
+    return (args.db or default_db_path()).expanduser()
+
+
+def _workspace(args: argparse.Namespace, *, read_only: bool = False) -> Workspace:
+    """Open the record file; read-only commands neither take the lock nor create the file."""
+    db = _db(args)
+    repo = open_repository(db, clinician=_clinician(args), read_only=read_only,
+                           create=not read_only)
+    return Workspace(repo, _clock(args), _policy(args, db), _clinician(args))
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def suggestions_json(suggestions: list[Suggestion]) -> str:
+    """The stable JSON of ``tplan suggest --json`` (documented in README)."""
+    payload = {
+        "format": "tplan.suggestions",
+        "version": 1,
+        "suggestions": [
+            {
+                "patient_id": s.patient_id,
+                "as_of": s.as_of.isoformat(),
+                "kind": s.kind.value,
+                "headline": s.headline,
+                "target": s.target.model_dump(mode="json") if s.target else None,
+                "fired": [hit.model_dump(mode="json") for hit in s.fired],
+                "unmet_step_down": [c.model_dump(mode="json") for c in s.unmet_step_down],
+                "alerts": [alert.model_dump(mode="json") for alert in s.alerts],
+                "signals": s.signals,
+                "policy": s.policy_name,
+            }
+            for s in suggestions
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def suggestions_text(suggestions: list[Suggestion], patients: list[Patient]) -> str:
+    names = {p.id: p.display_name for p in patients}
+    blocks: list[str] = []
+    for s in suggestions:
+        lines = [f"{names.get(s.patient_id, s.patient_id)} ({s.patient_id}) as of {s.as_of}",
+                 f"  {s.kind.value.upper().replace('_', ' ')}: {s.headline}"]
+        lines += [f"  + {hit.message}" for hit in s.fired]
+        if s.kind.value == "continue":
+            lines += [f"  - unmet: {c.message}" for c in s.unmet_step_down]
+        lines += [f"  ! {alert.message}" for alert in s.alerts]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) if blocks else "No active patients."
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tplan.ui.app import make_app
+
+    workspace = _workspace(args)
+    try:
+        make_app(workspace, clock=workspace.clock).run()
+    finally:
+        workspace.close()
+    return 0
+
+
+def _write_demo(path: Path, args: argparse.Namespace) -> None:
+    clock = _clock(args)
+    patients = load_demo(clock.today())
+    repo = open_repository(path, clinician=_clinician(args), create=True)
+    try:
+        repo.import_patients(patients)
+    finally:
+        repo.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        if args.out.exists():
+            raise Refused(f"{args.out} already exists; tplan never overwrites it")
+        _write_demo(args.out, args)
+        _print(f"Demo caseload written to {args.out}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="tplan-demo-") as tmp:
+        db = Path(tmp) / "demo.json"
+        _write_demo(db, args)
+        args.db = db
+        return cmd_tui(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    try:
+        added = workspace.import_envelope(args.file)
+    finally:
+        workspace.close()
+    _print(f"Imported {len(added)} patient(s) into {_db(args)}")
+    return 0
+
+
+def cmd_caseload(args: argparse.Namespace) -> int:
+    if not _db(args).exists():
+        _print(caseload_json([]) if args.json else "No patients yet: admit one in the TUI "
+               "(key a) or add them with `tplan import FILE`.")
+        return 0
+    workspace = _workspace(args, read_only=True)
+    try:
+        rows = workspace.caseload(include_discharged=args.all)
+    finally:
+        workspace.close()
+    _print(caseload_json(rows) if args.json else caseload_table(rows))
+    return 0
+
+
+def cmd_schema(_args: argparse.Namespace) -> int:
+    _print(json.dumps(Envelope.model_json_schema(), indent=2))
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    workspace = _workspace(args, read_only=True)
+    try:
+        patients = (
+            [workspace.patient(args.patient_id)] if args.patient_id else workspace.patients()
+        )
+        suggestions = [workspace.suggest(p.id) for p in patients]
+    finally:
+        workspace.close()
+    _print(suggestions_json(suggestions) if args.json else suggestions_text(suggestions, patients))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    try:
+        path = workspace.export(
+            args.patient_id, ExportFormat(args.format), args.output,
+            as_of=args.as_of, recipient=args.recipient, purpose=args.purpose,
+            consent=args.consent, redact=args.redact, force=args.force,
+        )
+    finally:
+        workspace.close()
+    _print(f"Wrote {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    db = _db(args)
+    kept = restore_backup(db)
+    _print(f"Restored {db} from its backup; the damaged file was kept as {kept}")
+    return 0
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_tui,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "caseload": cmd_caseload,
+    "schema": cmd_schema,
+    "suggest": cmd_suggest,
+    "export": cmd_export,
+    "restore": cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        for message in friendly_errors(exc):
+            sys.stderr.write(f"tplan: {message}\n")
+        return EXIT_REFUSED
+    except (Refused, StoreError, PolicyError, OSError) as exc:
+        sys.stderr.write(f"tplan: {exc}\n")
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
