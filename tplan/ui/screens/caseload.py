@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tplan.domain import Patient
-from tplan.ui.widgets.caseload_lines import line_for_patient, lines_from_rows
+from tplan.ui.widgets.caseload_lines import line_from_row, lines_from_rows
 from tplan.ui.widgets.caseload_model import (
     SORTABLE,
     CaseloadLine,
@@ -95,8 +95,7 @@ class CaseloadScreen(Screen[None]):
         """Compute every row (the engine runs per patient) off the event loop."""
         app = self.tplan
         today = app.today()
-        rows = app.workspace.caseload(today)
-        lines = lines_from_rows(rows, today)
+        lines = lines_from_rows(app.workspace.caseload(today, include_discharged=True))
         app.call_from_thread(self._loaded, lines)
 
     def _loaded(self, lines: list[CaseloadLine]) -> None:
@@ -113,9 +112,7 @@ class CaseloadScreen(Screen[None]):
     def _refresh_one(self, patient_id: str) -> None:
         app = self.tplan
         today = app.today()
-        patient = app.workspace.patient(patient_id)
-        suggestion = app.workspace.suggest(patient_id, today)
-        line = line_for_patient(patient, suggestion, today)
+        line = line_from_row(app.workspace.caseload_row(patient_id, today))
         app.call_from_thread(self._replace_line, line)
 
     def _replace_line(self, line: CaseloadLine) -> None:

@@ -1,18 +1,13 @@
-"""Turn a patient and the engine's suggestion into one caseload line (display cells + sort keys).
-
-The numbers come from the suggestion's ``signals`` (what the engine computed as of the date),
-so the caseload and the decision panel never disagree.
-"""
+"""Turn the workspace's caseload rows into lines to show: display cells, sort keys, flags."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from tplan.clinical.levels import level_label
-from tplan.clinical.records import craving_by_date, signed_notes
-from tplan.domain import Patient, Suggestion, SuggestionKind
+from tplan.domain import Suggestion, SuggestionKind
+from tplan.services.caseload import CaseloadRow
 from tplan.ui.widgets.caseload_model import (
     BADGES,
     KIND_ORDER,
@@ -21,10 +16,6 @@ from tplan.ui.widgets.caseload_model import (
     relative_days,
     review_cell,
 )
-
-
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else None
 
 
 def explanation(suggestion: Suggestion | None) -> str:
@@ -49,74 +40,68 @@ def explanation(suggestion: Suggestion | None) -> str:
     return f"{suggestion.headline} — {hit.message}" if hit else suggestion.headline
 
 
-def line_for_patient(patient: Patient, suggestion: Suggestion | None, today: date) -> CaseloadLine:
-    """One caseload line; ``suggestion`` is None for a discharged patient."""
-    signals: dict[str, Any] = suggestion.signals if suggestion is not None else {}
-    active = patient.active and suggestion is not None and patient.discharge is None
-    level = patient.level_on(today) or patient.current_level
-    level_text = f"{level.level.value} {level.days_per_week}d/{level.hours_per_week:g}h"
-    days_at_level = signals.get("days_at_level")
-    days_in_program = (today - patient.admission_date).days
-    alerts = list(suggestion.alerts) if suggestion is not None else []
-    safety = any(a.safety for a in alerts) or (
-        suggestion is not None and suggestion.kind is SuggestionKind.SAFETY_REVIEW
+def line_from_row(row: CaseloadRow) -> CaseloadLine:
+    """One caseload line from the workspace's row (figures computed by the engine)."""
+    today = row.as_of
+    alerts = row.alerts
+    active = row.active and row.kind is not None
+    level_text = (
+        f"{row.level.value} {row.days_per_week}d/{row.hours_per_week:g}h" if row.level else "—"
     )
-    flag = "!!" if safety else ("!" if alerts else "")
-    due = _day(signals.get("review_due")) if active else None
-    attendance = signals.get("attendance_sustained_percent")
-    ratings = sorted(craving_by_date(signed_notes(patient, today)).items())
-    craving = ratings[-1][1] if ratings else None
-    phq9 = (signals.get("phq9_latest") or {}).get("total")
-    last_note = max((n.date_of_service for n in patient.notes), default=None)
-    kind = suggestion.kind if active and suggestion is not None else None
+    attendance = None if row.attendance30 is None else int(row.attendance30 * 100)
+    due = row.review_due if active else None
+    kind = row.kind if active else None
     badge = Cell(BADGES[kind], kind.value) if kind else Cell("discharged", "discharged")
     alert_text = "; ".join(("!! " if a.safety else "") + a.message for a in alerts)
+    at_level = "—" if row.days_at_level is None else str(row.days_at_level)
     cells = {
-        "flag": Cell(flag, "safety" if safety else "alert"),
+        "flag": Cell(
+            "!!" if row.safety else ("!" if alerts else ""), "safety" if row.safety else "alert"
+        ),
         "level": Cell(level_text),
-        "days": Cell(f"{days_at_level if days_at_level is not None else '—'}/{days_in_program}"),
+        "days": Cell(f"{at_level}/{row.days_in_program}"),
         "attendance": Cell(f"{attendance}%" if attendance is not None else "—"),
-        "craving": Cell(str(craving) if craving is not None else "—"),
-        "phq9": Cell(str(phq9) if phq9 is not None else "—", "alert" if (phq9 or 0) >= 15 else ""),
+        "craving": Cell(str(row.craving) if row.craving is not None else "—"),
+        "phq9": Cell(
+            str(row.phq9) if row.phq9 is not None else "—", "alert" if (row.phq9 or 0) >= 15 else ""
+        ),
         "review": review_cell(due, today),
         "suggestion": badge,
-        "last_note": Cell(relative_days(last_note, today) if last_note else "none"),
-        "counselor": Cell(patient.counselor),
-        "alerts": Cell(alert_text or "—", "muted" if not alerts else ""),
+        "last_note": Cell(relative_days(row.last_note, today) if row.last_note else "none"),
+        "counselor": Cell(row.counselor),
+        "alerts": Cell(alert_text or "—", "" if alerts else "muted"),
     }
     sort_keys: dict[str, Any] = {
-        "name": patient.display_name.lower(),
-        "level": (level.level.value, level.hours_per_week),
-        "days": days_at_level,
-        "attendance": attendance,
-        "craving": craving,
-        "phq9": phq9,
+        "name": row.display_name.lower(),
+        "level": (row.level.value, row.hours_per_week) if row.level else None,
+        "days": row.days_at_level,
+        "attendance": row.attendance30,
+        "craving": row.craving,
+        "phq9": row.phq9,
         "review": due,
         "suggestion": KIND_ORDER[kind] if kind is not None else len(KIND_ORDER),
-        "last_note": last_note,
-        "counselor": patient.counselor.lower(),
-        "alerts": (2 if safety else 0) * 100 + len(alerts),
+        "last_note": row.last_note,
+        "counselor": row.counselor.lower(),
+        "alerts": (100 if row.safety else 0) + len(alerts),
     }
-    search = " ".join(
-        (level_text, level_label(level.level, level.edition), badge.text, patient.counselor)
-    ).lower()
+    label = level_label(row.level) if row.level else ""
+    search = " ".join((level_text, label, badge.text, row.counselor)).lower()
     return CaseloadLine(
-        patient_id=patient.id,
-        name=patient.display_name,
-        initials=patient.initials,
+        patient_id=row.patient_id,
+        name=row.display_name,
+        initials=row.initials,
         cells=cells,
         sort_keys=sort_keys,
         kind=kind,
-        counselor=patient.counselor,
+        counselor=row.counselor,
         active=active,
         overdue=due is not None and due < today,
         alert_count=len(alerts),
-        safety=safety,
-        explanation=explanation(suggestion if active else None),
+        safety=row.safety,
+        explanation=explanation(row.suggestion if active else None),
         search=search,
     )
 
 
-def lines_from_rows(rows: Iterable[Any], today: date) -> list[CaseloadLine]:
-    """Caseload rows from the workspace (each with its patient and suggestion) as lines."""
-    return [line_for_patient(row.patient, row.suggestion, today) for row in rows]
+def lines_from_rows(rows: Iterable[CaseloadRow]) -> list[CaseloadLine]:
+    return [line_from_row(row) for row in rows]
