@@ -11,6 +11,7 @@ from tplan.services.errors import (
     ServiceError,
 )
 from tplan.services.workspace import Workspace
+from tplan.store import SaveError, StoreError, StoreLockedError
 
 __all__ = [
     "CaseloadRow",
@@ -20,7 +21,10 @@ __all__ = [
     "ImportError_",
     "NoteStateError",
     "RecordNotFound",
+    "SaveError",
     "ServiceError",
+    "StoreError",
+    "StoreLockedError",
     "SystemClock",
     "Workspace",
 ]
