@@ -247,4 +247,6 @@ def test_envelope_round_trips_a_patient_exactly() -> None:
     envelope = Envelope(generated_at=NOW, as_of=D, patients=[p])
     again = Envelope.model_validate_json(envelope.model_dump_json())
     assert again.patients[0] == p
-    assert again.notice == "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+    assert again.notice == (
+        "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+    )
