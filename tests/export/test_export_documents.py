@@ -9,6 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tplan.domain import PART2_NOTICE, ExportFormat, Patient, Suggestion
+from tplan.export.templating import css_string
 
 DOCUMENTS = [ExportFormat.MARKDOWN, ExportFormat.HTML]
 
@@ -184,7 +185,8 @@ def test_html_is_self_contained_and_prints_cleanly(rich_patient: Patient, export
     assert not any(name.startswith("on") for name, _ in page.attrs)  # no event handlers
     assert not re.search(r"(https?:)?//[a-z]", output.split("<body>")[0].split("</style>")[0])
     assert "@media print" in output and "break-before: page" in output
-    assert '<footer class="page-footer">' + PART2_NOTICE in output
+    footer = output[output.index("@bottom-center") : output.index("</style>")]
+    assert PART2_NOTICE in footer  # printed in the bottom margin of every page
     assert output.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in output
 
@@ -193,3 +195,9 @@ def test_html_escapes_user_text(rich_patient: Patient, export) -> None:
     output = export(rich_patient, ExportFormat.HTML)
     assert "<script>" not in output
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in output
+
+
+def test_css_string_cannot_break_out_of_the_style_element() -> None:
+    quoted = str(css_string('a"; } </style><script>x</script>'))
+    assert quoted.startswith('"') and quoted.endswith('"')
+    assert '"' not in quoted[1:-1] and "<" not in quoted and "}" not in quoted

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from tplan.export.labels import label, level_label, number, schedule_label, when
 from tplan.export.markdown_text import md_block, md_cell, md_inline
@@ -62,6 +63,16 @@ def markdown_environment() -> Environment:
     return env
 
 
+def css_string(text: object) -> Markup:
+    """A quoted CSS string that cannot end the string, the rule or the <style> element."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;-()/" else f"\\{ord(ch):x} " for ch in str(text)
+    )
+    return Markup(f'"{escaped}"')
+
+
 @cache
 def html_environment() -> Environment:
-    return _environment(autoescape=True, finalize=_finalize_html)
+    env = _environment(autoescape=True, finalize=_finalize_html)
+    env.filters["css_string"] = css_string
+    return env
