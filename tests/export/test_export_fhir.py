@@ -167,6 +167,14 @@ def test_measure_observations(bundle_json: dict[str, Any]) -> None:
         c["code"] for o in surveys for c in o["code"]["coding"] if c["system"].startswith("urn:")
     )
     assert local == {"bam-use": 2, "bam-risk": 2, "bam-protective": 2, "craving": 6}
+    # BAM Use 1 is a concern (>= 1); Risk 10 and Protective 16 are not.
+    concerns = {
+        c["code"]
+        for o in surveys
+        if "concern" in str(o.get("interpretation"))
+        for c in o["code"]["coding"]
+    }
+    assert concerns == {"bam-use"}
     assert all(o["status"] == "final" and isinstance(o["valueInteger"], int) for o in surveys)
 
 

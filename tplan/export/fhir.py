@@ -351,7 +351,7 @@ def _observations(bundle: _Bundle, view: PlanView, patient_ref: dict[str, str]) 
             survey(item.key, on, codes.INSTRUMENT_CODES[score.instrument], score.total, **extra)
         else:
             for name, value in score.subscales.items():
-                concern = [f for f in score.flags if f.startswith(name)]
+                concern = name in score.concerns
                 extra = {"interpretation": [{"text": "concern"}]} if concern else {}
                 survey(f"{item.key}/{name}", on, codes.BAM_CODES[name], value, **extra)
     for row in view.trend:

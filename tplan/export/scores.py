@@ -29,6 +29,8 @@ class Score:
     """BAM: use, risk, protective."""
     flags: list[str] = field(default_factory=list)
     """Safety flags and concerns, in words."""
+    concerns: frozenset[str] = frozenset()
+    """BAM subscales at a level of concern."""
 
     @property
     def summary(self) -> str:
@@ -57,5 +59,14 @@ def score_measure(measure: Measure) -> Score:
         if sub.protective_concern:
             flags.append("protective <= 12: concern")
         subscales = {"use": sub.use, "risk": sub.risk, "protective": sub.protective}
-        return Score("BAM", subscales=subscales, flags=flags)
+        concerns = {
+            name
+            for name, concern in [
+                ("use", sub.use_concern),
+                ("risk", sub.risk_concern),
+                ("protective", sub.protective_concern),
+            ]
+            if concern
+        }
+        return Score("BAM", subscales=subscales, flags=flags, concerns=frozenset(concerns))
     raise TypeError(f"no scoring for {type(measure).__name__}")
