@@ -11,18 +11,30 @@ from tplan.services.errors import (
     ServiceError,
 )
 from tplan.services.workspace import Workspace
-from tplan.store import SaveError, StoreError, StoreLockedError
+from tplan.store import (
+    DuplicatePatientError,
+    PatientNotFound,
+    ReadOnlyStoreError,
+    SaveError,
+    SignedNoteError,
+    StoreError,
+    StoreLockedError,
+)
 
 __all__ = [
     "CaseloadRow",
     "Clock",
+    "DuplicatePatientError",
     "ExportRefused",
     "FixedClock",
     "ImportError_",
     "NoteStateError",
+    "PatientNotFound",
+    "ReadOnlyStoreError",
     "RecordNotFound",
     "SaveError",
     "ServiceError",
+    "SignedNoteError",
     "StoreError",
     "StoreLockedError",
     "SystemClock",
