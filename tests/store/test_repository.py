@@ -76,10 +76,12 @@ def test_import_is_all_or_nothing(db_path: Path, patient_factory) -> None:
     with open_repository(db_path) as repo:
         good = patient_factory("Avery Quill")
         bad = patient_factory("Bo Marchetti").model_copy(deep=True)
-        bad.notes[0].sections["data"] = "bad\x00text"  # mutated: bypasses validation
+        bad.notes[0].sections["data"] = SECRET + "\x00"  # mutated: bypasses validation
         before = db_path.read_bytes()
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as caught:
             repo.import_patients([good, bad])
+        assert "control character" in str(caught.value)
+        assert SECRET not in str(caught.value)  # errors never echo record content
         twin = patient_factory("Cass Ferrow").model_copy(update={"id": good.id})
         with pytest.raises(DuplicatePatientError):
             repo.import_patients([good, twin])

@@ -26,9 +26,12 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Model(BaseModel):
-    """Base for every domain record: unknown fields are refused, assignments re-validated."""
+    """Base for every domain record: unknown fields are refused, assignments re-validated.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Validation errors never echo the input, so record content stays out of tracebacks.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, hide_input_in_errors=True)
 
 
 def new_id(prefix: str) -> str:
