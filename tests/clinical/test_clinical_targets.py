@@ -162,6 +162,8 @@ def test_signals_are_json_safe_and_complete() -> None:
     assert signals["attendance_sustained_percent"] == 89
     assert signals["phq9_latest"] == {"on": "2026-03-08", "total": 6, "band": "mild", "item9": 0}
     assert signals["review_due"] == "2026-04-01"
+    assert signals["review_status"] == "ok"
+    assert signals["at_max_hours"] is False
     assert signals["days_at_level"] == 60
 
 

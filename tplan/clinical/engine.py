@@ -543,7 +543,7 @@ def _alerts(signals: Signals, policy: Policy) -> list[Alert]:
     alerts: list[Alert] = []
     rules = policy.alerts
     due, days = signals.review_due, signals.days_to_review
-    if days < 0:
+    if signals.review_status == "overdue":
         alerts.append(
             Alert(
                 alert="review_overdue",
@@ -552,7 +552,7 @@ def _alerts(signals: Signals, policy: Policy) -> list[Alert]:
                 data={"due": due.isoformat(), "days_overdue": -days},
             )
         )
-    elif days <= rules.review_due_within_days:
+    elif signals.review_status == "due_soon":
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         alerts.append(
             Alert(

@@ -143,6 +143,8 @@ class Signals:
     safety_flags: tuple[SafetyFlag, ...]
     last_signed_review: date | None
     review_due: date
+    review_status: str
+    """``overdue``, ``due_soon`` (within the policy's alert days) or ``ok``."""
     naloxone: NaloxoneCheck | None
 
     # --- derived -----------------------------------------------------------------------
@@ -221,6 +223,8 @@ class Signals:
             "last_signed_review": _iso(self.last_signed_review),
             "review_due": self.review_due.isoformat(),
             "days_to_review": self.days_to_review,
+            "review_status": self.review_status,
+            "at_max_hours": self.at_max_hours,
             "naloxone_on_hand": None if self.naloxone is None else self.naloxone.on_hand,
         }
 
@@ -435,6 +439,7 @@ def compute_signals(patient: Patient, as_of: date, policy: Policy) -> Signals:
         and (as_of - n.date_of_service).days > policy.alerts.draft_older_than_days
     )
     discharge = patient.discharge
+    due = review_due_date(patient, as_of, policy)
 
     return Signals(
         as_of=as_of,
@@ -472,6 +477,13 @@ def compute_signals(patient: Patient, as_of: date, policy: Policy) -> Signals:
         baseline_phq9=any(baseline_from <= d.on <= baseline_to for d in phq9s),
         safety_flags=tuple(safety_flags(patient, as_of, policy, phq9_latest, reviewed_on)),
         last_signed_review=reviewed_on,
-        review_due=review_due_date(patient, as_of, policy),
+        review_due=due,
+        review_status=(
+            "overdue"
+            if due < as_of
+            else "due_soon"
+            if (due - as_of).days <= policy.alerts.review_due_within_days
+            else "ok"
+        ),
         naloxone=naloxone,
     )
