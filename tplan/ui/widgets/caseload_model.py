@@ -44,6 +44,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("counselor", "Counselor", 14, priority=4),
     Column("alerts", "Alerts", 0, priority=3, min_width=16),
 )
+NAME_WANTS = 22
+"""Cells the name column gets before optional columns (counselor, alerts) are shown."""
+_NAME_MIN = 12
+
 COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
 SORTABLE: tuple[str, ...] = tuple(key for key in COLUMN_KEYS if key != "flag")
 
@@ -128,34 +132,41 @@ def layout(
 ) -> list[tuple[Column, int]]:
     """Which columns fit in ``width`` cells and how wide each one is.
 
-    Fixed columns keep their width; flexible ones (width 0) share what is left, and
-    low-priority columns are dropped until the flexible ones get their minimum.
+    Fixed columns keep their width; flexible ones (width 0) share what is left. Low-priority
+    columns are dropped until the flexible ones get their minimum, and optional ones
+    (priority >= 2) also give way until the name gets ``NAME_WANTS`` cells.
     """
     chosen = list(columns)
-    while True:
-        fixed = sum(c.width for c in chosen if c.width) + gap * (len(chosen) - 1)
-        flexible = [c for c in chosen if not c.width]
-        needed = sum(c.min_width for c in flexible)
-        if fixed + needed <= width or len(chosen) <= 1:
-            break
-        droppable = [c for c in chosen if c.priority > 0]
+
+    def room() -> int:
+        return width - sum(c.width for c in chosen if c.width) - gap * (len(chosen) - 1)
+
+    def drop(min_priority: int) -> bool:
+        droppable = [c for c in chosen if c.priority >= min_priority]
         if not droppable:
-            break
+            return False
         chosen.remove(max(droppable, key=lambda c: (c.priority, chosen.index(c))))
-    fixed = sum(c.width for c in chosen if c.width) + gap * (len(chosen) - 1)
+        return True
+
+    def wanted(name_width: int) -> int:
+        return sum(name_width if c.key == "name" else c.min_width for c in chosen if not c.width)
+
+    while room() < wanted(_NAME_MIN) and drop(1):
+        pass
+    while room() < wanted(NAME_WANTS) and drop(2):
+        pass
     flexible = [c for c in chosen if not c.width]
-    room = max(0, width - fixed)
+    left = max(0, room())
     sizes: dict[str, int] = {}
     if flexible:
-        # The name column wants about 22 cells; the alerts column takes whatever remains.
         name_first = sorted(flexible, key=lambda c: c.key != "name")
         for index, column in enumerate(name_first):
             if index == len(name_first) - 1:
-                sizes[column.key] = max(column.min_width, room)
+                sizes[column.key] = max(column.min_width, left)
             else:
-                share = max(column.min_width, min(room - _min_rest(name_first, index), 22))
+                share = max(column.min_width, min(left - _min_rest(name_first, index), NAME_WANTS))
                 sizes[column.key] = share
-                room -= share
+                left -= share
     return [(c, c.width or sizes[c.key]) for c in chosen]
 
 
