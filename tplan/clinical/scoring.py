@@ -2,7 +2,7 @@
 
 Every function refuses impossible input (an item of 5, a missing item, a total of 28) with a
 ``ScoringError`` instead of returning a wrong score. The messages name the item and its
-allowed range, never other record content.
+allowed range, never the answer itself (record content stays out of exceptions).
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def _items(
         if isinstance(value, bool) or not isinstance(value, int):
             raise ScoringError(f"{instrument} item {position} must be a whole number 0-{top}")
         if not 0 <= value <= top:
-            raise ScoringError(f"{instrument} item {position} is {value}; items are scored 0-{top}")
+            raise ScoringError(
+                f"{instrument} item {position} is out of range; items are scored 0-{top}"
+            )
     if len(items) != count:
         missing = "missing" if len(items) < count else "too many"
         raise ScoringError(
@@ -58,7 +60,7 @@ def _items(
 
 def _band(total: int, top: int, bands: tuple[tuple[int, str], ...], last: str, name: str) -> str:
     if isinstance(total, bool) or not isinstance(total, int) or not 0 <= total <= top:
-        raise ScoringError(f"a {name} total must be a whole number 0-{top}, got {total!r}")
+        raise ScoringError(f"a {name} total must be a whole number 0-{top}")
     for upper, band in bands:
         if total <= upper:
             return band
@@ -150,7 +152,7 @@ def craving_mean(ratings: Iterable[int]) -> Fraction | None:
     values = list(ratings)
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise ScoringError(f"a craving rating must be a whole number 0-10, got {value!r}")
+            raise ScoringError("a craving rating must be a whole number 0-10")
     if not values:
         return None
     return Fraction(sum(values), len(values))
