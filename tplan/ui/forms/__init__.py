@@ -1,0 +1,34 @@
+"""Every modal form and dialog of tplan. Each form is a ``ModalScreen`` built as
+``Form(workspace, patient_id, ...)`` that saves through the workspace in a thread worker and
+dismisses with the updated Patient (None when cancelled); ``dirty`` says whether typed text
+would be lost."""
+
+from tplan.ui.forms.base import FieldReader, FormInvalid, FormScreen
+from tplan.ui.forms.confirm import ConfirmDialog
+from tplan.ui.forms.episode_forms import AdmitForm, DischargeForm, LevelForm, ReviewForm
+from tplan.ui.forms.fields import FieldRow
+from tplan.ui.forms.plan_forms import GoalForm, InterventionForm, ObjectiveForm, ProblemForm
+from tplan.ui.forms.profile_forms import GroupForm, RiskForm, SnapForm, SupportForm
+from tplan.ui.forms.written_forms import AftercareForm, RelapsePlanForm
+
+__all__ = [
+    "AdmitForm",
+    "AftercareForm",
+    "ConfirmDialog",
+    "DischargeForm",
+    "FieldReader",
+    "FieldRow",
+    "FormInvalid",
+    "FormScreen",
+    "GoalForm",
+    "GroupForm",
+    "InterventionForm",
+    "LevelForm",
+    "ObjectiveForm",
+    "ProblemForm",
+    "RelapsePlanForm",
+    "ReviewForm",
+    "RiskForm",
+    "SnapForm",
+    "SupportForm",
+]

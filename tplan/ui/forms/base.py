@@ -1,0 +1,398 @@
+"""The modal form every editor is built on.
+
+A form composes ``FieldRow``s, turns their values into a domain payload in ``build`` (pure, run
+after every change so messages appear as the counselor types) and hands the payload to
+``persist`` in a thread worker. A successful save dismisses with the worker's result (the
+updated Patient for most forms); a refused save keeps the form open, typed text intact, with
+the message beside the field it concerns or in the status line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import ValidationError
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, RadioSet, Select, Static, Switch, TextArea
+from textual.worker import Worker, WorkerState
+
+from tplan.domain import Patient, friendly_errors
+from tplan.services import StoreError
+from tplan.ui.forms.confirm import ConfirmDialog
+from tplan.ui.forms.fields import FieldRow, literal
+from tplan.ui.forms.parsing import parse_date, parse_int, parse_number
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+R = TypeVar("R")
+
+SAVE_GROUP = "form-save"
+_SKIPPED_LOC_PARTS = ("function-", "constrained-", "tagged-union", "list[")
+
+
+class FormInvalid(Exception):
+    """Typed values that do not parse: field key -> message ("" = the whole form)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(f"{len(errors)} field(s) need attention")
+        self.errors = errors
+
+
+class FieldReader:
+    """Reads typed values by field key while collecting every message, not just the first."""
+
+    def __init__(self, form: FormScreen[Any]) -> None:
+        self._form = form
+        self.errors: dict[str, str] = {}
+
+    def _input(self, key: str) -> str:
+        widget = self._form.query_one(f"#{key}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            return widget.value
+        raise TypeError(f"field {key} is not a text field")
+
+    def text(self, key: str) -> str:
+        """The text exactly as typed (single-line inputs are trimmed of outer spaces)."""
+        widget = self._form.query_one(f"#{key}")
+        return widget.value.strip() if isinstance(widget, Input) else self._input(key)
+
+    def date(self, key: str, *, required: bool = False) -> date | None:
+        try:
+            value = parse_date(self._input(key), self._form.today())
+        except ValueError as exc:
+            self.errors[key] = str(exc)
+            return None
+        if value is None and required:
+            self.errors[key] = "is required"
+        return value
+
+    def int(self, key: str, low: int, high: int, *, required: bool = False) -> int | None:
+        try:
+            value = parse_int(self._input(key), low, high)
+        except ValueError as exc:
+            self.errors[key] = str(exc)
+            return None
+        if value is None and required:
+            self.errors[key] = "is required"
+        return value
+
+    def number(
+        self, key: str, low: float, high: float, *, required: bool = False, above_low: bool = False
+    ) -> float | None:
+        try:
+            value = parse_number(self._input(key), low, high, above_low=above_low)
+        except ValueError as exc:
+            self.errors[key] = str(exc)
+            return None
+        if value is None and required:
+            self.errors[key] = "is required"
+        return value
+
+    def choice(self, key: str, *, required: bool = True) -> Any:
+        value = self._form.query_one(f"#{key}", Select).value
+        if value is Select.NULL:
+            if required:
+                self.errors[key] = "choose one"
+            return None
+        return value
+
+    def flag(self, key: str) -> bool:
+        widget = self._form.query_one(f"#{key}")
+        assert isinstance(widget, Checkbox | Switch)
+        return bool(widget.value)
+
+    def radio(self, key: str) -> int:
+        return self._form.query_one(f"#{key}", RadioSet).pressed_index
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, message)
+
+    def check(self) -> None:
+        """Raise FormInvalid when anything typed did not parse."""
+        if self.errors:
+            raise FormInvalid(dict(self.errors))
+
+
+def person_name(app: Any, patient: Patient) -> str:
+    """The patient's name as the app shows it (initials when privacy is on)."""
+    show = getattr(app, "person_name", None)
+    return show(patient) if callable(show) else patient.display_name
+
+
+class FormScreen(ModalScreen[R], Generic[R]):
+    """Base of every modal form: ctrl+s saves, escape cancels (asking when typed text would go)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+    DEFAULT_CLASSES = "form-screen"
+    MODEL_ERROR_KEY: ClassVar[str] = ""
+    """The field beside which errors about the whole record (no location) are shown."""
+    NOUN: ClassVar[str] = "record"
+
+    def __init__(self, workspace: Workspace, patient_id: str | None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.patient_id = patient_id
+        self.patient: Patient | None = workspace.patient(patient_id) if patient_id else None
+        self._initial: dict[str, tuple[Any, ...]] = {}
+        self._show_all = False
+        self._saving = False
+        self._done = False
+
+    # --- what subclasses provide -------------------------------------------------------
+
+    def heading(self) -> str:
+        return self.NOUN.capitalize()
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def build(self) -> Any:
+        """The payload to save, from the typed values. Pure; raises FormInvalid/ValidationError."""
+        raise NotImplementedError
+
+    def persist(self, payload: Any) -> R:
+        """Save the payload through the workspace. Runs in a worker thread."""
+        raise NotImplementedError
+
+    # --- time and people ------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Any:
+        """The app's clock when there is one (tests fix "today" there), else the workspace's."""
+        return getattr(self.app, "clock", None) or self.workspace.clock
+
+    def today(self) -> date:
+        return self.clock.today()
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def who(self, patient: Patient | None = None) -> str:
+        patient = patient or self.patient
+        return person_name(self.app, patient) if patient else ""
+
+    def title_line(self) -> Content:
+        parts = [self.heading()]
+        if self.patient is not None:
+            parts.append(self.who())
+        return literal(" · ".join(parts))
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-frame"):
+            yield Static(self.title_line(), id="form-title")
+            with VerticalScroll(id="form-body"):
+                yield from self.compose_fields()
+            yield Static("", id="form-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._initial = self._snapshot()
+        self._fit(self.app.size.width, self.app.size.height)
+        if self.patient is not None and hasattr(self.app, "privacy"):
+            self.watch(self.app, "privacy", self._privacy_changed, init=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Use the room on large terminals: wider labels and taller text areas."""
+        self.set_class(width >= 140 and height >= 45, "-wide")
+
+    def _privacy_changed(self, _privacy: bool) -> None:
+        self.query_one("#form-title", Static).update(self.title_line())
+
+    # --- dirty tracking ----------------------------------------------------------------
+
+    def _snapshot(self) -> dict[str, tuple[Any, ...]]:
+        return {row.key: row.snapshot() for row in self.query(FieldRow)}
+
+    def _changed_keys(self) -> set[str]:
+        now = self._snapshot()
+        return {key for key, values in now.items() if self._initial.get(key) != values}
+
+    @property
+    def dirty(self) -> bool:
+        """True while something was typed or chosen that is not saved yet."""
+        return not self._done and bool(self._changed_keys())
+
+    # --- validation as you type --------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(Switch.Changed)
+    @on(RadioSet.Changed)
+    def _value_changed(self) -> None:
+        if self.is_mounted and self._initial:
+            self.revalidate()
+
+    def field_key_for(self, loc: Sequence[int | str]) -> str:
+        """The field beside which a pydantic error at ``loc`` belongs ("" = status line)."""
+        path = [
+            part
+            for part in loc
+            if isinstance(part, str) and not part.startswith(_SKIPPED_LOC_PARTS)
+        ]
+        if not path:
+            return self.MODEL_ERROR_KEY
+        claims = {claim: row.key for row in self.query(FieldRow) for claim in row.claims}
+        for end in range(len(path), 0, -1):
+            dotted = ".".join(path[:end])
+            if dotted in claims:
+                return claims[dotted]
+        for part in reversed(path):
+            if part in claims:
+                return claims[part]
+        return ""
+
+    def errors_from(self, exc: ValidationError) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for error, sentence in zip(exc.errors(), friendly_errors(exc), strict=True):
+            key = self.field_key_for(error["loc"])
+            message = sentence.split(": ", 1)[-1] if key else sentence
+            errors.setdefault(key, message)
+        return errors
+
+    def current_errors(self) -> dict[str, str]:
+        try:
+            self.build()
+        except FormInvalid as exc:
+            return exc.errors
+        except ValidationError as exc:
+            return self.errors_from(exc)
+        except ValueError as exc:
+            return {self.MODEL_ERROR_KEY: str(exc)}
+        return {}
+
+    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
+        """Show messages beside fields: changed ones while typing, all after a save attempt."""
+        if errors is None:
+            errors = self.current_errors()
+        changed = self._changed_keys()
+        rows = {row.key: row for row in self.query(FieldRow)}
+        for key, row in rows.items():
+            show = self._show_all or key in changed
+            row.show_error(errors.get(key) if show else None)
+        orphans = [msg for key, msg in errors.items() if key not in rows]
+        self.set_status("; ".join(orphans) if orphans and self._show_all else "")
+        return errors
+
+    def set_status(self, message: str, *, error: bool = True) -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(literal(message))
+        status.set_class(bool(message) and error, "-error")
+        status.set_class(bool(message) and not error, "-info")
+
+    def field_errors(self) -> dict[str, str]:
+        """The messages shown beside fields right now (for tests and help)."""
+        return {row.key: row.error for row in self.query(FieldRow) if row.error}
+
+    def _focus_first_error(self, keys: Iterable[str]) -> None:
+        wanted = set(keys)
+        for row in self.query(FieldRow):
+            if row.key in wanted and row.display:
+                target = row.widget if row.widget.focusable else None
+                if target is None:
+                    target = next((w for w in row.widget.query("*") if w.focusable), None)
+                if target is not None:
+                    target.focus()
+                    row.scroll_visible()
+                return
+
+    # --- saving ------------------------------------------------------------------------
+
+    def checked_payload(self) -> Any | None:
+        """Build the payload, or show every message and return None."""
+        self._show_all = True
+        try:
+            payload = self.build()
+        except (FormInvalid, ValidationError, ValueError):
+            errors = self.revalidate()
+            self._focus_first_error(errors)
+            if not self.query_one("#form-status", Static).has_class("-error"):
+                self.set_status("Not saved: fix the fields marked ✖")
+            return None
+        self.revalidate({})
+        return payload
+
+    def action_save(self) -> None:
+        if self._saving or self._done:
+            return
+        payload = self.checked_payload()
+        if payload is not None:
+            self.start_save(payload)
+
+    def start_save(self, payload: Any) -> None:
+        self._saving = True
+        self.set_status("Saving…", error=False)
+        self._persist_worker(payload)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=SAVE_GROUP)
+    def _persist_worker(self, payload: Any) -> R:
+        return self.persist(payload)
+
+    @on(Worker.StateChanged)
+    def _save_finished(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != SAVE_GROUP or worker.node is not self:
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._saving = False
+            self._done = True
+            self.dismiss(worker.result)
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self._saving = False
+            self.show_save_error(worker.error)
+
+    def show_save_error(self, error: BaseException | None) -> None:
+        """Keep the form open with the reason; never echo record content from a traceback."""
+        if isinstance(error, ValidationError):
+            errors = self.errors_from(error)
+            self.revalidate(errors)
+            self._focus_first_error(errors)
+            self.set_status("Not saved: " + "; ".join(friendly_errors(error)[:2]))
+            return
+        self.set_status(f"Not saved: {save_error_message(error)}")
+
+    # --- cancelling --------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        if self._saving:
+            return
+        if self.dirty:
+            self.app.push_screen(ConfirmDialog("Discard your changes?"), self._discard_answer)
+        else:
+            self.dismiss(None)
+
+    def _discard_answer(self, discard: bool | None) -> None:
+        if discard:
+            self._done = True
+            self.dismiss(None)
+
+
+def save_error_message(error: BaseException | None) -> str:
+    """A sentence for the status line. Store and use-case errors are written to be shown;
+    anything unexpected is named by its type only, as its text could quote record content."""
+    if error is None:
+        return "the save was interrupted"
+    if isinstance(error, StoreError | ValueError | LookupError):
+        return str(error) or type(error).__name__
+    if isinstance(error, OSError):
+        return f"the file could not be written ({error.strerror or type(error).__name__})"
+    return f"unexpected {type(error).__name__}; nothing was saved"

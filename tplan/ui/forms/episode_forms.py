@@ -1,0 +1,463 @@
+"""The episode of care: admission, level and schedule changes, plan reviews and discharge."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from tplan.clinical.levels import level_label, level_name
+from tplan.domain import (
+    AgeGroup,
+    AsamEdition,
+    Discharge,
+    DischargeReason,
+    Gender,
+    Goal,
+    Identifier,
+    LevelChange,
+    LevelCode,
+    Objective,
+    ObjectiveStatus,
+    Patient,
+    PlanReview,
+    Problem,
+    Signature,
+    StatusChange,
+    new_id,
+)
+from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.confirm import ConfirmDialog
+from tplan.ui.forms.fields import (
+    FieldRow,
+    checkbox,
+    choice,
+    date_input,
+    enum_options,
+    literal,
+    number_input,
+    text_area,
+    text_input,
+)
+from tplan.ui.forms.parsing import parse_int, parse_list, parse_number
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+LEVEL_OPTIONS = [(f"{level_label(code)} · {level_name(code)}", code) for code in LevelCode]
+EDITION_OPTIONS = [
+    ("ASAM 3rd ed. (2013)", AsamEdition.THIRD),
+    ("ASAM 4th ed. (2023)", AsamEdition.FOURTH),
+]
+REASON_LABELS = {DischargeReason.LEFT_AGAINST_ADVICE: "left against advice"}
+
+
+def clinician(workspace: Any) -> str:
+    """The counselor using tplan (who decides, signs and writes)."""
+    return str(getattr(workspace, "clinician", "") or "counselor")
+
+
+def schedule_rows(form: FormScreen[Any], current: LevelChange | None) -> ComposeResult:
+    """Level, edition, days and hours a week, with the policy's hours for the level beside."""
+    yield FieldRow(
+        "Level of care",
+        choice("level", LEVEL_OPTIONS, current.level if current else LevelCode.L2_1, classes=""),
+        key="level",
+    )
+    yield FieldRow(
+        "ASAM edition",
+        choice("edition", EDITION_OPTIONS, current.edition if current else AsamEdition.THIRD),
+        key="edition",
+    )
+    yield FieldRow(
+        "Days a week",
+        number_input(
+            "days_per_week",
+            current.days_per_week if current else None,
+            lambda t: parse_int(t, 0, 7),
+        ),
+        key="days_per_week",
+    )
+    yield FieldRow(
+        "Hours a week",
+        number_input(
+            "hours_per_week",
+            current.hours_per_week if current else None,
+            lambda t: parse_number(t, 0, 80),
+        ),
+        key="hours_per_week",
+        claims=("level_history",),
+    )
+    yield Static("", id="hours-hint", classes="field-hint")
+
+
+def hours_hint(form: FormScreen[Any], age_group: Any) -> str:
+    """E.g. "2.1 IOP (adult): 9-19 h a week; 6 h is below it" from the clinic policy."""
+    level = form.query_one("#level", Select).value
+    if level is Select.NULL:
+        return ""
+    policy = getattr(form.workspace, "policy", None)
+    span = policy.hours_range(level, age_group) if policy is not None else None
+    if span is None:
+        return f"{level_label(level)}: 24-hour setting"
+    text = f"{level_label(level)} ({age_group.value}): {span.min:g}-{span.max:g} h a week"
+    try:
+        hours = parse_number(form.query_one("#hours_per_week", Input).value, 0, 80)
+    except ValueError:
+        return text
+    if hours is not None and not span.min <= hours <= span.max:
+        side = "below" if hours < span.min else "above"
+        text += f" · {hours:g} h is {side} it"
+    return text
+
+
+class LevelForm(FormScreen[Patient | None]):
+    """Change the level of care or the schedule by hand (recorded in the level history)."""
+
+    NOUN = "level and schedule"
+    MODEL_ERROR_KEY = "hours_per_week"
+
+    def __init__(self, workspace: Workspace, patient_id: str):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.current = self.patient.current_level
+
+    def heading(self) -> str:
+        c = self.current
+        return (
+            f"Level and schedule (now {level_label(c.level, c.edition)} "
+            f"{c.days_per_week} d/wk {c.hours_per_week:g} h)"
+        )
+
+    def compose_fields(self) -> ComposeResult:
+        yield FieldRow(
+            "Effective from",
+            date_input("start", self.today(), self.today, required=True),
+            key="start",
+        )
+        yield from schedule_rows(self, self.current)
+        yield FieldRow(
+            "Why",
+            text_area("reason", placeholder="what changed and why (required)"),
+            key="reason",
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._update_hint()
+
+    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
+        self._update_hint()
+        return super().revalidate(errors)
+
+    def _update_hint(self) -> None:
+        assert self.patient is not None
+        hint = hours_hint(self, self.patient.age_group_on(self.today()))
+        self.query_one("#hours-hint", Static).update(literal(hint))
+
+    def build(self) -> LevelChange:
+        r = FieldReader(self)
+        start = r.date("start", required=True)
+        level, edition = r.choice("level"), r.choice("edition")
+        days = r.int("days_per_week", 0, 7, required=True)
+        hours = r.number("hours_per_week", 0, 80, required=True)
+        reason = r.text("reason")
+        if not reason.strip():
+            r.fail("reason", "say why the level or schedule changes")
+        c = self.current
+        if (level, edition, days, hours) == (c.level, c.edition, c.days_per_week, c.hours_per_week):
+            r.fail("level", "this is the current level and schedule; change something first")
+        if start is not None and start < c.start:
+            r.fail("start", f"must be on or after the current entry's start ({c.start})")
+        r.check()
+        return LevelChange(
+            start=start,
+            level=level,
+            edition=edition,
+            days_per_week=days,
+            hours_per_week=hours,
+            reason=reason,
+            decided_by=clinician(self.workspace),
+        )
+
+    def persist(self, payload: LevelChange) -> Patient:
+        return self.workspace.change_level(self.patient_id, payload)
+
+
+class ReviewForm(FormScreen[Patient | None]):
+    """Record a plan review with the counselor's and the patient's signatures."""
+
+    NOUN = "plan review"
+
+    def heading(self) -> str:
+        return "Plan review"
+
+    def compose_fields(self) -> ComposeResult:
+        yield FieldRow(
+            "Reviewed on", date_input("on", self.today(), self.today, required=True), key="on"
+        )
+        yield FieldRow(
+            "What changed",
+            text_area("summary", tall=True, placeholder="progress, changes to the plan"),
+            key="summary",
+        )
+        yield FieldRow(
+            "Counselor",
+            checkbox("counselor_signs", f"signed by me ({clinician(self.workspace)})", False),
+            key="counselor_signs",
+            hint="a review counts for “review due” once you sign it",
+        )
+        yield FieldRow(
+            "Patient",
+            checkbox("patient_signs", "the patient signed (attested by me)", False),
+            key="patient_signs",
+        )
+
+    def build(self) -> PlanReview:
+        assert self.patient is not None
+        r = FieldReader(self)
+        on_date = r.date("on", required=True)
+        summary = r.text("summary")
+        counselor_signs, patient_signs = r.flag("counselor_signs"), r.flag("patient_signs")
+        if patient_signs and not counselor_signs:
+            r.fail("counselor_signs", "sign as counselor to attest the patient's signature")
+        if on_date is not None and on_date > self.today():
+            r.fail("on", "a review cannot be dated in the future")
+        r.check()
+        now = self.now()
+        me = clinician(self.workspace)
+        return PlanReview(
+            on=on_date,
+            summary=summary,
+            counselor_signature=(
+                Signature(signer=me, role="counselor", signed_at=now) if counselor_signs else None
+            ),
+            patient_signature=(
+                Signature(signer=self.patient.display_name, role="patient", signed_at=now)
+                if patient_signs
+                else None
+            ),
+        )
+
+    def persist(self, payload: PlanReview) -> Patient:
+        return self.workspace.record_review(self.patient_id, payload)
+
+
+class DischargeForm(FormScreen[Patient | None]):
+    """Close the episode: date, reason and the aftercare plan (asks before saving)."""
+
+    NOUN = "discharge"
+
+    def heading(self) -> str:
+        return "Discharge"
+
+    def compose_fields(self) -> ComposeResult:
+        assert self.patient is not None
+        aftercare = self.patient.aftercare.plan if self.patient.aftercare else ""
+        yield FieldRow(
+            "Discharge date", date_input("on", self.today(), self.today, required=True), key="on"
+        )
+        yield FieldRow(
+            "Reason",
+            choice("reason", enum_options(DischargeReason, REASON_LABELS), None),
+            key="reason",
+        )
+        yield FieldRow(
+            "Aftercare plan",
+            text_area("aftercare", aftercare, tall=True, placeholder="required"),
+            key="aftercare",
+        )
+        yield FieldRow("Note", text_area("note"), key="note")
+
+    def build(self) -> Discharge:
+        r = FieldReader(self)
+        values: dict[str, Any] = {
+            "on": r.date("on", required=True),
+            "reason": r.choice("reason"),
+            "aftercare": r.text("aftercare"),
+            "note": r.text("note"),
+        }
+        r.check()
+        return Discharge(**values)
+
+    def start_save(self, payload: Any) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                super(DischargeForm, self).start_save(payload)
+
+        name = self.who()
+        self.app.push_screen(
+            ConfirmDialog(f"Discharge {name}? The episode closes; the record stays readable."),
+            answered,
+        )
+
+    def persist(self, payload: Discharge) -> Patient:
+        return self.workspace.discharge(self.patient_id, payload)
+
+
+class AdmitForm(FormScreen[Patient | None]):
+    """Admit a patient: identity, level and schedule, counselor and the first problem."""
+
+    NOUN = "admission"
+    MODEL_ERROR_KEY = "birth_date"
+
+    def __init__(self, workspace: Workspace):
+        super().__init__(workspace, None)
+        self.new_patient_id = new_id("pt")
+
+    def heading(self) -> str:
+        return "Admit a patient"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static("Who", classes="section-heading")
+        yield FieldRow("Name", text_input("display_name"), key="display_name")
+        yield FieldRow(
+            "Birth date",
+            date_input("birth_date", None, self.today, required=True),
+            key="birth_date",
+        )
+        yield FieldRow(
+            "Gender", choice("gender", enum_options(Gender), Gender.UNKNOWN), key="gender"
+        )
+        yield FieldRow(
+            "Pronouns",
+            text_input("pronouns", placeholder="e.g. she/her", classes="-narrow"),
+            key="pronouns",
+        )
+        yield FieldRow(
+            "MRN", text_input("mrn", classes="-narrow"), key="mrn", claims=("identifiers",)
+        )
+        yield Static("Episode", classes="section-heading")
+        yield FieldRow(
+            "Admission date",
+            date_input("admission_date", self.today(), self.today, required=True),
+            key="admission_date",
+        )
+        yield FieldRow(
+            "Counselor", text_input("counselor", clinician(self.workspace)), key="counselor"
+        )
+        yield from schedule_rows(self, None)
+        yield Static("Substance use", classes="section-heading")
+        yield FieldRow(
+            "Substances",
+            text_input("primary_substances", placeholder="comma-separated, e.g. alcohol, cannabis"),
+            key="primary_substances",
+        )
+        yield FieldRow(
+            "Last use",
+            date_input("last_use_at_intake", None, self.today),
+            key="last_use_at_intake",
+        )
+        yield Static("First problem", classes="section-heading")
+        yield FieldRow(
+            "Problem",
+            text_input("problem_title", placeholder="optional; more from the plan later"),
+            key="problem_title",
+            claims=("problems.title", "problems"),
+        )
+        yield FieldRow(
+            "ICD-10-CM",
+            text_input("problem_icd10", placeholder="F10.20", classes="-narrow"),
+            key="problem_icd10",
+            claims=("problems.icd10",),
+        )
+        yield FieldRow(
+            "In their words",
+            text_area("problem_words"),
+            key="problem_words",
+            claims=("problems.patient_words",),
+        )
+        yield FieldRow(
+            "First goal",
+            text_input("goal_text", placeholder="optional, long-term"),
+            key="goal_text",
+            claims=("problems.goals.text",),
+        )
+        yield FieldRow(
+            "First objective",
+            text_input("objective_text", placeholder="optional, e.g. attend 3 groups a week"),
+            key="objective_text",
+            claims=("problems.goals.objectives.text", "problems.goals.objectives"),
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._update_hint()
+
+    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
+        self._update_hint()
+        return super().revalidate(errors)
+
+    def _update_hint(self) -> None:
+        birth = FieldReader(self).date("birth_date")
+        age_group = AgeGroup.ADULT
+        if birth is not None:
+            today = self.today()
+            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+            age_group = AgeGroup.ADULT if age >= 18 else AgeGroup.ADOLESCENT
+        self.query_one("#hours-hint", Static).update(literal(hours_hint(self, age_group)))
+
+    def build(self) -> Patient:
+        r = FieldReader(self)
+        name = r.text("display_name")
+        birth = r.date("birth_date", required=True)
+        admitted = r.date("admission_date", required=True)
+        gender, pronouns, mrn = r.choice("gender"), r.text("pronouns"), r.text("mrn")
+        counselor = r.text("counselor")
+        level, edition = r.choice("level"), r.choice("edition")
+        days = r.int("days_per_week", 0, 7, required=True)
+        hours = r.number("hours_per_week", 0, 80, required=True)
+        substances = parse_list(r.text("primary_substances"))
+        last_use = r.date("last_use_at_intake")
+        title, icd10 = r.text("problem_title"), r.text("problem_icd10").upper()
+        words, goal_text = r.text("problem_words"), r.text("goal_text")
+        objective_text = r.text("objective_text")
+        if not title and (icd10 or words.strip() or goal_text or objective_text):
+            r.fail("problem_title", "name the problem, or clear the fields below it")
+        if objective_text and not goal_text:
+            r.fail("goal_text", "an objective belongs to a goal: write the goal first")
+        if last_use and admitted and last_use > admitted:
+            r.fail("last_use_at_intake", "is after the admission date")
+        r.check()
+        problems: list[Problem] = []
+        if title:
+            goals = []
+            if goal_text:
+                objectives = []
+                if objective_text:
+                    start = StatusChange[ObjectiveStatus](
+                        on=admitted, status=ObjectiveStatus.NOT_STARTED
+                    )
+                    objectives.append(Objective(text=objective_text, history=[start]))
+                goals.append(Goal(text=goal_text, objectives=objectives))
+            problems.append(
+                Problem(title=title, icd10=icd10 or None, patient_words=words, goals=goals)
+            )
+        return Patient(
+            id=self.new_patient_id,
+            display_name=name,
+            birth_date=birth,
+            gender=gender,
+            pronouns=pronouns,
+            identifiers=[Identifier(system="MRN", value=mrn)] if mrn else [],
+            admission_date=admitted,
+            counselor=counselor,
+            primary_substances=substances,
+            last_use_at_intake=last_use,
+            level_history=[
+                LevelChange(
+                    start=admitted,
+                    level=level,
+                    edition=edition,
+                    days_per_week=days,
+                    hours_per_week=hours,
+                    reason="admission",
+                    decided_by=counselor,
+                )
+            ],
+            problems=problems,
+        )
+
+    def persist(self, payload: Patient) -> Patient:
+        return self.workspace.admit(payload)

@@ -1,0 +1,180 @@
+"""A labelled field row with its validation message beside the widget, and value helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.validation import Validator
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, Switch, TextArea
+
+from tplan.ui.forms.parsing import DATE_HINT, Parsed, parse_date
+
+VALUE_WIDGETS = (Input, TextArea, Select, Checkbox, Switch, RadioSet)
+"""Widgets whose value a form reads (and compares to decide whether it is dirty)."""
+
+
+def widget_value(widget: Widget) -> Any:
+    """The current value of one input widget, comparable between two moments."""
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, RadioSet):
+        return widget.pressed_index
+    if isinstance(widget, Input | Select | Checkbox | Switch):
+        return widget.value
+    return None
+
+
+def enum_options(
+    enum: type[StrEnum], labels: dict[Any, str] | None = None
+) -> list[tuple[str, Any]]:
+    """Select options for an enum: a readable label for every member."""
+    labels = labels or {}
+    return [(labels.get(member, member.value.replace("_", " ")), member) for member in enum]
+
+
+def literal(text: str) -> Content:
+    """User text as content that is never read as markup."""
+    return Content(text)
+
+
+class FieldRow(Horizontal):
+    """A label, one input widget (or a group of them) and the message for that field.
+
+    ``key`` names the field for error mapping; ``claims`` are further pydantic locations
+    (dotted, list indices dropped) whose errors belong beside this field.
+    """
+
+    DEFAULT_CLASSES = "field-row"
+
+    def __init__(
+        self,
+        label: str,
+        widget: Widget,
+        *,
+        key: str,
+        claims: Iterable[str] = (),
+        hint: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id or f"row-{key}", classes=classes)
+        self.label = label
+        self.widget = widget
+        self.key = key
+        self.claims = (key, *claims)
+        self.hint = hint
+        self.error = ""
+        """The message shown beside the field ("" when none)."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(literal(self.label), classes="field-label")
+        with Vertical(classes="field-body"):
+            yield self.widget
+            if self.hint:
+                yield Static(literal(self.hint), classes="field-hint")
+            yield Static("", classes="field-error", markup=False)
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """Values of every input widget inside this row (rows may grow, e.g. screen results)."""
+        return tuple(widget_value(w) for w in self.query("*") if isinstance(w, VALUE_WIDGETS))
+
+    def show_error(self, message: str | None) -> None:
+        self.error = message or ""
+        error = self.query_one(".field-error", Static)
+        error.update(literal(f"✖ {message}") if message else "")
+        error.set_class(bool(message), "-shown")
+        self.set_class(bool(message), "-invalid")
+
+
+# --- widget factories: every form builds its fields the same way ---------------------------
+
+
+def text_input(
+    key: str,
+    value: str = "",
+    *,
+    placeholder: str = "",
+    classes: str = "",
+    validators: list[Validator] | None = None,
+) -> Input:
+    return Input(
+        value,
+        placeholder=placeholder,
+        id=key,
+        classes=classes,
+        validators=validators,
+        valid_empty=True,
+        compact=True,
+    )
+
+
+def date_input(
+    key: str, value: date | None, today: Callable[[], date], *, required: bool = False
+) -> Input:
+    """A date typed as YYYY-MM-DD (``t`` today, ``y`` yesterday), checked as it is typed."""
+
+    def check(text: str) -> date | None:
+        parsed = parse_date(text, today())
+        if parsed is None and required:
+            raise ValueError("is required")
+        return parsed
+
+    return Input(
+        value.isoformat() if value else "",
+        placeholder=DATE_HINT,
+        id=key,
+        classes="-narrow",
+        validators=[Parsed(check)],
+        compact=True,
+    )
+
+
+def number_input(key: str, value: float | int | None, parse: Callable[[str], object]) -> Input:
+    shown = "" if value is None else f"{value:g}"
+    return Input(shown, id=key, classes="-tiny", validators=[Parsed(parse)], compact=True)
+
+
+def choice(
+    key: str,
+    options: list[tuple[Any, Any]],
+    value: Any = None,
+    *,
+    blank: bool = False,
+    prompt: str = "choose",
+    classes: str = "-narrow",
+    disabled: bool = False,
+) -> Select[Any]:
+    return Select(
+        options,
+        value=Select.NULL if value is None else value,
+        allow_blank=blank or value is None,
+        prompt=prompt,
+        id=key,
+        classes=classes,
+        disabled=disabled,
+        compact=True,
+    )
+
+
+def text_area(key: str, text: str = "", *, tall: bool = False, placeholder: str = "") -> TextArea:
+    return TextArea(
+        text,
+        id=key,
+        soft_wrap=True,
+        tab_behavior="focus",
+        classes="-tall" if tall else "",
+        placeholder=placeholder,
+        compact=True,
+        highlight_cursor_line=False,
+    )
+
+
+def checkbox(key: str, label: str, value: bool) -> Checkbox:
+    return Checkbox(literal(label), value, id=key, compact=True)

@@ -1,0 +1,354 @@
+"""Editors for the plan tree: problems -> goals -> objectives -> interventions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+
+from tplan.domain import (
+    Goal,
+    GoalStatus,
+    Intervention,
+    Modality,
+    Objective,
+    ObjectiveStatus,
+    Patient,
+    Problem,
+    ProblemStatus,
+    StatusChange,
+    new_id,
+)
+from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.fields import (
+    FieldRow,
+    checkbox,
+    choice,
+    date_input,
+    enum_options,
+    literal,
+    number_input,
+    text_area,
+    text_input,
+)
+from tplan.ui.forms.parsing import parse_number
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+MODALITY_LABELS = {
+    Modality.GROUP_CBT: "group CBT",
+    Modality.MOUD: "MOUD",
+}
+
+
+def _short(text: str, width: int = 60) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class ProblemForm(FormScreen[Patient | None]):
+    """Add or edit a problem: title, ICD-10-CM code, the patient's own words, status."""
+
+    NOUN = "problem"
+
+    def __init__(self, workspace: Workspace, patient_id: str, problem_id: str | None = None):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.original = next((p for p in self.patient.problems if p.id == problem_id), None)
+        if problem_id is not None and self.original is None:
+            raise LookupError(f"no problem {problem_id} in this plan")
+        self.problem_id = problem_id or new_id("pb")
+
+    def heading(self) -> str:
+        return "Edit problem" if self.original else "New problem"
+
+    def compose_fields(self) -> ComposeResult:
+        p = self.original
+        yield FieldRow(
+            "Problem",
+            text_input("title", p.title if p else "", placeholder="e.g. drinking after shifts"),
+            key="title",
+        )
+        yield FieldRow(
+            "ICD-10-CM",
+            text_input(
+                "icd10", (p.icd10 or "") if p else "", placeholder="F10.20", classes="-narrow"
+            ),
+            key="icd10",
+        )
+        yield FieldRow(
+            "In their words",
+            text_area("patient_words", p.patient_words if p else ""),
+            key="patient_words",
+        )
+        yield FieldRow(
+            "Status",
+            choice("status", enum_options(ProblemStatus), p.status if p else ProblemStatus.ACTIVE),
+            key="status",
+        )
+
+    def build(self) -> Problem:
+        r = FieldReader(self)
+        values: dict[str, Any] = {
+            "title": r.text("title"),
+            "icd10": r.text("icd10").upper() or None,
+            "patient_words": r.text("patient_words"),
+            "status": r.choice("status"),
+        }
+        r.check()
+        return Problem(
+            id=self.problem_id, goals=self.original.goals if self.original else [], **values
+        )
+
+    def persist(self, payload: Problem) -> Patient:
+        if self.original is None:
+            return self.workspace.add_problem(self.patient_id, payload)
+        return self.workspace.update_problem(self.patient_id, payload)
+
+
+class GoalForm(FormScreen[Patient | None]):
+    """Add a long-term goal under a problem, or edit one."""
+
+    NOUN = "goal"
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        patient_id: str,
+        goal_id: str | None = None,
+        problem_id: str | None = None,
+    ):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.original: Goal | None = None
+        self.problem_id = problem_id
+        for problem in self.patient.problems:
+            for goal in problem.goals:
+                if goal.id == goal_id:
+                    self.original, self.problem_id = goal, problem.id
+        if goal_id is not None and self.original is None:
+            raise LookupError(f"no goal {goal_id} in this plan")
+        self.goal_id = goal_id or new_id("gl")
+
+    def heading(self) -> str:
+        return "Edit goal" if self.original else "New goal"
+
+    def compose_fields(self) -> ComposeResult:
+        assert self.patient is not None
+        g = self.original
+        problems = [(literal(_short(p.title)), p.id) for p in self.patient.problems]
+        yield FieldRow(
+            "Problem",
+            choice(
+                "problem",
+                problems,
+                self.problem_id,
+                classes="",
+                prompt="choose a problem",
+                disabled=self.original is not None,
+            ),
+            key="problem",
+        )
+        yield FieldRow(
+            "Goal",
+            text_input("text", g.text if g else "", placeholder="long-term, in plain words"),
+            key="text",
+        )
+        yield FieldRow(
+            "Status",
+            choice("status", enum_options(GoalStatus), g.status if g else GoalStatus.ACTIVE),
+            key="status",
+        )
+
+    def build(self) -> tuple[str, Goal]:
+        r = FieldReader(self)
+        problem_id = r.choice("problem")
+        text, status = r.text("text"), r.choice("status")
+        r.check()
+        goal = Goal(
+            id=self.goal_id,
+            text=text,
+            status=status,
+            objectives=self.original.objectives if self.original else [],
+        )
+        return problem_id, goal
+
+    def persist(self, payload: tuple[str, Goal]) -> Patient:
+        problem_id, goal = payload
+        if self.original is None:
+            return self.workspace.add_goal(self.patient_id, problem_id, goal)
+        return self.workspace.update_goal(self.patient_id, goal)
+
+
+class ObjectiveForm(FormScreen[Patient | None]):
+    """Add or edit a measurable objective: text, target date and a dated status."""
+
+    NOUN = "objective"
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        patient_id: str,
+        objective_id: str | None = None,
+        goal_id: str | None = None,
+    ):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.original: Objective | None = None
+        self.goal_id = goal_id
+        for goal in self.patient.goals():
+            for objective in goal.objectives:
+                if objective.id == objective_id:
+                    self.original, self.goal_id = objective, goal.id
+        if objective_id is not None and self.original is None:
+            raise LookupError(f"no objective {objective_id} in this plan")
+        self.objective_id = objective_id or new_id("ob")
+
+    def heading(self) -> str:
+        return "Edit objective" if self.original else "New objective"
+
+    def compose_fields(self) -> ComposeResult:
+        assert self.patient is not None
+        o = self.original
+        goals = [(literal(_short(g.text)), g.id) for g in self.patient.goals()]
+        yield FieldRow(
+            "Goal",
+            choice(
+                "goal",
+                goals,
+                self.goal_id,
+                classes="",
+                prompt="choose a goal",
+                disabled=self.original is not None,
+            ),
+            key="goal",
+        )
+        yield FieldRow(
+            "Objective",
+            text_input("text", o.text if o else "", placeholder="measurable, with a number"),
+            key="text",
+        )
+        yield FieldRow(
+            "Target date",
+            date_input("target_date", o.target_date if o else None, self.today),
+            key="target_date",
+        )
+        yield FieldRow(
+            "Status",
+            choice(
+                "status",
+                enum_options(ObjectiveStatus),
+                o.status if o else ObjectiveStatus.NOT_STARTED,
+            ),
+            key="status",
+            claims=("history",),
+        )
+        yield FieldRow(
+            "Status as of",
+            date_input("status_on", self.today(), self.today, required=True),
+            key="status_on",
+            hint="the date the status took effect",
+        )
+
+    def build(self) -> tuple[str, Objective]:
+        r = FieldReader(self)
+        goal_id = r.choice("goal")
+        text = r.text("text")
+        target = r.date("target_date")
+        status = r.choice("status")
+        status_on = r.date("status_on", required=True)
+        r.check()
+        assert status_on is not None
+        history = list(self.original.history) if self.original else []
+        if self.original is None or status != self.original.status:
+            history.append(StatusChange[ObjectiveStatus](on=status_on, status=status))
+        objective = Objective(
+            id=self.objective_id,
+            text=text,
+            target_date=target,
+            history=history,
+            interventions=self.original.interventions if self.original else [],
+        )
+        return goal_id, objective
+
+    def persist(self, payload: tuple[str, Objective]) -> Patient:
+        goal_id, objective = payload
+        if self.original is None:
+            return self.workspace.add_objective(self.patient_id, goal_id, objective)
+        return self.workspace.update_objective(self.patient_id, objective)
+
+
+class InterventionForm(FormScreen[Patient | None]):
+    """Add or edit an intervention of an objective: modality, how often, who."""
+
+    NOUN = "intervention"
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        patient_id: str,
+        objective_id: str,
+        intervention_id: str | None = None,
+    ):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        objective = self.patient.find_objective(objective_id)
+        if objective is None:
+            raise LookupError(f"no objective {objective_id} in this plan")
+        self.objective = objective
+        self.original = next((i for i in objective.interventions if i.id == intervention_id), None)
+        if intervention_id is not None and self.original is None:
+            raise LookupError(f"no intervention {intervention_id} on this objective")
+        self.intervention_id = intervention_id or new_id("iv")
+
+    def heading(self) -> str:
+        verb = "Edit intervention" if self.original else "New intervention"
+        return f"{verb} for “{_short(self.objective.text, 40)}”"
+
+    def compose_fields(self) -> ComposeResult:
+        i = self.original
+        yield FieldRow(
+            "Modality",
+            choice("modality", enum_options(Modality, MODALITY_LABELS), i.modality if i else None),
+            key="modality",
+        )
+        yield FieldRow(
+            "Description",
+            text_input("description", i.description if i else ""),
+            key="description",
+        )
+        yield FieldRow(
+            "Times a week",
+            number_input(
+                "times_per_week",
+                i.times_per_week if i else None,
+                lambda t: parse_number(t, 0, 21, above_low=True),
+            ),
+            key="times_per_week",
+        )
+        yield FieldRow(
+            "Staff",
+            text_input("staff", i.staff if i else "", placeholder="who delivers it"),
+            key="staff",
+        )
+        yield FieldRow(
+            "Active",
+            checkbox("active", "offered now", i.active if i else True),
+            key="active",
+        )
+
+    def build(self) -> Intervention:
+        r = FieldReader(self)
+        values: dict[str, Any] = {
+            "modality": r.choice("modality"),
+            "description": r.text("description"),
+            "times_per_week": r.number("times_per_week", 0, 21, required=True, above_low=True),
+            "staff": r.text("staff"),
+            "active": r.flag("active"),
+        }
+        r.check()
+        return Intervention(id=self.intervention_id, **values)
+
+    def persist(self, payload: Intervention) -> Patient:
+        return self.workspace.upsert_intervention(self.patient_id, self.objective.id, payload)
