@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -104,6 +104,17 @@ class TplanApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen):
                 screen.refresh_patient(patient_id)
+
+    def patient_directory(self) -> Iterator[Any]:
+        """Everyone the palette can jump to (the caseload's rows once they are computed)."""
+        from tplan.ui.screens.caseload import CaseloadScreen, DirectoryEntry
+
+        caseload = next((s for s in self.screen_stack if isinstance(s, CaseloadScreen)), None)
+        if caseload is not None and caseload.loaded:
+            yield from caseload.patient_directory()
+            return
+        for patient in self.workspace.patients(include_discharged=True):
+            yield DirectoryEntry(patient.id, patient.display_name, patient.initials, patient.active)
 
     # --- privacy -----------------------------------------------------------------------
 
