@@ -295,7 +295,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     db = _db(args)
     kept = restore_backup(db)
-    _print(f"Restored {db} from its backup; the damaged file was kept as {kept}")
+    where = f"; the damaged file was kept as {kept}" if kept else ""
+    _print(f"Restored {db} from its backup{where}")
     return 0
 
 
