@@ -23,7 +23,14 @@ from platformdirs import user_data_path
 from pydantic import ValidationError
 
 from tplan.clinical import DEFAULT_POLICY, Policy, PolicyError, load_policy
-from tplan.domain import Envelope, ExportFormat, Patient, Suggestion, friendly_errors
+from tplan.domain import (
+    Envelope,
+    ExportFormat,
+    Patient,
+    Suggestion,
+    SuggestionKind,
+    friendly_errors,
+)
 from tplan.services import Clock, FixedClock, SystemClock, Workspace
 from tplan.services.caseload import caseload_json, caseload_table
 from tplan.services.demo import load_demo
@@ -174,6 +181,8 @@ def suggestions_json(suggestions: list[Suggestion]) -> str:
                 "target": s.target.model_dump(mode="json") if s.target else None,
                 "fired": [hit.model_dump(mode="json") for hit in s.fired],
                 "unmet_step_down": [c.model_dump(mode="json") for c in s.unmet_step_down],
+                "step_down_criteria": [c.model_dump(mode="json") for c in s.step_down_criteria],
+                "taper_criteria": [c.model_dump(mode="json") for c in s.taper_criteria],
                 "alerts": [alert.model_dump(mode="json") for alert in s.alerts],
                 "signals": s.signals,
                 "policy": s.policy_name,
@@ -185,14 +194,19 @@ def suggestions_json(suggestions: list[Suggestion]) -> str:
 
 
 def suggestions_text(suggestions: list[Suggestion], patients: list[Patient]) -> str:
+    """Readable suggestions: every rule that fired (with its kind), the criteria, the alerts."""
     names = {p.id: p.display_name for p in patients}
     blocks: list[str] = []
     for s in suggestions:
         lines = [f"{names.get(s.patient_id, s.patient_id)} ({s.patient_id}) as of {s.as_of}",
-                 f"  {s.kind.value.upper().replace('_', ' ')}: {s.headline}"]
-        lines += [f"  + {hit.message}" for hit in s.fired]
-        if s.kind.value == "continue":
-            lines += [f"  - unmet: {c.message}" for c in s.unmet_step_down]
+                 f"  {s.headline}"]
+        lines += [f"  + [{hit.kind.value.replace('_', ' ')}] {hit.message}" for hit in s.fired]
+        shown = {
+            SuggestionKind.STEP_DOWN: s.step_down_criteria,
+            SuggestionKind.TAPER: s.taper_criteria,
+            SuggestionKind.CONTINUE: s.unmet_step_down,
+        }.get(s.kind, [])
+        lines += [f"  {'✔' if c.met else '✖'} {c.message}" for c in shown]
         lines += [f"  ! {alert.message}" for alert in s.alerts]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) if blocks else "No active patients."
