@@ -16,27 +16,46 @@ HelpRow = tuple[str, str]
 """(key as shown, what it does)"""
 
 
-def screen_bindings(screen: Screen[Any]) -> tuple[list[HelpRow], list[HelpRow]]:
-    """The keys active on ``screen``: (screen and focused-widget keys, app-wide keys)."""
+def screen_bindings(screen: Screen[Any]) -> tuple[list[HelpRow], list[HelpRow], list[HelpRow]]:
+    """The keys active on ``screen``: (this screen's, moving around in a widget, app-wide)."""
     app = screen.app
     local: list[HelpRow] = []
+    moving: list[HelpRow] = []
     global_: list[HelpRow] = []
-    seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    seen: set[HelpRow] = set()
+    for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or binding.system:
             continue
-        shown = app.get_key_display(binding)
-        label = (shown, binding.description + ("" if active.enabled else " (not now)"))
-        if label in seen:
+        row = (
+            app.get_key_display(binding),
+            binding.description + ("" if active.enabled else " (not now)"),
+        )
+        if row in seen:
             continue
-        seen.add(label)
-        (global_ if isinstance(active.node, App) else local).append(label)
-        del key
-    palette = app.COMMAND_PALETTE_BINDING
+        seen.add(row)
+        node = active.node
+        if isinstance(node, App):
+            global_.append(row)
+        elif _ours(node, binding):
+            local.append(row)
+        else:
+            moving.append(row)
+    palette = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, ""))
+    global_ = [row for row in global_ if row[0] != palette]
     if app.ENABLE_COMMAND_PALETTE:
-        global_.append((app.get_key_display(Binding(palette, "")), "Command palette"))
-    return local, global_
+        global_.append((palette, "Command palette: jump to a patient, run any action"))
+    return local, moving, global_
+
+
+def _ours(node: object, binding: Binding) -> bool:
+    """Whether a tplan class (not a stock Textual widget) declared this binding."""
+    for cls in type(node).__mro__:
+        declared = cls.__dict__.get("BINDINGS", ())
+        for item in declared:
+            if isinstance(item, Binding) and item.action == binding.action:
+                return cls.__module__.startswith("tplan.")
+    return False
 
 
 class HelpScreen(ModalScreen[None]):
@@ -47,23 +66,32 @@ class HelpScreen(ModalScreen[None]):
         Binding("f1", "dismiss", "Close help", show=False),
     ]
 
-    def __init__(self, title: str, local: list[HelpRow], global_: list[HelpRow]) -> None:
+    def __init__(
+        self,
+        title: str,
+        local: list[HelpRow],
+        moving: list[HelpRow],
+        global_: list[HelpRow],
+    ) -> None:
         super().__init__()
         self._title = title
         self._local = local
+        self._moving = moving
         self._global = global_
 
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
-        local, global_ = screen_bindings(screen)
+        local, moving, global_ = screen_bindings(screen)
         title = getattr(screen, "HELP_TITLE", None) or screen.__class__.__name__
-        return cls(str(title), local, global_)
+        return cls(str(title), local, moving, global_)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text(f"Keys · {self._title}", style="bold"), id="help-title")
             yield Static(self._table("This screen", self._local), classes="help-table")
             yield Static(self._table("Everywhere", self._global), classes="help-table")
+            if self._moving:
+                yield Static(self._table("Moving around", self._moving), classes="help-table")
             yield Static(
                 Text("escape or F1 closes this help · mouse clicks work too", style="dim"),
                 id="help-hint",

@@ -87,12 +87,14 @@ class ItemRef:
 
 
 def _row(left: Text, right: Text | str = "", indent: int = 0) -> Table:
+    """Text on the left (wrapping under itself, indented), a status on the right."""
     grid = Table.grid(expand=True, padding=(0, 1))
+    if indent:
+        grid.add_column(width=indent - 1, no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
     grid.add_column(justify="right", no_wrap=True)
-    line = Text(" " * indent)
-    line.append_text(left)
-    grid.add_row(line, right if isinstance(right, Text) else Text(right))
+    cells = [left, right if isinstance(right, Text) else Text(right)]
+    grid.add_row(*([Text("")] if indent else []), *cells)
     return grid
 
 
