@@ -77,6 +77,26 @@ def parse_database(path: Path, raw: bytes, backup: Path | None = None) -> tuple[
         raise CorruptStoreError(path, problem.problem, backup) from None
 
 
+def dumps_yielding(tables: Tables) -> bytes:
+    """``orjson.dumps(tables)``, byte for byte, serialized one document at a time.
+
+    orjson holds the GIL for the whole call: one call over a 30 MB state stalls the UI's event
+    loop for ~50 ms while a worker thread saves. Between per-document calls the interpreter can
+    hand the GIL to the event loop, so a save no longer freezes the screen.
+    """
+    dumps = orjson.dumps
+    parts: list[bytes] = [b"{"]
+    for t, (name, table) in enumerate(tables.items()):
+        parts.append(b"%s%s:{" % (b"," if t else b"", dumps(name)))
+        for d, (doc_id, document) in enumerate(table.items()):
+            if not isinstance(doc_id, str):
+                raise TypeError("document ids must be strings")
+            parts.append(b"%s%s:%s" % (b"," if d else b"", dumps(doc_id), dumps(document)))
+        parts.append(b"}")
+    parts.append(b"}")
+    return b"".join(parts)
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage over one JSON file; see the module docstring for the guarantees.
 
@@ -183,7 +203,7 @@ class AtomicJSONStorage(Storage):
 
     def _commit(self) -> None:
         try:
-            payload = orjson.dumps(self._state)
+            payload = dumps_yielding(self._state)
         except TypeError:
             self._rollback()
             raise SaveError(self.path, "a value cannot be stored as JSON") from None
