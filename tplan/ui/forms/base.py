@@ -140,6 +140,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
     MODEL_ERROR_KEY: ClassVar[str] = ""
     """The field beside which errors about the whole record (no location) are shown."""
     NOUN: ClassVar[str] = "record"
+    BODY_FOCUSABLE: ClassVar[bool] = False
+    """True when the body is mostly reading (the decision panel): it takes focus to scroll."""
 
     def __init__(self, workspace: Workspace, patient_id: str | None) -> None:
         super().__init__()
@@ -195,7 +197,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-frame"):
             yield Static(self.title_line(), id="form-title")
-            with VerticalScroll(id="form-body"):
+            with VerticalScroll(id="form-body", can_focus=self.BODY_FOCUSABLE):
                 yield from self.compose_fields()
             yield Static("", id="form-status", markup=False)
         yield Footer()
@@ -285,11 +287,18 @@ class FormScreen(ModalScreen[R], Generic[R]):
         if errors is None:
             errors = self.current_errors()
         changed = self._changed_keys()
-        rows = {row.key: row for row in self.query(FieldRow)}
-        for key, row in rows.items():
-            show = self._show_all or key in changed
-            row.show_error(errors.get(key) if show else None)
-        orphans = [msg for key, msg in errors.items() if key not in rows]
+        rows = list(self.query(FieldRow))
+        owner = {claim: row.key for row in rows for claim in row.claims}
+        by_row: dict[str, str] = {}
+        orphans: list[str] = []
+        for key, message in errors.items():
+            if key in owner:
+                by_row.setdefault(owner[key], message)
+            else:
+                orphans.append(message)
+        for row in rows:
+            show = self._show_all or row.key in changed
+            row.show_error(by_row.get(row.key) if show else None)
         self.set_status("; ".join(orphans) if orphans and self._show_all else "")
         return errors
 
@@ -304,8 +313,10 @@ class FormScreen(ModalScreen[R], Generic[R]):
         return {row.key: row.error for row in self.query(FieldRow) if row.error}
 
     def _focus_first_error(self, keys: Iterable[str]) -> None:
-        wanted = set(keys)
-        for row in self.query(FieldRow):
+        rows = list(self.query(FieldRow))
+        owner = {claim: row.key for row in rows for claim in row.claims}
+        wanted = {owner.get(key, key) for key in keys}
+        for row in rows:
             if row.key in wanted and row.display:
                 target = row.widget if row.widget.focusable else None
                 if target is None:

@@ -1,0 +1,169 @@
+"""The decision panel: the engine's suggestion with every reason, and the clinician's answer.
+
+tplan never changes a level by itself: accepting records the target level or schedule (with its
+history entry), declining and deferring keep the level; every answer needs a rationale and keeps
+a copy of the suggestion it answered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import RadioButton, RadioSet, Static
+
+from tplan.domain import Criterion, DecisionOutcome, Patient, Suggestion, SuggestionKind
+from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.fields import FieldRow, text_area
+from tplan.ui.widgets.caseload_model import BADGES
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+OUTCOMES = (DecisionOutcome.ACCEPT, DecisionOutcome.DECLINE, DecisionOutcome.DEFER)
+FIRED_SYMBOL = {
+    SuggestionKind.SAFETY_REVIEW: "!!",
+    SuggestionKind.STEP_UP: "▲▲",
+    SuggestionKind.INTENSIFY: "▲",
+    SuggestionKind.STEP_DOWN: "▼",
+    SuggestionKind.TAPER: "↘",
+    SuggestionKind.CONTINUE: "=",
+}
+KIND_STYLE = {
+    SuggestionKind.SAFETY_REVIEW: "bold red",
+    SuggestionKind.STEP_UP: "bold red",
+    SuggestionKind.INTENSIFY: "bold yellow",
+    SuggestionKind.STEP_DOWN: "bold green",
+    SuggestionKind.TAPER: "bold green",
+    SuggestionKind.CONTINUE: "bold",
+}
+
+
+def _lines(title: str, rows: list[tuple[str, str, str]]) -> list[RenderableType]:
+    """A heading and one ``symbol  message`` line per row; long messages wrap under themselves."""
+    if not rows:
+        return []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1)
+    for symbol, style, message in rows:
+        grid.add_row(Text(symbol, style=style), Text(message))
+    return [Text(""), Text(title, style="bold"), grid]
+
+
+def _criteria(title: str, criteria: list[Criterion]) -> list[RenderableType]:
+    return _lines(
+        title, [("✔", "green", c.message) if c.met else ("✖", "red", c.message) for c in criteria]
+    )
+
+
+def explain(suggestion: Suggestion) -> Group:
+    """Headline, the rules that fired, the criteria (met ✔ / unmet ✖) and the alerts."""
+    kind = suggestion.kind
+    head = Text()
+    head.append(f"{BADGES[kind].split(' ', 1)[0]} {suggestion.headline}", style=KIND_STYLE[kind])
+    head.append(f"  as of {suggestion.as_of:%d %b}", style="dim")
+    parts: list[RenderableType] = [head]
+    if suggestion.target is not None:
+        target = Text("   target: ", style="dim")
+        target.append(suggestion.target.description, style="")
+        if suggestion.target.added_services:
+            target.append(" · add " + ", ".join(suggestion.target.added_services), style="")
+        parts.append(target)
+    parts += _lines(
+        "Why",
+        [(FIRED_SYMBOL[hit.kind], KIND_STYLE[hit.kind], hit.message) for hit in suggestion.fired],
+    )
+    if kind is SuggestionKind.STEP_DOWN:
+        parts += _criteria("Step-down criteria", suggestion.step_down_criteria)
+    elif kind is SuggestionKind.TAPER:
+        parts += _criteria("Taper criteria", suggestion.taper_criteria)
+        parts += _criteria("Still unmet for a step down", suggestion.unmet_step_down)
+    else:
+        met = len(suggestion.step_down_criteria) - len(suggestion.unmet_step_down)
+        title = f"Still unmet for a step down ({met} of {len(suggestion.step_down_criteria)} met)"
+        parts += _criteria(title, suggestion.unmet_step_down)
+    parts += _lines(
+        "Alerts",
+        [
+            ("!!", "bold red", a.message) if a.safety else ("!", "yellow", a.message)
+            for a in suggestion.alerts
+        ],
+    )
+    return Group(*parts)
+
+
+def accept_effect(suggestion: Suggestion) -> str:
+    """What pressing accept records, in words."""
+    target = suggestion.target
+    if suggestion.kind is SuggestionKind.SAFETY_REVIEW:
+        return "accept: the safety review is done today (record it in a note or review)"
+    if target is None:
+        return "accept: nothing changes in the schedule"
+    if target.level is None:
+        return "accept: discharge to aftercare is the next step (x on the patient screen)"
+    if target.days_per_week is None and target.hours_per_week is None:
+        return f"accept: {target.description}"
+    return f"accept: level and schedule become {target.description}, from today"
+
+
+class DecisionPanel(FormScreen[Patient | None]):
+    """``d`` on a patient: read the suggestion, then accept, decline or defer with a reason."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Record decision", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+    NOUN = "decision"
+    BODY_FOCUSABLE = True
+
+    def __init__(self, workspace: Workspace, patient_id: str):
+        super().__init__(workspace, patient_id)
+        self.suggestion: Suggestion | None = None
+
+    def heading(self) -> str:
+        return "Decide on the suggestion"
+
+    def compose_fields(self) -> ComposeResult:
+        self.suggestion = self.workspace.suggest(self.patient_id, self.today())
+        yield Static(explain(self.suggestion), id="suggestion", classes="readonly")
+        yield Static(
+            accept_effect(self.suggestion), id="accept-effect", classes="field-hint", markup=False
+        )
+        yield FieldRow(
+            "Decision",
+            RadioSet(
+                *(
+                    RadioButton(o.value, value=o is DecisionOutcome.ACCEPT, id=f"outcome_{o.value}")
+                    for o in OUTCOMES
+                ),
+                id="outcome",
+            ),
+            key="outcome",
+        )
+        yield FieldRow(
+            "Rationale",
+            text_area("rationale", placeholder="required: why you accept, decline or defer"),
+            key="rationale",
+        )
+
+    def build(self) -> tuple[DecisionOutcome, str]:
+        r = FieldReader(self)
+        index = r.radio("outcome")
+        rationale = r.text("rationale")
+        if index < 0:
+            r.fail("outcome", "choose accept, decline or defer")
+        if not rationale.strip():
+            r.fail("rationale", "write the rationale: it is kept with the decision")
+        r.check()
+        return OUTCOMES[index], rationale
+
+    def persist(self, payload: tuple[DecisionOutcome, str]) -> Patient:
+        assert self.suggestion is not None
+        outcome, rationale = payload
+        self.workspace.record_decision(self.patient_id, self.suggestion, outcome, rationale)
+        return self.workspace.patient(self.patient_id)

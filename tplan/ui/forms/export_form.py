@@ -1,0 +1,124 @@
+"""Export one patient's plan (Markdown, HTML, JSON, FHIR), logged as a Part 2 disclosure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from tplan.domain import PART2_NOTICE, ExportFormat
+from tplan.export import default_filename
+from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, literal, text_input
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+FORMAT_OPTIONS = [
+    ("Markdown (.md)", ExportFormat.MARKDOWN),
+    ("HTML (.html)", ExportFormat.HTML),
+    ("JSON interchange (.json)", ExportFormat.JSON),
+    ("FHIR R4 bundle (.fhir.json)", ExportFormat.FHIR),
+]
+TPO = "treatment/payment/operations"
+
+
+class ExportForm(FormScreen[Path | None]):
+    """Choose format, file, recipient, purpose, consent and redaction; dismisses with the Path."""
+
+    NOUN = "export"
+
+    def __init__(self, workspace: Workspace, patient_id: str, directory: Path | None = None):
+        super().__init__(workspace, patient_id)
+        self.directory = directory or Path.cwd()
+        self._suggested_path = ""
+
+    def heading(self) -> str:
+        return "Export the plan"
+
+    def _default_path(self, fmt: ExportFormat) -> str:
+        assert self.patient is not None
+        return str(self.directory / default_filename(self.patient, fmt, self.today()))
+
+    def compose_fields(self) -> ComposeResult:
+        self._suggested_path = self._default_path(ExportFormat.MARKDOWN)
+        yield FieldRow(
+            "Format",
+            choice("format", FORMAT_OPTIONS, ExportFormat.MARKDOWN, classes=""),
+            key="format",
+        )
+        yield FieldRow(
+            "File",
+            text_input("path", self._suggested_path),
+            key="path",
+            hint="a file, or a folder to put it in",
+        )
+        yield FieldRow(
+            "As of", date_input("as_of", self.today(), self.today, required=True), key="as_of"
+        )
+        yield FieldRow("Recipient", text_input("recipient", "internal chart copy"), key="recipient")
+        yield FieldRow("Purpose", text_input("purpose", TPO), key="purpose")
+        yield FieldRow(
+            "Consent",
+            text_input("consent", TPO),
+            key="consent",
+            hint="the patient's signed consent (reference), or treatment/payment/operations",
+        )
+        yield FieldRow(
+            "Redact",
+            checkbox(
+                "redact", "minimum necessary: initials, birth year, no contact details", False
+            ),
+            key="redact",
+        )
+        yield FieldRow(
+            "Overwrite", checkbox("force", "replace the file if it exists", False), key="force"
+        )
+        yield Static(
+            literal(f"Every copy carries: “{PART2_NOTICE}” and is logged as a disclosure."),
+            classes="field-hint",
+        )
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """Follow the format with the file name, unless the counselor typed their own."""
+        path = self.query_one("#path", Input)
+        if event.value is Select.NULL or path.value != self._suggested_path:
+            return
+        self._suggested_path = self._default_path(ExportFormat(event.value))
+        path.value = self._suggested_path
+        self._initial["path"] = (self._suggested_path,)
+
+    def build(self) -> dict[str, Any]:
+        r = FieldReader(self)
+        values: dict[str, Any] = {
+            "fmt": r.choice("format"),
+            "path": r.text("path"),
+            "as_of": r.date("as_of", required=True),
+            "recipient": r.text("recipient"),
+            "purpose": r.text("purpose"),
+            "consent": r.text("consent"),
+            "redact": r.flag("redact"),
+            "force": r.flag("force"),
+        }
+        for key in ("path", "recipient", "purpose", "consent"):
+            if not values[key]:
+                r.fail(key, "is required")
+        if values["redact"] and values["fmt"] is ExportFormat.JSON:
+            r.fail(
+                "redact", "a JSON export is the full record for re-import: choose another format"
+            )
+        if values["as_of"] is not None and values["as_of"] > self.today():
+            r.fail("as_of", "cannot be in the future")
+        r.check()
+        values["path"] = Path(values["path"]).expanduser()
+        return values
+
+    def persist(self, payload: dict[str, Any]) -> Path:
+        values = dict(payload)
+        return self.workspace.export(
+            self.patient_id, values.pop("fmt"), values.pop("path"), **values
+        )

@@ -1,0 +1,580 @@
+"""The progress note: written after every session, saved as a draft, signed (and locked) once.
+
+Sections follow the chosen format (DAP, BIRP, SOAP); switching format hides sections instead of
+dropping them, so text typed so far is never lost. Instrument answers are typed as digits and
+scored live with ``tplan.clinical.scoring``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from tplan.clinical.scoring import gad7_band, gad7_total, phq9_band, phq9_item9, phq9_total
+from tplan.domain import (
+    SECTIONS_BY_FORMAT,
+    Attendance,
+    DrugScreen,
+    Gad7,
+    NoteFormat,
+    ObjectiveProgress,
+    ObjectiveStatus,
+    Patient,
+    Phq9,
+    ProgressNote,
+    ProgressRating,
+    ScreenMethod,
+    ScreenResult,
+    ScreenResultValue,
+    SessionType,
+    UseReport,
+    new_id,
+)
+from tplan.services import NoteStateError
+from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.confirm import ConfirmDialog
+from tplan.ui.forms.fields import (
+    FieldRow,
+    choice,
+    date_input,
+    enum_options,
+    literal,
+    number_input,
+    text_area,
+    text_input,
+)
+from tplan.ui.forms.parsing import Parsed, parse_int, parse_items, parse_list
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+SECTION_ORDER = (
+    "subjective",
+    "objective",
+    "data",
+    "behavior",
+    "intervention",
+    "response",
+    "assessment",
+    "plan",
+)
+"""Every section of every format, in an order that keeps each format's own order."""
+
+STANDARD_PANEL = (
+    "alcohol",
+    "amphetamines",
+    "benzodiazepines",
+    "buprenorphine",
+    "cannabis",
+    "cocaine",
+    "fentanyl",
+    "methadone",
+    "opiates",
+)
+"""Substances offered on a screen besides the patient's own and their medications'."""
+
+RATING_LABELS = {ProgressRating.NO_CHANGE: "no change"}
+RESULT_OPTIONS = enum_options(ScreenResultValue)
+USE_OPTIONS = [("no use", False), ("used", True)]
+SCREEN_OPTIONS = [
+    ("presumptive (cup)", ScreenMethod.PRESUMPTIVE),
+    ("definitive (lab)", ScreenMethod.DEFINITIVE),
+]
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    """Save this draft, then sign it."""
+
+    note: ProgressNote
+
+
+def clinician(workspace: Any) -> str:
+    return str(getattr(workspace, "clinician", "") or "counselor")
+
+
+def instrument_summary(items: list[int] | None, kind: str) -> tuple[str, bool]:
+    """The live line beside PHQ-9 / GAD-7 entry: total and band, and the item-9 safety flag."""
+    if items is None:
+        return "", False
+    if kind == "PHQ-9":
+        total = phq9_total(items)
+        flag = phq9_item9(items) > 0
+        text = f"= {total} {phq9_band(total)}"
+        if flag:
+            text += f"  ‼ item 9 = {items[8]}: same-day safety review"
+        return text, flag
+    total = gad7_total(items)
+    return f"= {total} {gad7_band(total)}", False
+
+
+class NoteForm(FormScreen[Patient | None]):
+    """A new progress note, or a draft opened for editing. Signed notes open in NoteView."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save draft", id="save", priority=True),
+        Binding("ctrl+g", "sign", "Sign", id="sign", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+    NOUN = "progress note"
+
+    def __init__(self, workspace: Workspace, patient_id: str, note_id: str | None = None):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.original = self.patient.find_note(note_id) if note_id else None
+        if note_id is not None and self.original is None:
+            raise LookupError(f"no note {note_id} for this patient")
+        if self.original is not None and self.original.signed:
+            raise NoteStateError(f"note {note_id} is signed: open it read-only and add an addendum")
+        self.note_id = note_id or new_id("nt")
+        self._signing = False
+        objectives = list(self.patient.objectives())
+        addressed = {
+            p.objective_id: p.rating
+            for p in (self.original.objectives_addressed if self.original else [])
+        }
+        self.objective_choices = [
+            (index, objective, addressed.get(objective.id))
+            for index, objective in enumerate(objectives, start=1)
+            if objective.status is not ObjectiveStatus.CANCELLED or objective.id in addressed
+        ]
+        self.substances: list[str] = []
+
+    def heading(self) -> str:
+        return "Progress note · draft" if self.original else "New progress note"
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose_fields(self) -> ComposeResult:
+        n = self.original
+        yield FieldRow(
+            "Date of service",
+            date_input(
+                "date_of_service",
+                n.date_of_service if n else self.today(),
+                self.today,
+                required=True,
+            ),
+            key="date_of_service",
+        )
+        yield FieldRow(
+            "Session",
+            choice(
+                "session_type",
+                enum_options(SessionType),
+                n.session_type if n else SessionType.GROUP,
+            ),
+            key="session_type",
+        )
+        yield FieldRow(
+            "Attendance",
+            choice(
+                "attendance", enum_options(Attendance), n.attendance if n else Attendance.ATTENDED
+            ),
+            key="attendance",
+        )
+        yield FieldRow(
+            "Format",
+            choice(
+                "format",
+                enum_options(NoteFormat, {f: f.value for f in NoteFormat}),
+                n.format if n else NoteFormat.DAP,
+            ),
+            key="format",
+        )
+        sections = n.sections if n else {}
+        for name in SECTION_ORDER:
+            yield FieldRow(
+                name.capitalize(),
+                text_area(f"section_{name}", sections.get(name, "")),
+                key=f"section_{name}",
+                claims=(f"sections.{name}",),
+                classes="note-section",
+            )
+        yield Static("", id="sections-kept", classes="note-kept")
+        yield self._objectives_row()
+        yield self._use_row()
+        yield FieldRow(
+            "Craving 0-10",
+            number_input("craving", n.craving if n else None, lambda t: parse_int(t, 0, 10)),
+            key="craving",
+        )
+        yield self._screen_row()
+        yield self._instrument_row("PHQ-9", "phq9", 9)
+        yield self._instrument_row("GAD-7", "gad7", 7)
+        yield FieldRow(
+            "Risk observations",
+            text_area("risk_observations", n.risk_observations if n else ""),
+            key="risk_observations",
+        )
+
+    def _objectives_row(self) -> FieldRow:
+        rows: list[Horizontal] = []
+        for index, objective, rating in self.objective_choices:
+            label = f"O{index} {objective.text.splitlines()[0]}"
+            rows.append(
+                Horizontal(
+                    Checkbox(literal(label), rating is not None, id=f"obj_{index}", compact=True),
+                    choice(
+                        f"rating_{index}",
+                        enum_options(ProgressRating, RATING_LABELS),
+                        rating,
+                        prompt="rating",
+                        classes="",
+                    ),
+                    classes="pick-row",
+                )
+            )
+        if not rows:
+            body: Any = Static("no objectives in the plan yet", classes="field-hint")
+        else:
+            body = Vertical(*rows, classes="picks")
+        claims = [f"obj_{i}" for i, _, _ in self.objective_choices] + [
+            f"rating_{i}" for i, _, _ in self.objective_choices
+        ]
+        return FieldRow("Objectives", body, key="objectives_addressed", claims=claims)
+
+    def _use_row(self) -> FieldRow:
+        use = self.original.use if self.original else None
+        body = Horizontal(
+            choice("use", USE_OPTIONS, use.used if use else None, prompt="not asked", blank=True),
+            text_input(
+                "use_substances",
+                ", ".join(use.substances) if use else "",
+                placeholder="what (comma-separated)",
+            ),
+            date_input("use_date", use.use_date if use else None, self.today),
+            classes="inline",
+        )
+        return FieldRow(
+            "Use since last",
+            body,
+            key="use",
+            claims=("use_substances", "use_date", "use.substances", "use.use_date"),
+        )
+
+    def _screen_panel(self, on: date) -> list[str]:
+        assert self.patient is not None
+        names: list[str] = []
+        seen: set[str] = set()
+        medications = [m for m in self.patient.medications if m.active_on(on)]
+        candidates = [
+            *(
+                r.substance
+                for r in (
+                    self.original.screen.results if self.original and self.original.screen else []
+                )
+            ),
+            *self.patient.primary_substances,
+            *(s for m in medications for s in m.screens_as),
+            *STANDARD_PANEL,
+        ]
+        for name in candidates:
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+    def _expected(self, substance: str, on: date) -> bool:
+        assert self.patient is not None
+        return any(
+            substance.casefold() in {s.casefold() for s in m.screens_as}
+            for m in self.patient.medications
+            if m.active_on(on)
+        )
+
+    def _screen_row(self) -> FieldRow:
+        screen = self.original.screen if self.original else None
+        on = self.original.date_of_service if self.original else self.today()
+        results = {r.substance.casefold(): r for r in (screen.results if screen else [])}
+        self.substances = self._screen_panel(on)
+        rows = []
+        for index, substance in enumerate(self.substances):
+            rows.append(self._result_row(index, substance, results.get(substance.casefold()), on))
+        body = Vertical(
+            Horizontal(
+                choice(
+                    "screen_method",
+                    SCREEN_OPTIONS,
+                    screen.method if screen else None,
+                    prompt="no screen",
+                    blank=True,
+                ),
+                date_input("screen_date", screen.collected_on if screen else None, self.today),
+                classes="inline",
+            ),
+            Vertical(*rows, id="screen-results"),
+            text_input(
+                "screen_add", placeholder="add a substance: type it, enter", classes="-narrow"
+            ),
+        )
+        return FieldRow(
+            "Drug screen",
+            body,
+            key="screen",
+            claims=("screen_method", "screen_date", "screen.results", "screen.collected_on"),
+        )
+
+    def _result_row(
+        self, index: int, substance: str, result: ScreenResult | None, on: date
+    ) -> Horizontal:
+        expected = result.expected if result else self._expected(substance, on)
+        return Horizontal(
+            Label(literal(substance), classes="substance"),
+            choice(
+                f"result_{index}",
+                RESULT_OPTIONS,
+                result.result if result else None,
+                prompt="not tested",
+                blank=True,
+                classes="",
+            ),
+            Checkbox("expected (Rx)", expected, id=f"expected_{index}", compact=True),
+            classes="result-row",
+        )
+
+    def _instrument_row(self, label: str, key: str, count: int) -> FieldRow:
+        instrument = next(
+            (m for m in (self.original.measures if self.original else []) if m.instrument == label),
+            None,
+        )
+        shown = " ".join(str(i) for i in instrument.items) if instrument else ""
+        body = Horizontal(
+            Input(
+                shown,
+                id=key,
+                placeholder=f"{count} answers 0-3",
+                restrict=r"[0-9 ]*",
+                validators=[Parsed(lambda t: parse_items(t, count, 3))],
+                compact=True,
+                classes="-narrow",
+            ),
+            Static("", id=f"{key}_score", classes="live-score"),
+            classes="inline",
+        )
+        return FieldRow(label, body, key=key, claims=("measures",) if key == "phq9" else ())
+
+    # --- live behaviour ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_format()
+        self._show_screen()
+        self._show_scores()
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self) -> None:
+        self._show_format()
+
+    @on(Select.Changed, "#screen_method")
+    def _screen_changed(self) -> None:
+        self._show_screen()
+
+    @on(Input.Changed, "#phq9, #gad7")
+    def _items_changed(self) -> None:
+        self._show_scores()
+
+    @on(Select.Changed)
+    def _rating_chosen(self, event: Select.Changed) -> None:
+        """Choosing a rating ticks the objective: rating it means it was addressed."""
+        select_id = event.select.id or ""
+        if select_id.startswith("rating_") and event.value is not Select.NULL:
+            box = self.query_one(f"#obj_{select_id.removeprefix('rating_')}", Checkbox)
+            box.value = True
+
+    @on(Input.Submitted, "#screen_add")
+    async def _add_substance(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.value.strip()
+        if not name:
+            return
+        if name.casefold() in {s.casefold() for s in self.substances}:
+            index = next(
+                i for i, s in enumerate(self.substances) if s.casefold() == name.casefold()
+            )
+        else:
+            index = len(self.substances)
+            self.substances.append(name)
+            on = FieldReader(self).date("date_of_service") or self.today()
+            await self.query_one("#screen-results", Vertical).mount(
+                self._result_row(index, name, None, on)
+            )
+        event.input.value = ""
+        self.query_one(f"#result_{index}", Select).focus()
+
+    def _format(self) -> NoteFormat:
+        value = self.query_one("#format", Select).value
+        return NoteFormat(value) if value is not Select.NULL else NoteFormat.DAP
+
+    def _show_format(self) -> None:
+        wanted = SECTIONS_BY_FORMAT[self._format()]
+        kept: list[str] = []
+        for name in SECTION_ORDER:
+            row = self.query_one(f"#row-section_{name}", FieldRow)
+            row.display = name in wanted
+            if name not in wanted and FieldReader(self).text(f"section_{name}").strip():
+                kept.append(name.capitalize())
+        notice = self.query_one("#sections-kept", Static)
+        notice.update(
+            literal(
+                f"Kept, but not saved as {self._format().value}: {', '.join(kept)} "
+                "(switch the format back to see it)"
+            )
+            if kept
+            else ""
+        )
+        notice.display = bool(kept)
+
+    def _show_screen(self) -> None:
+        chosen = self.query_one("#screen_method", Select).value is not Select.NULL
+        self.query_one("#screen-results").display = chosen
+        self.query_one("#screen_add").display = chosen
+        self.query_one("#screen_date").display = chosen
+
+    def _show_scores(self) -> None:
+        for key, label, count in (("phq9", "PHQ-9", 9), ("gad7", "GAD-7", 7)):
+            score = self.query_one(f"#{key}_score", Static)
+            try:
+                items = parse_items(self.query_one(f"#{key}", Input).value, count, 3)
+            except ValueError:
+                items = None
+            text, flag = instrument_summary(items, label)
+            score.update(literal(text))
+            score.set_class(flag, "-flag")
+
+    # --- the note ----------------------------------------------------------------------
+
+    def build(self) -> ProgressNote:
+        r = FieldReader(self)
+        date_of_service = r.date("date_of_service", required=True)
+        if date_of_service is not None and date_of_service > self.today():
+            r.fail("date_of_service", "a session in the future cannot have a note yet")
+        fmt = r.choice("format")
+        fmt = fmt or NoteFormat.DAP
+        sections = {
+            name: r.text(f"section_{name}")
+            for name in SECTIONS_BY_FORMAT[fmt]
+            if r.text(f"section_{name}").strip()
+        }
+        if self._signing and not sections:
+            first = SECTIONS_BY_FORMAT[fmt][0]
+            r.fail(f"section_{first}", "write the note before signing it")
+        progress = self._read_objectives(r)
+        use = self._read_use(r)
+        craving = r.int("craving", 0, 10)
+        screen = self._read_screen(r)
+        measures: list[Any] = []
+        for key, count, model in (("phq9", 9, Phq9), ("gad7", 7, Gad7)):
+            try:
+                items = parse_items(r.text(key), count, 3)
+            except ValueError as exc:
+                r.fail(key, str(exc))
+                continue
+            if items is not None:
+                measures.append(model(items=items))
+        values: dict[str, Any] = {
+            "session_type": r.choice("session_type"),
+            "attendance": r.choice("attendance"),
+            "risk_observations": r.text("risk_observations"),
+        }
+        r.check()
+        n = self.original
+        return ProgressNote(
+            id=self.note_id,
+            date_of_service=date_of_service,
+            written_at=n.written_at if n else self.now(),
+            format=fmt,
+            sections=sections,
+            objectives_addressed=progress,
+            use=use,
+            craving=craving,
+            screen=screen,
+            measures=measures,
+            author=n.author if n else clinician(self.workspace),
+            **values,
+        )
+
+    def _read_objectives(self, r: FieldReader) -> list[ObjectiveProgress]:
+        progress = []
+        for index, objective, _ in self.objective_choices:
+            if not r.flag(f"obj_{index}"):
+                continue
+            rating = r.choice(f"rating_{index}", required=False)
+            if rating is None:
+                r.fail(f"obj_{index}", f"rate the progress on O{index}")
+                continue
+            progress.append(ObjectiveProgress(objective_id=objective.id, rating=rating))
+        return progress
+
+    def _read_use(self, r: FieldReader) -> UseReport | None:
+        used = r.choice("use", required=False)
+        substances = parse_list(r.text("use_substances"))
+        use_date = r.date("use_date")
+        if used is None:
+            if substances or use_date:
+                r.fail("use", "choose “used” to record what and when")
+            return None
+        if not used and (substances or use_date):
+            r.fail("use", "“no use” with substances or a date: choose “used” or clear them")
+            return None
+        return UseReport(used=used, substances=substances, use_date=use_date)
+
+    def _read_screen(self, r: FieldReader) -> DrugScreen | None:
+        method = r.choice("screen_method", required=False)
+        if method is None:
+            return None
+        results = []
+        for index, substance in enumerate(self.substances):
+            value = r.choice(f"result_{index}", required=False)
+            if value is not None:
+                results.append(
+                    ScreenResult(
+                        substance=substance, result=value, expected=r.flag(f"expected_{index}")
+                    )
+                )
+        if not results:
+            r.fail(
+                "screen_method", "enter a result for at least one substance, or choose no screen"
+            )
+            return None
+        return DrugScreen(collected_on=r.date("screen_date"), method=method, results=results)
+
+    # --- saving and signing ------------------------------------------------------------
+
+    def action_sign(self) -> None:
+        if self._saving or self._done:
+            return
+        self._signing = True
+        try:
+            note = self.checked_payload()
+        finally:
+            self._signing = False
+        if note is None:
+            return
+
+        def answered(sign: bool | None) -> None:
+            if sign:
+                self.start_save(SignRequest(note))
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Sign this note? A signed note is locked: later changes are addenda.",
+                yes="Sign",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def persist(self, payload: ProgressNote | SignRequest) -> Patient:
+        note = payload.note if isinstance(payload, SignRequest) else payload
+        patient = self.workspace.save_draft(self.patient_id, note)
+        if isinstance(payload, SignRequest):
+            patient = self.workspace.sign_note(self.patient_id, note.id)
+        return patient
