@@ -1,0 +1,120 @@
+"""Flows that start on the patient screen and end in a saved file: decide, note, export."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+from tplan.domain import DecisionOutcome, LevelCode
+from tplan.ui import forms
+from tplan.ui.screens.caseload import CaseloadScreen
+from tplan.ui.screens.patient import PatientScreen
+from tplan.ui.widgets.caseload_table import CaseloadTable
+
+
+def keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+def caseload_line(app, pid: str):
+    caseload = app.screen_stack[0]
+    assert isinstance(caseload, CaseloadScreen)
+    return next(line for line in caseload.all_lines if line.patient_id == pid)
+
+
+async def test_accepting_a_step_down_updates_level_history_and_the_badge_at_once(
+    app, settle, patient_id, saved, screen_text
+) -> None:
+    avery = patient_id("Avery")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert caseload_line(app, avery).cells["suggestion"].text == "▼ step down"
+        app.screen.query_one(CaseloadTable).move_to(avery)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, forms.DecisionPanel)
+        panel.query_one("#rationale", TextArea).focus()
+        await pilot.press(*keys("All criteria met; she agrees"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Level 1" in screen_text(app) or " 1 OP" in screen_text(app)
+        assert caseload_line(app, avery).cells["suggestion"].text != "▼ step down"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "▼ step down" not in [
+            line.cells["suggestion"].text
+            for line in app.screen.query_one(CaseloadTable).lines
+            if line.patient_id == avery
+        ]
+    stored = saved(avery)
+    decision = stored.decisions[-1]
+    assert decision.outcome is DecisionOutcome.ACCEPT
+    assert decision.rationale == "All criteria met; she agrees"
+    assert stored.current_level.level is LevelCode.L1
+
+
+async def test_new_note_from_the_caseload_is_saved_as_a_draft(
+    app, settle, patient_id, saved
+) -> None:
+    bo = patient_id("Bo")
+    before = len(saved(bo).notes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(CaseloadTable).move_to(bo)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, forms.NoteForm)
+        assert form.patient_id == bo
+        form.query_one("#section_data", TextArea).focus()
+        await pilot.press(*keys("Talked about [work] stress"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+    notes = saved(bo).notes
+    assert len(notes) == before + 1
+    new = [n for n in notes if n.sections.get("data") == "Talked about [work] stress"]
+    assert len(new) == 1
+    assert not new[0].signed
+
+
+async def test_enter_on_a_signed_note_shows_it_read_only(app, settle, patient_id) -> None:
+    avery = patient_id("Avery")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_patient(avery)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("TabbedContent").active = "notes"
+        await pilot.pause()
+        notes = screen.query_one("#note-list")
+        signed = next(
+            i
+            for i, option in enumerate(notes._options)
+            if screen.patient.find_note(option.id.split(":")[1]).signed
+        )
+        notes.highlighted = signed
+        notes.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.NoteView)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_export_key_opens_the_export_form(app, settle, patient_id) -> None:
+    avery = patient_id("Avery")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_patient(avery)
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.ExportForm)
+        assert app.screen.patient_id == avery
