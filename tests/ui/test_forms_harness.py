@@ -7,11 +7,14 @@ come from tests/ui/conftest.py.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import Console
 from textual import events
 from textual.app import App, ComposeResult
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -108,6 +111,16 @@ async def choose(pilot: Pilot[None], field_id: str, label: str) -> None:
         await pilot.press(step)
     await pilot.press("enter")
     await pilot.pause()
+
+
+def plain(widget: Static) -> str:
+    """What a Static shows, as plain text (rich renderables rendered 200 columns wide)."""
+    content = widget.content
+    if isinstance(content, str | Content):
+        return str(content)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
 
 
 def errors(app: FormHarness) -> dict[str, str]:

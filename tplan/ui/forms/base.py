@@ -9,7 +9,7 @@ the message beside the field it concerns or in the status line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tplan.services import Workspace
 
 R = TypeVar("R")
+M = TypeVar("M")
 
 SAVE_GROUP = "form-save"
 _SKIPPED_LOC_PARTS = ("function-", "constrained-", "tagged-union", "list[")
@@ -113,6 +114,15 @@ class FieldReader:
 
     def radio(self, key: str) -> int:
         return self._form.query_one(f"#{key}", RadioSet).pressed_index
+
+    def model(self, factory: Callable[[], M]) -> M | None:
+        """Build a domain record now, so its messages show together with the others."""
+        try:
+            return factory()
+        except ValidationError as exc:
+            for key, message in self._form.errors_from(exc).items():
+                self.errors.setdefault(key, message)
+            return None
 
     def fail(self, key: str, message: str) -> None:
         self.errors.setdefault(key, message)

@@ -14,17 +14,12 @@ from tplan.domain import (
     Discharge,
     DischargeReason,
     Gender,
-    Goal,
-    Identifier,
     LevelChange,
     LevelCode,
-    Objective,
     ObjectiveStatus,
     Patient,
     PlanReview,
-    Problem,
     Signature,
-    StatusChange,
     new_id,
 )
 from tplan.ui.forms.base import FieldReader, FormScreen
@@ -170,16 +165,22 @@ class LevelForm(FormScreen[Patient | None]):
             r.fail("level", "this is the current level and schedule; change something first")
         if start is not None and start < c.start:
             r.fail("start", f"must be on or after the current entry's start ({c.start})")
+        change = None
+        if None not in (start, level, edition, days, hours):
+            change = r.model(
+                lambda: LevelChange(
+                    start=start,
+                    level=level,
+                    edition=edition,
+                    days_per_week=days,
+                    hours_per_week=hours,
+                    reason=reason,
+                    decided_by=clinician(self.workspace),
+                )
+            )
         r.check()
-        return LevelChange(
-            start=start,
-            level=level,
-            edition=edition,
-            days_per_week=days,
-            hours_per_week=hours,
-            reason=reason,
-            decided_by=clinician(self.workspace),
-        )
+        assert change is not None
+        return change
 
     def persist(self, payload: LevelChange) -> Patient:
         return self.workspace.change_level(self.patient_id, payload)
@@ -419,45 +420,48 @@ class AdmitForm(FormScreen[Patient | None]):
             r.fail("goal_text", "an objective belongs to a goal: write the goal first")
         if last_use and admitted and last_use > admitted:
             r.fail("last_use_at_intake", "is after the admission date")
-        r.check()
-        problems: list[Problem] = []
+        start = admitted or self.today()
+        problems: list[dict[str, Any]] = []
         if title:
-            goals = []
+            goals: list[dict[str, Any]] = []
             if goal_text:
                 objectives = []
                 if objective_text:
-                    start = StatusChange[ObjectiveStatus](
-                        on=admitted, status=ObjectiveStatus.NOT_STARTED
-                    )
-                    objectives.append(Objective(text=objective_text, history=[start]))
-                goals.append(Goal(text=goal_text, objectives=objectives))
+                    history = [{"on": start, "status": ObjectiveStatus.NOT_STARTED}]
+                    objectives.append({"text": objective_text, "history": history})
+                goals.append({"text": goal_text, "objectives": objectives})
             problems.append(
-                Problem(title=title, icd10=icd10 or None, patient_words=words, goals=goals)
+                {"title": title, "icd10": icd10 or None, "patient_words": words, "goals": goals}
             )
-        return Patient(
-            id=self.new_patient_id,
-            display_name=name,
-            birth_date=birth,
-            gender=gender,
-            pronouns=pronouns,
-            identifiers=[Identifier(system="MRN", value=mrn)] if mrn else [],
-            admission_date=admitted,
-            counselor=counselor,
-            primary_substances=substances,
-            last_use_at_intake=last_use,
-            level_history=[
-                LevelChange(
-                    start=admitted,
-                    level=level,
-                    edition=edition,
-                    days_per_week=days,
-                    hours_per_week=hours,
-                    reason="admission",
-                    decided_by=counselor,
-                )
+        record = {
+            "id": self.new_patient_id,
+            "display_name": name,
+            # stand-ins for dates or numbers that did not parse (their message is recorded)
+            "birth_date": birth or start,
+            "gender": gender,
+            "pronouns": pronouns,
+            "identifiers": [{"system": "MRN", "value": mrn}] if mrn else [],
+            "admission_date": start,
+            "counselor": counselor,
+            "primary_substances": substances,
+            "last_use_at_intake": last_use,
+            "level_history": [
+                {
+                    "start": start,
+                    "level": level,
+                    "edition": edition,
+                    "days_per_week": days or 0,
+                    "hours_per_week": hours or 0,
+                    "reason": "admission",
+                    "decided_by": counselor,
+                }
             ],
-            problems=problems,
-        )
+            "problems": problems,
+        }
+        patient = r.model(lambda: Patient.model_validate(record))
+        r.check()
+        assert patient is not None
+        return patient
 
     def persist(self, payload: Patient) -> Patient:
         return self.workspace.admit(payload)
