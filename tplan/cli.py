@@ -66,17 +66,20 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date like 2026-03-12: {value!r}") from None
 
 
-def _add_common(parser: argparse.ArgumentParser, *, db: bool = True) -> None:
+def _add_common(parser: argparse.ArgumentParser, *, db: bool = True, top: bool = False) -> None:
+    # A subcommand must not reset what was given before it (`tplan --db X import F`):
+    # only the top-level parser sets the defaults.
+    default = None if top else argparse.SUPPRESS
     if db:
         parser.add_argument(
-            "--db", type=Path, default=None,
+            "--db", type=Path, default=default,
             help="record file (default: $TPLAN_DB, else the user data directory)",
         )
-    parser.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", type=_date, default=default, metavar="YYYY-MM-DD",
                         help="treat this date as today (reproducible output)")
-    parser.add_argument("--policy", type=Path, default=None, metavar="FILE",
+    parser.add_argument("--policy", type=Path, default=default, metavar="FILE",
                         help=f"clinic policy TOML (default: {POLICY_FILE_NAME} beside the db)")
-    parser.add_argument("--clinician", default=None,
+    parser.add_argument("--clinician", default=default,
                         help="name recorded in the audit trail (default: $TPLAN_CLINICIAN or "
                         "the OS user)")
 
@@ -86,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tplan",
         description="Monitor IOP treatment plans: caseload, plans, notes, suggestions, exports.",
     )
-    _add_common(parser)
+    _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="open the TUI on a fresh private copy of the demo caseload")
