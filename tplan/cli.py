@@ -34,7 +34,7 @@ from tplan.domain import (
 from tplan.services import Clock, FixedClock, SystemClock, Workspace
 from tplan.services.caseload import caseload_json, caseload_table
 from tplan.services.demo import load_demo
-from tplan.store import StoreError, open_repository, restore_backup
+from tplan.store import StoreError, backup_path, open_repository, restore_backup
 
 POLICY_FILE_NAME = "tplan-policy.toml"
 EXIT_REFUSED = 1
@@ -264,7 +264,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
-    if not _db(args).exists():
+    if not _db(args).exists() and not backup_path(_db(args)).exists():  # lost file: say so
         _print(caseload_json([]) if args.json else "No patients yet: admit one in the TUI "
                "(key a) or add them with `tplan import FILE`.")
         return 0
