@@ -1,0 +1,43 @@
+"""Snapshots of the forms a counselor sees most (plain ``def``: snap_compare runs the app)."""
+
+from __future__ import annotations
+
+from test_forms_harness import FormHarness
+from textual.pilot import Pilot
+
+from tplan.services import FixedClock, Workspace
+from tplan.ui.forms import AdmitForm, DecisionPanel, NoteForm
+
+BO = "demo-bo-marchetti"
+AVERY = "demo-avery-quill"
+CASS = "demo-casey-thistlewood"
+
+
+def test_note_form_with_validation_error(snap_compare, workspace: Workspace, clock: FixedClock):
+    async def fill(pilot: Pilot[None]) -> None:
+        form = pilot.app.screen
+        form.query_one("#section_data").focus()
+        await pilot.press(*"Quiet in group", "enter", *"[bold]ok[/]")
+        form.query_one("#craving").focus()
+        await pilot.press("1", "2")
+        await pilot.press("ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = FormHarness(workspace, clock, lambda ws: NoteForm(ws, BO))
+    assert snap_compare(app, terminal_size=(100, 34), run_before=fill)
+
+
+def test_decision_panel_step_down(snap_compare, workspace: Workspace, clock: FixedClock):
+    app = FormHarness(workspace, clock, lambda ws: DecisionPanel(ws, AVERY))
+    assert snap_compare(app, terminal_size=(120, 40))
+
+
+def test_decision_panel_safety_at_80x24(snap_compare, workspace: Workspace, clock: FixedClock):
+    app = FormHarness(workspace, clock, lambda ws: DecisionPanel(ws, CASS))
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_admit_form_at_80x24(snap_compare, workspace: Workspace, clock: FixedClock):
+    app = FormHarness(workspace, clock, AdmitForm)
+    assert snap_compare(app, terminal_size=(80, 24))
