@@ -26,6 +26,7 @@ from tplan.ui.widgets.caseload_model import (
     sort_lines,
 )
 from tplan.ui.widgets.caseload_table import CaseloadTable
+from tplan.ui.widgets.filter_input import FilterInput
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class CaseloadScreen(Screen[None]):
         self.loaded = False
         self._sorted: list[CaseloadLine] = []
         self._tally: dict[QuickFilter, int] = counts([])
+        self._bar = ""
 
     @property
     def tplan(self) -> TplanApp:
@@ -76,7 +78,7 @@ class CaseloadScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar("caseload", id="top-bar")
         with Horizontal(id="filter-bar"):
-            yield Input(placeholder="/ filter: name, level, badge", id="filter")
+            yield FilterInput(placeholder="/ filter name, level…", id="filter")
             yield Static(id="quick-filters")
         yield CaseloadTable(id="caseload")
         yield Static(id="explain")
@@ -165,7 +167,19 @@ class CaseloadScreen(Screen[None]):
                 if style
                 else Content(label).stylize(f"@click=screen.set_quick('{quick.value}')")
             )
-        self.query_one("#quick-filters", Static).update(Content(" · ").join(parts))
+        bar_widget = self.query_one("#quick-filters", Static)
+        room = bar_widget.content_region.width or 200
+        active = next(i for i, part in enumerate(parts) if part.plain.startswith("["))
+        first = 0
+        # On a narrow terminal drop filters from the left until the active one shows.
+        while first < active and sum(p.cell_length + 3 for p in parts[first : active + 1]) > room:
+            first += 1
+        bar = Content(" · ").join(parts[first:])
+        if first:
+            bar = Content.assemble("… ", bar)
+        if bar.markup != self._bar:  # unchanged while typing: skip the repaint
+            self._bar = bar.markup
+            bar_widget.update(bar, layout=False)
         today = self.tplan.today()
         active = tally[QuickFilter.ALL]
         summary = f"{today:%a %d %b} · {active} active · {tally[QuickFilter.OVERDUE]} overdue"
@@ -174,6 +188,11 @@ class CaseloadScreen(Screen[None]):
         self.query_one(TopBar).set_right(summary)
         if not shown:
             self._explain(None)
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self._bar = ""
+            self._update_bars(list(self.table.lines))
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -245,13 +264,13 @@ class CaseloadScreen(Screen[None]):
     def _explain(self, line: CaseloadLine | None) -> None:
         explain = self.query_one("#explain", Static)
         if line is None:
-            explain.update(Text("No patient matches." if self.loaded else "Loading…"))
+            explain.update(Text("No patient matches." if self.loaded else "Loading…"), layout=False)
             return
         text = Text()
         text.append(line.display_name(self.tplan.privacy), style="bold")
         text.append(": ")
         text.append(line.explanation or "no suggestion")
-        explain.update(text)
+        explain.update(text, layout=False)  # fixed height: no layout pass per keystroke
 
     @on(CaseloadTable.Opened)
     def _opened(self, event: CaseloadTable.Opened) -> None:

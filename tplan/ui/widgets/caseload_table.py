@@ -128,12 +128,23 @@ class CaseloadTable(ScrollView, can_focus=True):
         """Show ``lines``; keep the cursor on patient ``keep`` (else the current one) if shown."""
         keep = keep if keep is not None else (self.current.patient_id if self.current else None)
         self._lines = lines
-        self.virtual_size = Size(self.size.width, len(lines) + HEADER_HEIGHT)
+        self._set_virtual_height(len(lines) + HEADER_HEIGHT)
         index = 0
         if keep is not None:
             index = next((i for i, line in enumerate(lines) if line.patient_id == keep), 0)
         self.cursor = index
         self.refresh()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Resize the scrollable area without a screen layout pass (the widget's own size and
+        the scrollbar gutter are fixed; only the scrollbar thumb changes)."""
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        had_scrollbar = self.show_vertical_scrollbar
+        self.set_reactive(CaseloadTable.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh(layout=self.show_vertical_scrollbar != had_scrollbar)
 
     def move_to(self, patient_id: str) -> bool:
         for index, line in enumerate(self._lines):
@@ -228,7 +239,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._strips.clear()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._lines) + HEADER_HEIGHT)
+        self._set_virtual_height(len(self._lines) + HEADER_HEIGHT)
         self._scroll_cursor_into_view()
 
     def _current_layout(self) -> list[tuple[Column, int]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -32,14 +30,15 @@ class TopBar(Widget):
     def set_right(self, text: str) -> None:
         self.right = text
 
-    def render(self) -> RenderableType:
-        grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(justify="left", no_wrap=True, overflow="ellipsis")
-        grid.add_column(justify="right", no_wrap=True, overflow="ellipsis")
-        left = Text.assemble(("tplan", "bold"), " — ", self.title)
-        right = Text(self.right)
+    def render(self) -> Content:
+        # Plain Content rather than a Rich table: this line repaints on every filter keystroke.
+        left = Content.assemble(("tplan", "bold"), " — ", self.title)
+        right = Content(self.right)
         if self.privacy:
-            right.append("  ")
-            right.append("◉ privacy", style="bold reverse")
-        grid.add_row(left, right)
-        return grid
+            right = Content.assemble(right, "  ", ("◉ privacy", "bold reverse"))
+        width = self.size.width - 2
+        room = width - left.cell_length - right.cell_length
+        if room < 1:
+            right = right.truncate(max(0, width - left.cell_length - 1), ellipsis=True)
+            room = max(1, width - left.cell_length - right.cell_length)
+        return Content.assemble(" ", left, " " * room, right, " ")
