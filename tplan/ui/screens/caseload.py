@@ -97,12 +97,22 @@ class CaseloadScreen(Screen[None]):
         """Compute every row (the engine runs per patient) off the event loop."""
         app = self.tplan
         today = app.today()
-        lines = lines_from_rows(app.workspace.caseload(today, include_discharged=True))
-        app.call_from_thread(self._loaded, lines)
+        ws = app.workspace
+        app.call_from_thread(self._loaded, lines_from_rows(ws.caseload(today)))
+        # Discharged patients only show under their own quick filter: load them second.
+        closed = [p.id for p in ws.patients(include_discharged=True) if not p.active]
+        if closed:
+            extra = lines_from_rows(ws.caseload_row(pid, today) for pid in closed)
+            app.call_from_thread(self._add_lines, extra)
 
     def _loaded(self, lines: list[CaseloadLine]) -> None:
         self.all_lines = lines
         self.loaded = True
+        self._resort()
+        self.apply()
+
+    def _add_lines(self, lines: list[CaseloadLine]) -> None:
+        self.all_lines = [*self.all_lines, *lines]
         self._resort()
         self.apply()
 
