@@ -169,3 +169,45 @@ async def test_badge_updates_at_once_after_a_change_on_the_patient_screen(
     stored = saved(avery).find_objective(objective.id)
     assert stored.status is ObjectiveStatus.NOT_ACHIEVED
     assert stored.history[-1].on == today
+
+
+async def test_admitting_a_patient_adds_their_row_and_highlights_it(
+    app, workspace, settle, saved
+) -> None:
+    from textual.widgets import Input
+
+    from tplan.ui import forms
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = len(table(app).lines)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, forms.AdmitForm)
+        form.query_one("#display_name", Input).focus()
+        await pilot.press(*"Zoe", "space", *"Newcombe")
+        form.query_one("#birth_date", Input).focus()
+        await pilot.press(*"1991-07-04")
+        for key, value in (("days_per_week", "3"), ("hours_per_week", "9")):
+            field = form.query_one(f"#{key}", Input)
+            field.focus()
+            await pilot.press(*["backspace"] * len(field.value), *value)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+        assert len(table(app).lines) == before + 1
+        current = table(app).current
+        assert current is not None and current.name == "Zoe Newcombe"
+        assert current.cells["review"].text.startswith("in ")
+    assert saved(current.patient_id).display_name == "Zoe Newcombe"
+
+
+async def test_note_key_needs_an_active_patient(app, settle) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.set_quick("discharged")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)

@@ -244,3 +244,30 @@ async def test_escape_goes_back_to_the_caseload(app, settle, patient_id) -> None
         await open_patient(app, pilot, settle, patient_id("Avery"))
         await pilot.press("escape")
         assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_a_click_on_the_suggestion_opens_the_decision_panel(
+    app, settle, patient_id, screen_text
+) -> None:
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_patient(app, pilot, settle, patient_id("Avery"))
+        line = next(row for row in screen_text(app).splitlines() if "STEP DOWN suggested" in row)
+        x = line.index("STEP DOWN")
+        y = screen_text(app).splitlines().index(line)
+        await pilot.click(offset=(x + 2, y))
+        await pilot.pause()
+        assert isinstance(app.screen, forms.DecisionPanel)
+
+
+async def test_closed_episodes_cannot_be_decided_or_discharged_again(
+    app, workspace, settle, screen_text
+) -> None:
+    closed = next(p for p in workspace.patients(include_discharged=True) if not p.active)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_patient(app, pilot, settle, closed.id)
+        assert screen.suggestion is None
+        assert f"Episode closed: discharged {closed.discharge.on}" in screen_text(app)
+        for key in ("d", "x"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen

@@ -167,7 +167,7 @@ class PatientScreen(Screen[None]):
         name = self.tplan.person_name(self.patient)
         self.query_one("#identity", Static).update(identity_line(self.patient, name, today))
         self.query_one("#status-line", Static).update(
-            status_line(self.suggestion, self.review_due, today)
+            status_line(self.suggestion, self.review_due, today, self.patient.discharge)
         )
         self.query_one(TopBar).set_right(f"{today:%a %d %b %Y}")
         self.sub_title = name

@@ -7,8 +7,13 @@ from datetime import date
 from textual.content import Content
 
 from tplan.clinical.levels import level_label
-from tplan.domain import Patient, Suggestion
+from tplan.domain import Discharge, Patient, Suggestion
 from tplan.ui.widgets.caseload_model import BADGES, relative_days
+
+
+def words(value: str) -> str:
+    return value.replace("_", " ")
+
 
 SUGGESTION_STYLE = {
     "safety_review": "bold $error",
@@ -44,13 +49,21 @@ def identity_line(patient: Patient, shown_name: str, today: date) -> Content:
     day = (today - patient.admission_date).days
     at_level = (today - level.start).days
     parts.append(Content(f"day {day} · {at_level} d at level"))
-    if not patient.active and patient.discharge is not None:
-        parts.append(Content.styled(f"discharged {patient.discharge.on}", "bold $warning"))
     return Content(" · ").join(parts)
 
 
-def status_line(suggestion: Suggestion | None, review_due: date | None, today: date) -> Content:
+def status_line(
+    suggestion: Suggestion | None,
+    review_due: date | None,
+    today: date,
+    discharge: Discharge | None = None,
+) -> Content:
     """Review due · alerts · the suggestion badge (a click opens the decision panel)."""
+    if discharge is not None:
+        closed = f"Episode closed: discharged {discharge.on} ({words(discharge.reason.value)})"
+        return Content.assemble(
+            (closed, "bold"), " · aftercare: ", discharge.aftercare.splitlines()[0]
+        )
     parts: list[Content] = []
     if review_due is not None:
         delta = (review_due - today).days
