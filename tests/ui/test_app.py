@@ -173,3 +173,24 @@ async def test_admit_from_the_caseload_adds_the_row(app, settle) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_q_typed_into_the_filter_is_text_not_quit(app, settle) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "q")
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen.query_one("#filter").value == "q"
+
+
+async def test_light_theme_from_the_factory(workspace, clock, settle) -> None:
+    from tplan.ui.app import make_app
+
+    app = make_app(workspace, clock=clock, theme="light")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-light"
+        assert not app.current_theme.dark
+        app.action_toggle_theme()
+        assert app.current_theme.dark

@@ -138,7 +138,9 @@ class TplanApp(App[None]):
             self.set_interval(IDLE_CHECK_SECONDS, self.check_privacy_idle, name="idle-privacy")
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+        if isinstance(
+            event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+        ):
             self._last_input = self._idle_clock()
         await super().on_event(event)
 
