@@ -28,6 +28,8 @@ def caseload_file(size: str, cache: Path = DEFAULT_CACHE) -> Path:
             leftover.unlink(missing_ok=True)
         write_caseload(SIZES[size], partial)
         partial.rename(path)
+        for leftover in (cache / f".{size}.partial.json.bak", cache / f".{size}.partial.json.lock"):
+            leftover.unlink(missing_ok=True)
         print(f"  done in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     return path
 
