@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -21,9 +22,14 @@ from tplan.store.files import ensure_private_dir, fsync_dir, write_temp
 INTERCHANGE_FORMAT = "tplan.interchange"
 
 
-def _label(index: int, raw: object) -> str:
-    name = raw.get("display_name") if isinstance(raw, dict) else None
-    return f"record #{index}" + (f" ({name})" if isinstance(name, str) and name else "")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$")
+
+
+def record_label(index: int, raw: object) -> str:
+    """``record #2 (id pt-…)``: names a record by position and id, never by its content."""
+    pid = raw.get("id") if isinstance(raw, dict) else None
+    shown = f" (id {pid})" if isinstance(pid, str) and _SAFE_ID.match(pid) else ""
+    return f"record #{index}{shown}"
 
 
 def parse_envelope(raw: bytes, source: str) -> Envelope:
@@ -57,12 +63,13 @@ def parse_envelope(raw: bytes, source: str) -> Envelope:
         try:
             patients.append(Patient.model_validate(record))
         except ValidationError as exc:
-            problems += [f"{_label(index, record)}: {m}" for m in friendly_errors(exc)]
+            problems += [f"{record_label(index, record)}: {m}" for m in friendly_errors(exc)]
     counts = Counter(patient.id for patient in patients)
     for index, record in enumerate(records, start=1):
         pid = record.get("id") if isinstance(record, dict) else None
         if isinstance(pid, str) and counts.get(pid, 0) > 1:
-            problems.append(f"{_label(index, record)}: patient id {pid} appears more than once")
+            label = record_label(index, record)
+            problems.append(f"{label}: patient id {pid} appears more than once")
     if problems:
         raise ImportError_(source, problems)
     return header.model_copy(update={"patients": patients})

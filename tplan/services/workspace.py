@@ -491,7 +491,7 @@ class Workspace:
         """Add patients all or nothing; ids already in the file are refused by name."""
         patients = list(patients)
         taken = [
-            f"record #{i} ({p.display_name}): patient id {p.id} is already in this file"
+            f"record #{i}: patient id {p.id} is already in this file"
             for i, p in enumerate(patients, start=1)
             if p.id in self.repo
         ]
