@@ -64,7 +64,8 @@ def test_duplicate_ids_are_refused(workspace: Workspace, tmp_path: Path) -> None
     workspace.admit(one)
     again = tmp_path / "again.json"
     again.write_bytes(envelope_bytes(workspace, [patient("Cass Ferrow"), one]))
-    with pytest.raises(ImportError_, match=rf"record #2: patient id {one.id} is already in this file"):
+    taken = rf"record #2: patient id {one.id} is already in this file"
+    with pytest.raises(ImportError_, match=taken):
         workspace.import_envelope(again)
     assert [p.id for p in workspace.patients()] == [one.id]
 
