@@ -1,0 +1,22 @@
+"""The example snapshots in docs/examples are what tplan produces today, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tplan.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+@pytest.mark.parametrize(("fmt", "ext"), [("md", "md"), ("html", "html"), ("fhir", "fhir.json")])
+def test_checked_in_example_matches_a_fresh_export(tmp_path: Path, fmt: str, ext: str) -> None:
+    db = tmp_path / "demo.json"
+    assert main(["demo", "--out", str(db), "--as-of", "2026-03-12"]) == 0
+    out = tmp_path / f"avery.{ext}"
+    assert main(["export", "demo-avery-quill", "--format", fmt, "-o", str(out), "--db", str(db),
+                 "--as-of", "2026-03-12", "--clinician", "J. Park"]) == 0
+    expected = (EXAMPLES / f"avery-quill-plan.{ext}").read_bytes()
+    assert out.read_bytes() == expected, "run docs/examples/regenerate.sh and review the diff"
