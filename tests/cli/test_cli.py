@@ -190,3 +190,30 @@ def test_tplan_db_environment_variable_is_the_default(demo_db: Path) -> None:
     done = tplan("caseload", "--json", env={"TPLAN_DB": str(demo_db)})
     assert done.returncode == 0
     assert json.loads(done.stdout)
+
+
+def test_policy_file_beside_the_db_changes_suggestions_and_a_bad_one_is_refused(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "clinic.json"
+    db.write_bytes(demo_db.read_bytes())
+    db.chmod(0o600)
+    default = json.loads(tplan("suggest", "--db", str(db), "--as-of", AS_OF, "--json",
+                               check=True).stdout)["suggestions"]
+    assert {s["policy"] for s in default} == {"default"}
+    stepping_down = [s["patient_id"] for s in default if s["kind"] == "step_down"]
+    assert stepping_down
+    (tmp_path / "tplan-policy.toml").write_text(
+        'name = "strict clinic"\n[step_down]\ndays_at_level = 400\n'
+    )
+    strict = json.loads(tplan("suggest", "--db", str(db), "--as-of", AS_OF, "--json",
+                              check=True).stdout)["suggestions"]
+    assert {s["policy"] for s in strict} == {"strict clinic"}
+    assert not {s["patient_id"] for s in strict if s["kind"] == "step_down"}
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[step_down]\nattendence_percent = 85\n")
+    done = tplan("suggest", "--db", str(db), "--policy", str(bad))
+    assert done.returncode == 1
+    assert "step_down.attendence_percent" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
