@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import errno
+import os
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
@@ -12,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 from store_factories import SECRET, make_note
 
-from tplan.domain import Addendum, AddendumKind, Patient
+from tplan.domain import Addendum, AddendumKind, Discharge, DischargeReason, Patient
 from tplan.store import (
     CorruptStoreError,
     DuplicatePatientError,
@@ -90,17 +91,38 @@ def test_import_is_all_or_nothing(db_path: Path, patient_factory) -> None:
         assert repo.audit() == []
 
 
+def _journal(db_path: Path) -> bytes:
+    journal = db_path.with_name(db_path.name + ".journal")
+    return journal.read_bytes() if journal.exists() else b""
+
+
+def _half_then_full(fd: int, data: bytes, offset: int) -> int:
+    """Write half of the line, then the disk is full: the torn part must be cut off again."""
+    if len(data) > 1 and offset > 0:
+        os.pwrite(fd, bytes(data[: len(data) // 2]), offset)
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("where", ["fsync", "write", "torn write"])
 def test_failed_save_changes_neither_file_nor_cache(
-    db_path: Path, patient_factory, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, patient_factory, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     with open_repository(db_path, "J. Park") as repo:
         stored = repo.add(patient_factory())
         before = db_path.read_bytes()
+        journal_before = _journal(db_path)
 
         def full(*_args: object) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr("os.replace", full)
+        if where == "fsync":
+            monkeypatch.setattr("tplan.store.journal.os.fsync", full)
+        else:
+            pwrite = os.pwrite
+            monkeypatch.setattr(
+                "tplan.store.journal.os.pwrite",
+                full if where == "write" else lambda *a: _half_then_full(*a) and pwrite(*a),
+            )
         changed = stored.model_copy(update={"pronouns": "they/them"})
         with pytest.raises(SaveError, match="Nothing was saved"):
             repo.put(changed, "edit")
@@ -108,6 +130,7 @@ def test_failed_save_changes_neither_file_nor_cache(
             repo.add(patient_factory("Bo Marchetti"))
         monkeypatch.undo()
         assert db_path.read_bytes() == before
+        assert _journal(db_path) == journal_before
         assert repo.get(stored.id) is stored
         assert len(repo) == 1
         assert [e.action for e in repo.audit()] == ["admit"]
@@ -227,24 +250,92 @@ def test_audit_by_falls_back_to_the_os_user(db_path: Path, patient_factory) -> N
 # --- damaged files ------------------------------------------------------------------------
 
 
+def _damage(db_path: Path, index: int, value: object = SECRET) -> None:
+    """Put ``value`` where the index-th patient's first note keeps its craving (a number)."""
+    raw = orjson.loads(db_path.read_bytes())
+    document = list(raw["patients"].values())[index]
+    document["notes"][0]["craving"] = value
+    db_path.write_bytes(orjson.dumps(raw))
+
+
+def _assert_clear(error: CorruptStoreError, db_path: Path) -> None:
+    message = str(error)
+    assert str(db_path) in message
+    assert "notes › 0 › craving" in message
+    assert SECRET not in message
+    assert error.__cause__ is None and error.__suppress_context__
+
+
 def test_damaged_patient_document_is_refused_without_content(
     db_path: Path, patient_factory
 ) -> None:
     with open_repository(db_path) as repo:
-        repo.add(patient_factory())
-    raw = orjson.loads(db_path.read_bytes())
-    document = next(iter(raw["patients"].values()))
-    document["notes"][0]["craving"] = SECRET
-    db_path.write_bytes(orjson.dumps(raw))
+        patient = repo.add(patient_factory())
+    _damage(db_path, 0)
     before = db_path.read_bytes()
-    with pytest.raises(CorruptStoreError) as caught:
-        open_repository(db_path)
-    message = str(caught.value)
-    assert str(db_path) in message
-    assert "notes › 0 › craving" in message
-    assert SECRET not in message
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    with open_repository(db_path) as repo:  # opening indexes; reading validates
+        assert patient.id in repo
+        for read in (lambda: repo.get(patient.id), repo.active_patients, repo.all_patients):
+            with pytest.raises(CorruptStoreError) as caught:
+                read()
+            _assert_clear(caught.value, db_path)
     assert db_path.read_bytes() == before
+
+
+def discharged(patient: Patient) -> Patient:
+    return patient.model_copy(
+        update={
+            "discharge": Discharge(
+                on=date(2026, 2, 1), reason=DischargeReason.COMPLETED, aftercare="weekly group"
+            )
+        }
+    )
+
+
+def test_discharged_patients_are_not_validated_until_read(
+    db_path: Path, patient_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_repository(db_path) as repo:
+        active = repo.add(patient_factory("Avery Quill"))
+        closed = repo.add(discharged(patient_factory("Bo Marchetti")))
+    validated: list[str] = []
+    original = Patient.model_validate.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Patient], document: object, **kwargs: object) -> Patient:
+        validated.append(document["id"])  # type: ignore[index]
+        return original(cls, document, **kwargs)
+
+    monkeypatch.setattr(Patient, "model_validate", classmethod(counting))
+    with open_repository(db_path, read_only=True) as repo:
+        assert validated == []
+        assert repo.active_ids() == [active.id]
+        assert repo.active_patients() == [active]
+        assert validated == [active.id]
+        assert repo.get(closed.id) == discharged(closed)
+        assert repo.all_patients() == [active, closed]
+        assert validated == [active.id, closed.id]  # each validated once, then kept
+
+
+def test_a_damaged_discharged_record_surfaces_when_read_and_blocks_compaction(
+    db_path: Path, patient_factory
+) -> None:
+    with open_repository(db_path) as repo:
+        active = repo.add(patient_factory("Avery Quill"))
+        closed = repo.add(discharged(patient_factory("Bo Marchetti")))
+    _damage(db_path, 1)
+    damaged = db_path.read_bytes()
+    with open_repository(db_path, "J. Park") as repo:
+        assert repo.active_patients() == [active]  # the caseload still opens
+        with pytest.raises(CorruptStoreError) as caught:
+            repo.get(closed.id)
+        _assert_clear(caught.value, db_path)
+        repo.put(active.model_copy(update={"pronouns": "they/them"}), "edit")  # journaled
+        with pytest.raises(CorruptStoreError):
+            repo.verify_all()
+    # closing could not compact: the snapshot (and so its .bak) is untouched, the save is kept
+    assert db_path.read_bytes() == damaged
+    with open_repository(db_path, read_only=True) as repo:
+        assert repo.get(active.id).pronouns == "they/them"
 
 
 def test_patient_from_a_newer_tplan_is_refused(db_path: Path, patient_factory) -> None:
@@ -260,6 +351,7 @@ def test_patient_from_a_newer_tplan_is_refused(db_path: Path, patient_factory) -
 def test_damaged_file_is_restored_from_its_backup(db_path: Path, patient_factory) -> None:
     with open_repository(db_path, "J. Park") as repo:
         first = repo.add(patient_factory("Avery Quill"))
+    with open_repository(db_path, "J. Park") as repo:  # closing compacts: .bak = [first]
         second = repo.add(patient_factory("Bo Marchetti"))
     damaged = db_path.read_bytes()[:-40]
     db_path.write_bytes(damaged)
@@ -270,7 +362,8 @@ def test_damaged_file_is_restored_from_its_backup(db_path: Path, patient_factory
     kept = restore_backup(db_path)
     assert kept is not None and kept.read_bytes() == damaged
     with open_repository(db_path) as repo:
-        assert [p.id for p in repo.all_patients()] == [first.id]  # the state before the last save
+        # the snapshot before the last compaction
+        assert [p.id for p in repo.all_patients()] == [first.id]
         assert second.id not in repo
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 

@@ -104,8 +104,9 @@ class Workspace:
     # --- reads ---------------------------------------------------------------------------
 
     def patients(self, include_discharged: bool = False) -> list[Patient]:
-        """Patients by display name; discharged ones only when asked."""
-        found = [p for p in self.repo.all_patients() if include_discharged or p.active]
+        """Patients by display name; discharged ones only when asked (else they are not even
+        validated: see ``Repository.active_patients``)."""
+        found = self.repo.all_patients() if include_discharged else self.repo.active_patients()
         return sorted(found, key=lambda p: (p.display_name.casefold(), p.id))
 
     def patient(self, pid: str) -> Patient:

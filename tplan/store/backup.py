@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tplan.store.errors import StoreError
 from tplan.store.files import write_private_atomic
+from tplan.store.journal import journal_path
 from tplan.store.lock import StoreLock
 from tplan.store.storage import backup_path, parse_database
 
@@ -17,7 +18,9 @@ def restore_backup(db_path: str | Path) -> Path | None:
 
     The backup is checked first (it must load as a tplan database, or the error names it).
     The damaged file is kept beside it as ``<db>.damaged-<UTC time>``, never deleted; None is
-    returned when there was no main file. Needs the writer lock (no tplan may have it open).
+    returned when there was no main file. The journal belongs to the replaced snapshot, so it is
+    kept aside the same way (``<db>.journal.damaged-<UTC time>``) and not replayed onto the
+    backup. Needs the writer lock (no tplan may have it open).
     """
     path = Path(db_path).expanduser()
     backup = backup_path(path)
@@ -32,10 +35,13 @@ def restore_backup(db_path: str | Path) -> Path | None:
             raise StoreError(f"cannot read {backup}: {exc.strerror}") from None
         parse_database(backup, raw)
         kept: Path | None = None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if path.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             kept = path.with_name(f"{path.name}.damaged-{stamp}")
             os.link(path, kept)
+        journal = journal_path(path)
+        if journal.exists():
+            os.replace(journal, journal.with_name(f"{journal.name}.damaged-{stamp}"))
         write_private_atomic(path, raw)
         return kept
     finally:

@@ -1,9 +1,13 @@
 """The repository: patients in and out of the TinyDB file, as validated domain objects.
 
-Nothing outside ``tplan.store`` touches TinyDB; the services call this class. Patients are
-validated once when the file is opened and kept in memory; ``get`` and ``all_patients`` return
-those cached objects, which callers treat as read-only (copy, change the copy, ``put`` it).
-Each write stores the patient document and its audit entry in one atomic file write.
+Nothing outside ``tplan.store`` touches TinyDB; the services call this class. Opening indexes
+the raw documents (id, active or discharged) without validating them; a patient is validated on
+first ``get`` and the validated object is kept, so ``active_patients`` never pays for the
+discharged ones. Returned objects are shared: callers treat them as read-only (copy, change the
+copy, ``put`` it). A document that does not load raises CorruptStoreError when it is read, and
+every document not yet validated is validated before a compaction rewrites the file, so a
+damaged record is never carried silently into a new snapshot (or its ``.bak``). Each write
+saves the patient document and its audit entry as one journal line (all or nothing).
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from tinydb import TinyDB
 from tplan.domain import Patient
 from tplan.store import migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
-from tplan.store.bulk import paused_gc
 from tplan.store.errors import (
     CorruptStoreError,
     DuplicatePatientError,
@@ -37,14 +40,6 @@ def _filled_fields(model: BaseModel) -> tuple[str, ...]:
     return tuple(
         name for name in type(model).model_fields if getattr(model, name) not in (None, "", [])
     )
-
-
-def _replace_with(document: dict[str, Any]) -> Any:
-    def replace(current: dict[str, Any]) -> None:
-        current.clear()
-        current.update(document)
-
-    return replace
 
 
 def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
@@ -68,39 +63,53 @@ class Repository:
         self._os_user = os_user()
         self._db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only, create=create)
         self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
-        self._patients_table = self._db.table(PATIENTS_TABLE, cache_size=0)
         self._audit_table = self._db.table(AUDIT_TABLE, cache_size=0)
         self._cache: dict[str, Patient] = {}
-        self._doc_ids: dict[str, int] = {}
+        self._doc_ids: dict[str, str] = {}
+        self._verified: set[str] = set()
+        """Doc ids whose current document is known to load (validated or written by us)."""
         try:
-            self._load()
+            self._index()
         except BaseException:
             self._db.close()
             raise
+        self._storage.before_compaction = self.verify_all
 
-    def _load(self) -> None:
-        documents: Mapping[str, dict[str, Any]] = self._storage.read().get(PATIENTS_TABLE, {})
-        with paused_gc():
-            for doc_id, document in documents.items():
-                version = document.get("schema_version", migrations.SCHEMA_VERSION)
-                if isinstance(version, int) and version > migrations.SCHEMA_VERSION:
-                    raise NewerSchemaError(self.path, version, migrations.SCHEMA_VERSION)
-                try:
-                    patient = Patient.model_validate(document)
-                except ValidationError as exc:
-                    where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-                    raise CorruptStoreError(
-                        self.path,
-                        f"patient document {doc_id} does not load "
-                        f"({exc.error_count()} problem(s), first at {where})",
-                        self._storage.backup_path if self._storage.backup_path.exists() else None,
-                    ) from None
-                if patient.id in self._cache:
-                    raise CorruptStoreError(
-                        self.path, f"patient id {patient.id} is stored twice"
-                    )
-                self._cache[patient.id] = patient
-                self._doc_ids[patient.id] = int(doc_id)
+    def _documents(self) -> Mapping[str, dict[str, Any]]:
+        return self._storage.read().get(PATIENTS_TABLE, {})
+
+    def _index(self) -> None:
+        """Map patient ids to documents; refuse newer records, missing and duplicate ids."""
+        for doc_id, document in self._documents().items():
+            version = document.get("schema_version", migrations.SCHEMA_VERSION)
+            if isinstance(version, int) and version > migrations.SCHEMA_VERSION:
+                raise NewerSchemaError(self.path, version, migrations.SCHEMA_VERSION)
+            patient_id = document.get("id")
+            if not isinstance(patient_id, str):
+                raise CorruptStoreError(
+                    self.path, f"patient document {doc_id} has no id", self._backup()
+                )
+            if patient_id in self._doc_ids:
+                raise CorruptStoreError(self.path, f"patient id {patient_id} is stored twice")
+            self._doc_ids[patient_id] = doc_id
+
+    def _backup(self) -> Path | None:
+        return self._storage.backup_path if self._storage.backup_path.exists() else None
+
+    def _load(self, doc_id: str, document: dict[str, Any]) -> Patient:
+        """Validate one stored document; CorruptStoreError (no record content) when it fails."""
+        try:
+            patient = Patient.model_validate(document)
+        except ValidationError as exc:
+            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
+            raise CorruptStoreError(
+                self.path,
+                f"patient document {doc_id} does not load "
+                f"({exc.error_count()} problem(s), first at {where})",
+                self._backup(),
+            ) from None
+        self._verified.add(doc_id)
+        return patient
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -115,19 +124,53 @@ class Repository:
         return version if version < migrations.SCHEMA_VERSION else None
 
     def all_patients(self) -> list[Patient]:
-        return list(self._cache.values())
+        """Every patient, discharged ones included (validates those not read yet)."""
+        return [self.get(patient_id) for patient_id in list(self._doc_ids)]
+
+    def active_ids(self) -> list[str]:
+        """Ids of the patients not discharged, read from the raw documents (no validation)."""
+        documents = self._documents()
+        return [
+            patient_id
+            for patient_id, doc_id in list(self._doc_ids.items())
+            if documents[doc_id].get("discharge") is None
+        ]
+
+    def active_patients(self) -> list[Patient]:
+        """The patients not discharged; discharged records are neither parsed into models nor
+        validated."""
+        return [self.get(patient_id) for patient_id in self.active_ids()]
 
     def get(self, patient_id: str) -> Patient:
+        cached = self._cache.get(patient_id)
+        if cached is not None:
+            return cached
         try:
-            return self._cache[patient_id]
+            doc_id = self._doc_ids[patient_id]
         except KeyError:
             raise PatientNotFound(patient_id) from None
+        patient = self._load(doc_id, self._documents()[doc_id])
+        if patient.id != patient_id:
+            raise CorruptStoreError(self.path, f"patient document {doc_id} changed its id")
+        # setdefault: a put from another thread while this validated wins over the older copy
+        return self._cache.setdefault(patient_id, patient)
+
+    def verify_all(self) -> None:
+        """Validate every document not validated yet (without keeping the models).
+
+        Runs before a compaction rewrites the whole file; CorruptStoreError names the first
+        damaged document and the compaction does not happen.
+        """
+        documents = self._documents()
+        for doc_id, document in list(documents.items()):
+            if doc_id not in self._verified:
+                self._load(doc_id, document)
 
     def __contains__(self, patient_id: object) -> bool:
-        return patient_id in self._cache
+        return patient_id in self._doc_ids
 
     def __len__(self) -> int:
-        return len(self._cache)
+        return len(self._doc_ids)
 
     def audit(self, patient_id: str | None = None) -> list[AuditEntry]:
         """The audit trail, oldest first; only one patient's entries when ``patient_id`` is set."""
@@ -148,7 +191,7 @@ class Repository:
         self._require_writable()
         patients = list(patients)
         ids = [patient.id for patient in patients]
-        taken = sorted({pid for pid in ids if ids.count(pid) > 1 or pid in self._cache})
+        taken = sorted({pid for pid in ids if ids.count(pid) > 1 or pid in self._doc_ids})
         if taken:
             raise DuplicatePatientError(taken)
         validated = [_validated(patient) for patient in patients]
@@ -156,12 +199,21 @@ class Repository:
             self._entry(action, stored.id, None, _filled_fields(stored)).to_document()
             for stored, _ in validated
         ]
-        with self._storage.batch():
-            doc_ids = self._patients_table.insert_multiple(doc for _, doc in validated)
-            self._audit_table.insert_multiple(entries)
+        doc_ids = self._storage.new_doc_ids(PATIENTS_TABLE, len(validated))
+        audit_ids = self._storage.new_doc_ids(AUDIT_TABLE, len(entries))
+        changes: dict[tuple[str, str], dict[str, Any] | None] = {
+            (PATIENTS_TABLE, doc_id): document
+            for doc_id, (_, document) in zip(doc_ids, validated, strict=True)
+        }
+        changes.update(
+            ((AUDIT_TABLE, audit_id), entry)
+            for audit_id, entry in zip(audit_ids, entries, strict=True)
+        )
+        self._storage.put_documents(changes)
         for (stored, _), doc_id in zip(validated, doc_ids, strict=True):
             self._cache[stored.id] = stored
             self._doc_ids[stored.id] = doc_id
+            self._verified.add(doc_id)
         return [stored for stored, _ in validated]
 
     def put(
@@ -186,12 +238,13 @@ class Repository:
             return before
         fields = tuple(dict.fromkeys([*(changed or ()), *differing]))
         entry = self._entry(action, stored.id, record_id, fields)
-        with self._storage.batch():
-            self._patients_table.update(
-                _replace_with(document), doc_ids=[self._doc_ids[stored.id]]
-            )
-            self._audit_table.insert(entry.to_document())
+        doc_id = self._doc_ids[stored.id]
+        (audit_id,) = self._storage.new_doc_ids(AUDIT_TABLE)
+        self._storage.put_documents(
+            {(PATIENTS_TABLE, doc_id): document, (AUDIT_TABLE, audit_id): entry.to_document()}
+        )
         self._cache[stored.id] = stored
+        self._verified.add(doc_id)
         return stored
 
     def close(self) -> None:

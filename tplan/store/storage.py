@@ -1,31 +1,40 @@
 """``AtomicJSONStorage``: TinyDB storage that never leaves a half-written record file.
 
-- Every write serializes the whole state with orjson into a temp file beside the database,
-  fsyncs it, renames it over the database (atomic) and fsyncs the directory: a crash at any
-  instant leaves the old or the new file, both loadable.
-- Before the rename the current file is hard-linked to ``<db>.bak``, so the last good version
-  survives damage to the main file (see ``tplan.store.backup.restore_backup``).
-- The parsed state stays in memory (this process is the only writer, see ``tplan.store.lock``),
-  so a write does not re-read the file. TinyDB mutates the dict that ``read`` returns before it
-  calls ``write``; when a write fails the state is rebuilt from the last bytes written, so the
-  file and the cache agree and the caller gets ``SaveError`` (nothing saved).
+- The record file is a *snapshot*; a save appends one line to the journal beside it
+  (``<db>.journal``, see ``tplan.store.journal``) and fsyncs it, so a save costs what changed,
+  not the size of the file. Loading is the snapshot plus a replay of the journal's valid lines,
+  for writers and read-only openers alike. The writer lock covers the journal.
+- A *compaction* writes the whole state into a temp file beside the snapshot, fsyncs it, links
+  the current snapshot to ``<db>.bak`` (the last good snapshot), renames the temp file over the
+  snapshot (atomic), fsyncs the directory and then removes the journal. It runs when the journal
+  outgrows ``compact_ratio`` of the snapshot and on a clean close. Every snapshot carries a fresh
+  ``journal_epoch`` in ``_meta``; a journal with another epoch is stale (a compaction was cut after
+  its rename) and is ignored, since the snapshot already holds it.
+- Callers that know what changed use ``put_documents`` (the repository does): the journal line
+  is written first and the in-memory state only changes once it is on disk, so a failed save
+  (``SaveError``) leaves memory, snapshot and journal as they were. TinyDB's own table methods
+  still work: they hand ``write`` the whole state, which is saved as a compaction.
 - A file that does not parse, is not a tplan database or comes from a newer tplan is refused
-  with an error naming it, and is never written to.
+  with an error naming it, and is never written to; so is a journal damaged other than by a
+  torn last append.
 - ``batch()`` groups several TinyDB operations into one write (all or nothing).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import orjson
 from tinydb.storages import Storage
 
-from tplan.store import migrations
+from tplan.store import journal, migrations
 from tplan.store.bulk import paused_gc
 from tplan.store.errors import (
     CorruptStoreError,
@@ -42,8 +51,15 @@ from tplan.store.files import (
     write_private_atomic,
     write_temp,
 )
+from tplan.store.journal import Change, JournalWriter, journal_path
 from tplan.store.lock import StoreLock
-from tplan.store.migrations import Tables, new_database
+from tplan.store.migrations import META_DOC_ID, META_TABLE, Tables, new_database
+
+log = logging.getLogger(__name__)
+
+EPOCH_KEY = "journal_epoch"
+NO_EPOCH = "-"
+"""The epoch of a snapshot written before the journal existed."""
 
 
 def backup_path(db_path: Path) -> Path:
@@ -98,23 +114,40 @@ def dumps_yielding(tables: Tables) -> bytes:
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage over one JSON file; see the module docstring for the guarantees.
+    """TinyDB storage over a snapshot and its journal; see the module docstring for the guarantees.
 
     Unless ``read_only``, opening takes the exclusive writer lock (``StoreLockedError`` when
     another process has it) and ``close`` releases it. ``read_only`` takes no lock, sees the file
-    as it was when opened and refuses every write with ``ReadOnlyStoreError``. A missing file is
-    created (0600, directory 0700) when ``create`` is true.
+    and journal as they were when opened and refuses every write with ``ReadOnlyStoreError``. A
+    missing file is created (0600, directory 0700) when ``create`` is true.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        compact_ratio: float = 0.25,
+        compact_min_bytes: int = 1 << 20,
+    ) -> None:
         self.path = Path(path)
         self.backup_path = backup_path(self.path)
+        self.journal_path = journal_path(self.path)
         self.read_only = read_only
+        self.compact_ratio = compact_ratio
+        self.compact_min_bytes = compact_min_bytes
         self.file_version = migrations.SCHEMA_VERSION
+        self.before_compaction: Callable[[], None] | None = None
+        """Called before a compaction rewrites every document (the repository validates them)."""
         self._lock: StoreLock | None = None
+        self._journal: JournalWriter | None = None
+        self._next_ids: dict[str, int] = {}
+        self._snapshot_size = 0
         self._batch_depth = 0
         self._pending = False
         self._closed = False
+        self._wrote = False
         if not read_only:
             ensure_private_dir(self.path.parent)
             self._lock = StoreLock(self.path)
@@ -127,14 +160,11 @@ class AtomicJSONStorage(Storage):
 
     def _open(self, create: bool) -> None:
         if self.path.exists():
-            try:
-                raw = self.path.read_bytes()
-            except OSError as exc:
-                raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
-            backup = self.backup_path if self.backup_path.exists() else None
-            self._state, self.file_version = parse_database(self.path, raw, backup)
-            self._good = raw
+            self._state, self.file_version, journal_size = self._load()
             if self._lock is not None:
+                self._journal = JournalWriter(self.journal_path, self._epoch(), journal_size)
+                if journal_size:
+                    self._journal.open_existing()
                 remove_stale_temps(self.path)
             return
         if self.backup_path.exists():
@@ -143,9 +173,43 @@ class AtomicJSONStorage(Storage):
             )
         if self.read_only or not create:
             raise StoreError(f"there is no tplan record file at {self.path}")
-        self._good = b""
         self._state = new_database()
-        self._commit()
+        self._journal = JournalWriter(self.journal_path, NO_EPOCH, 0)
+        self._journal.remove()  # a journal without its snapshot belongs to nothing
+        self._write_snapshot()
+
+    def _load(self) -> tuple[Tables, int, int]:
+        """Snapshot plus journal from disk: the state, the file's version, the journal's size.
+
+        A stale, empty or headless journal is removed when this process holds the lock.
+        """
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
+        backup = self.backup_path if self.backup_path.exists() else None
+        state, version = parse_database(self.path, raw, backup)
+        self._snapshot_size = len(raw)
+        del raw
+        try:
+            data = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return state, version, 0
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.journal_path}: {exc.strerror}") from None
+        replay = journal.parse(self.journal_path, data, backup)
+        if replay.epoch is not None and replay.epoch == _epoch_of(state):
+            with paused_gc():
+                for changes in replay.transactions:
+                    _apply(state, changes)
+            return state, version, replay.valid_end
+        if self._lock is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.journal_path.unlink()
+        return state, version, 0
+
+    def _epoch(self) -> str:
+        return _epoch_of(self._state)
 
     # --- TinyDB's Storage interface ------------------------------------------------------
 
@@ -154,60 +218,134 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: Tables) -> None:
         if self._closed or self.read_only:
-            self._rollback()
-            if self._closed:
-                raise StoreError(f"{self.path} is closed; nothing was saved")
-            raise ReadOnlyStoreError(self.path)
+            self._reload()
+            self._refuse()
         self._state = data
+        self._next_ids.clear()
         if self._batch_depth:
             self._pending = True
             return
-        self._commit()
+        self._commit_whole()
 
     def close(self) -> None:
-        self._closed = True
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        """Compact a journal this session wrote to (best effort), then release the lock."""
+        try:
+            if not self._closed and self._wrote and self._journal and self._journal.entries:
+                try:
+                    self.compact()
+                except (StoreError, OSError) as exc:
+                    log.warning("kept the journal of %s: compaction failed (%s)", self.path,
+                                _reason(exc))
+        finally:
+            self._closed = True
+            if self._journal is not None:
+                self._journal.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    # --- saves that name what changed ----------------------------------------------------
+
+    def put_documents(self, changes: Mapping[tuple[str, str], dict[str, Any] | None]) -> None:
+        """Save these documents (``(table, doc_id)`` -> document, None removes) all or nothing.
+
+        One journal line, fsynced; the in-memory state changes only after it is on disk.
+        SaveError (nothing saved, nothing changed) when the disk refuses it.
+        """
+        self._refuse_if_unwritable()
+        assert self._journal is not None
+        items: list[Change] = [(table, doc_id, doc) for (table, doc_id), doc in changes.items()]
+        try:
+            line = journal.encode(items)
+        except TypeError:
+            raise SaveError(self.path, "a value cannot be stored as JSON") from None
+        self._journal.append(line, self.path)
+        self._wrote = True
+        _apply(self._state, items)
+        limit = max(self.compact_min_bytes, self.compact_ratio * self._snapshot_size)
+        if self._journal.size > limit:
+            try:
+                self.compact()
+            except (StoreError, OSError) as exc:  # the save itself is safe in the journal
+                log.warning("could not compact %s (%s); the journal keeps the saves",
+                            self.path, _reason(exc))
+
+    def new_doc_ids(self, table: str, count: int = 1) -> list[str]:
+        """Fresh document ids for ``table`` (TinyDB's numbering: one more than the highest)."""
+        first = self._next_ids.get(table)
+        if first is None:
+            ids = (int(key) for key in self._state.get(table, {}) if key.isdigit())
+            first = max(ids, default=0) + 1
+        self._next_ids[table] = first + count
+        return [str(n) for n in range(first, first + count)]
+
+    def compact(self) -> None:
+        """Write the whole state as a new snapshot (old one kept as ``.bak``), drop the journal."""
+        self._refuse_if_unwritable()
+        if self.before_compaction is not None:
+            self.before_compaction()
+        self._write_snapshot()
+
+    @property
+    def journal_size(self) -> int:
+        return self._journal.size if self._journal is not None else 0
 
     # --- transactions --------------------------------------------------------------------
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Write once at the end of the block; an exception inside discards every change."""
-        if self._closed or self.read_only:
-            raise ReadOnlyStoreError(self.path) if self.read_only else StoreError(
-                f"{self.path} is closed; nothing was saved"
-            )
+        self._refuse_if_unwritable()
         self._batch_depth += 1
         try:
             yield
         except BaseException:
             self._batch_depth -= 1
             self._pending = False
-            self._rollback()
+            self._reload()
             raise
         self._batch_depth -= 1
         if self._batch_depth == 0 and self._pending:
             self._pending = False
-            self._commit()
+            self._commit_whole()
 
     # --- internals -----------------------------------------------------------------------
 
-    def _rollback(self) -> None:
-        """Rebuild the in-memory state from the last bytes known to be on disk."""
-        if self._good:
-            self._state, _ = parse_database(self.path, self._good)
+    def _refuse(self) -> None:
+        if self._closed:
+            raise StoreError(f"{self.path} is closed; nothing was saved")
+        raise ReadOnlyStoreError(self.path)
+
+    def _refuse_if_unwritable(self) -> None:
+        if self._closed or self.read_only:
+            self._refuse()
+
+    def _reload(self) -> None:
+        """Rebuild the in-memory state from disk after TinyDB changed it and the save failed."""
+        self._next_ids.clear()
+        if self.path.exists():
+            self._state, _, _ = self._load()
         else:
             self._state = new_database()
 
-    def _commit(self) -> None:
+    def _commit_whole(self) -> None:
+        try:
+            self._write_snapshot()
+        except BaseException:
+            self._reload()
+            raise
+        self._wrote = True
+
+    def _write_snapshot(self) -> None:
+        """Temp file, fsync, ``.bak`` link, rename, dir fsync, then the journal goes.
+
+        On failure the snapshot, the journal and the state are as they were (SaveError).
+        """
+        meta = self._state[META_TABLE][META_DOC_ID]
+        previous = meta.get(EPOCH_KEY)
+        meta[EPOCH_KEY] = epoch = secrets.token_hex(8)
         try:
             payload = dumps_yielding(self._state)
-        except TypeError:
-            self._rollback()
-            raise SaveError(self.path, "a value cannot be stored as JSON") from None
-        try:
             temp = write_temp(self.path, payload)
             try:
                 self._rotate_backup()
@@ -216,18 +354,26 @@ class AtomicJSONStorage(Storage):
                 with contextlib.suppress(OSError):
                     temp.unlink()
                 raise
-        except OSError as exc:
-            self._rollback()
-            raise SaveError(self.path, exc.strerror or type(exc).__name__) from exc
-        except BaseException:
-            self._rollback()
+        except BaseException as exc:
+            if previous is None:
+                del meta[EPOCH_KEY]
+            else:
+                meta[EPOCH_KEY] = previous
+            if isinstance(exc, TypeError):
+                raise SaveError(self.path, "a value cannot be stored as JSON") from None
+            if isinstance(exc, OSError):
+                raise SaveError(self.path, exc.strerror or type(exc).__name__) from exc
             raise
-        self._good = payload
+        self._snapshot_size = len(payload)
+        del payload
         fsync_dir(self.path.parent)
+        if self._journal is not None:
+            self._journal.remove()  # stale from now on even if this fails: the epoch moved
+            self._journal.epoch = epoch
 
     def _rotate_backup(self) -> None:
-        """Keep the current file as ``<db>.bak``: a hard link, so no copy is written."""
-        if not self._good:
+        """Keep the current snapshot as ``<db>.bak``: a hard link, so no copy is written."""
+        if not self.path.exists():
             return
         link = self.backup_path.with_name(f".{self.backup_path.name}.link.tmp")
         with contextlib.suppress(FileNotFoundError):
@@ -235,7 +381,7 @@ class AtomicJSONStorage(Storage):
         try:
             os.link(self.path, link)
         except OSError:  # file system without hard links: write the copy instead
-            write_private_atomic(self.backup_path, self._good)
+            write_private_atomic(self.backup_path, self.path.read_bytes())
             return
         try:
             os.replace(link, self.backup_path)
@@ -243,3 +389,27 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):
                 link.unlink()
             raise
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a compaction failed, in words that hold no record content."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+    if isinstance(cause, OSError):
+        return cause.strerror or type(cause).__name__
+    if isinstance(exc, CorruptStoreError):
+        return str(exc)  # names the file and the document, never their content
+    return type(exc).__name__
+
+
+def _epoch_of(state: Tables) -> str:
+    epoch = state[META_TABLE][META_DOC_ID].get(EPOCH_KEY)
+    return epoch if isinstance(epoch, str) and epoch else NO_EPOCH
+
+
+def _apply(state: Tables, changes: list[Change]) -> None:
+    for table, doc_id, document in changes:
+        documents = state.setdefault(table, {})
+        if document is None:
+            documents.pop(doc_id, None)
+        else:
+            documents[doc_id] = document
