@@ -270,15 +270,12 @@ def test_damaged_patient_document_is_refused_without_content(
     db_path: Path, patient_factory
 ) -> None:
     with open_repository(db_path) as repo:
-        patient = repo.add(patient_factory())
+        repo.add(patient_factory())
     _damage(db_path, 0)
     before = db_path.read_bytes()
-    with open_repository(db_path) as repo:  # opening indexes; reading validates
-        assert patient.id in repo
-        for read in (lambda: repo.get(patient.id), repo.active_patients, repo.all_patients):
-            with pytest.raises(CorruptStoreError) as caught:
-                read()
-            _assert_clear(caught.value, db_path)
+    with pytest.raises(CorruptStoreError) as caught:  # active: validated on opening
+        open_repository(db_path)
+    _assert_clear(caught.value, db_path)
     assert db_path.read_bytes() == before
 
 
@@ -307,7 +304,7 @@ def test_discharged_patients_are_not_validated_until_read(
 
     monkeypatch.setattr(Patient, "model_validate", classmethod(counting))
     with open_repository(db_path, read_only=True) as repo:
-        assert validated == []
+        assert validated == [active.id]  # opening validates the active patients only
         assert repo.active_ids() == [active.id]
         assert repo.active_patients() == [active]
         assert validated == [active.id]

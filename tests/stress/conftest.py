@@ -60,17 +60,19 @@ def patient(name: str, index: int, notes: int = 2) -> Patient:
 
 def seed(path: Path, names: tuple[str, ...] = ("Avery Quill", "Bo Marchetti", "Cass Ferrow"),
          writes: int = 2) -> list[Patient]:
-    """Create a record file; ``writes`` > 1 leaves a backup (the file before the last write)."""
-    repo = open_repository(path, "J. Park")
-    try:
+    """Create a record file; ``writes`` > 1 leaves a backup (the file before the last write).
+
+    Each write is its own session: closing compacts the journal into the file, and the
+    snapshot it replaces becomes the backup.
+    """
+    with open_repository(path, "J. Park") as repo:
         stored = repo.import_patients(patient(name, i) for i, name in enumerate(names))
-        for extra in range(writes - 1):
+    for extra in range(writes - 1):
+        with open_repository(path, "J. Park") as repo:
             first = stored[0].model_copy(deep=True)
             first.notes = [*first.notes, note(100 + extra)]
             stored[0] = repo.put(first, "save_draft")
-        return stored
-    finally:
-        repo.close()
+    return stored
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 One writer process per round (forked from this one, so it starts in milliseconds) opens the
 record file, then saves draft notes through ``Workspace.save_draft`` and signs every third,
-printing an acknowledgement after each call returns. After a seeded delay it is killed with
-SIGKILL. Every round the file must open and validate, hold every acknowledged note (signed
-when its signing was acknowledged) and at most the one note in flight on top.
+printing an acknowledgement after each call returns (each save is one journal line; every
+other round the journal is also compacted into the file every few saves, so kills land in
+journal appends and in compactions). After a seeded delay it is killed with SIGKILL. Every
+round the file must open and validate, hold every acknowledged note (signed when its signing
+was acknowledged) and at most the one note in flight on top.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ def _writer(db: Path, ack_fd: int, first: int) -> None:
     """The child: save notes until killed. Never returns into pytest."""
     code = 0
     try:
-        workspace = Workspace(open_repository(db, "writer"), FixedClock(TODAY))
+        repo = open_repository(db, "writer")
+        if first % 2000:  # every other round compacts after a few saves: kills land in both
+            repo._storage.compact_min_bytes = 0
+            repo._storage.compact_ratio = 0.3
+        workspace = Workspace(repo, FixedClock(TODAY))
         ids = [p.id for p in workspace.patients()]
         os.write(ack_fd, b"ready\n")
         n = first

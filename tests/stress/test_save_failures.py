@@ -1,9 +1,9 @@
 """Disk full and read-only directory while saving, through the real store.
 
 The operating system's refusal is injected where the store meets it (creating, writing or
-syncing the temp file); the counselor gets a sentence naming the file and the reason, the file
-is byte-for-byte unchanged, the workspace still shows what is on disk, and the same save goes
-through once the disk has room again. In the app, the note form keeps the typed text.
+syncing the journal a save appends to); the counselor gets a sentence naming the file and the
+reason, the file is byte-for-byte unchanged, the workspace still shows what is on disk, and the
+same save goes through once the disk has room again. In the app, the note form keeps the typed text.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ def _refuse(code: int) -> Callable[..., object]:
 
 
 FAILURES = {
-    "disk full while writing": ("tplan.store.files.os.fdopen", errno.ENOSPC),
-    "disk full at fsync": ("tplan.store.files.os.fsync", errno.ENOSPC),
-    "read-only file system": ("tplan.store.files.tempfile.mkstemp", errno.EROFS),
-    "permission denied": ("tplan.store.files.tempfile.mkstemp", errno.EACCES),
+    "disk full while writing": ("tplan.store.journal.os.pwrite", errno.ENOSPC),
+    "disk full at fsync": ("tplan.store.journal.os.fsync", errno.ENOSPC),
+    "read-only file system": ("tplan.store.journal.os.pwrite", errno.EROFS),
+    "permission denied": ("tplan.store.journal.os.open", errno.EACCES),
 }
 
 
@@ -98,7 +98,7 @@ def test_import_on_a_full_disk_is_refused_in_one_line(
     incoming = tmp_path / "incoming.json"
     incoming.write_bytes(envelope.model_dump_json().encode())
     before = db_path.read_bytes()
-    monkeypatch.setattr("tplan.store.files.os.fdopen", _refuse(errno.ENOSPC))
+    monkeypatch.setattr("tplan.store.journal.os.pwrite", _refuse(errno.ENOSPC))
     done = run_cli("import", str(incoming), "--db", str(db_path))
     assert done.code == 1
     assert done.err.count("\n") == 1 and "No space left on device" in done.err
@@ -131,7 +131,7 @@ async def test_note_form_on_a_full_disk_shows_why_keeps_the_text_then_saves(
             await pilot.pause()
             before = db_path.read_bytes()
 
-            monkeypatch.setattr("tplan.store.files.os.fdopen", _refuse(errno.ENOSPC))
+            monkeypatch.setattr("tplan.store.journal.os.pwrite", _refuse(errno.ENOSPC))
             await pilot.press("ctrl+s")
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -156,6 +156,6 @@ async def test_note_form_on_a_full_disk_shows_why_keeps_the_text_then_saves(
 
 def test_fault_targets_are_what_the_store_calls() -> None:
     """Guard against the injections above silently missing: the store uses these names."""
-    from tplan.store import files
+    from tplan.store import files, journal
 
-    assert files.tempfile is tempfile and files.os is os
+    assert files.tempfile is tempfile and files.os is os and journal.os is os

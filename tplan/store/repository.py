@@ -1,13 +1,15 @@
 """The repository: patients in and out of the TinyDB file, as validated domain objects.
 
 Nothing outside ``tplan.store`` touches TinyDB; the services call this class. Opening indexes
-the raw documents (id, active or discharged) without validating them; a patient is validated on
-first ``get`` and the validated object is kept, so ``active_patients`` never pays for the
-discharged ones. Returned objects are shared: callers treat them as read-only (copy, change the
-copy, ``put`` it). A document that does not load raises CorruptStoreError when it is read, and
-every document not yet validated is validated before a compaction rewrites the file, so a
-damaged record is never carried silently into a new snapshot (or its ``.bak``). Each write
-saves the patient document and its audit entry as one journal line (all or nothing).
+the raw documents (id, active or discharged) and validates the active patients only (the
+caseload needs them at once, and a damaged active record is refused before the app starts); a
+discharged patient is validated on first ``get`` and the validated object is kept, so the
+caseload never pays for the discharged ones. Returned objects are shared: callers treat them
+as read-only (copy, change the copy, ``put`` it). A document that does not load raises
+CorruptStoreError when it is read, and every document not yet validated is validated before a
+compaction rewrites the file, so a damaged record is never carried silently into a new snapshot
+(or its ``.bak``). Each write saves the patient document and its audit entry as one journal
+line (all or nothing).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class Repository:
         """Doc ids whose current document is known to load (validated or written by us)."""
         try:
             self._index()
+            self.active_patients()
         except BaseException:
             self._db.close()
             raise
