@@ -92,6 +92,9 @@ async def test_notes_are_listed_newest_first(app, settle, patient_id) -> None:
     avery = patient_id("Avery")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_patient(app, pilot, settle, avery)
+        assert not screen.query("#note-list")  # built when first shown, not with the screen
+        screen.query_one(TabbedContent).active = "notes"
+        await pilot.pause()
         ids = [o.id.split(":")[1] for o in screen.query_one("#note-list")._options]
         dates = [screen.patient.find_note(i).date_of_service for i in ids]
         assert dates == sorted(dates, reverse=True)

@@ -81,6 +81,20 @@ class TplanApp(App[None]):
     def today(self) -> date:
         return self.clock.today()
 
+    def breakpoint_classes(self) -> str:
+        """The breakpoint classes a screen of the current size gets on its first resize.
+
+        A new screen given them up front skips one restyle of all its widgets when it opens.
+        """
+        width, height = self.size
+        return " ".join(
+            next((name for low, name in sorted(points, reverse=True) if size >= low), "")
+            for size, points in (
+                (width, self.HORIZONTAL_BREAKPOINTS),
+                (height, self.VERTICAL_BREAKPOINTS),
+            )
+        ).strip()
+
     def open_patient(self, patient_id: str) -> None:
         """Show one patient's plan (from the caseload, the palette or after an admission)."""
         from tplan.ui.screens.patient import PatientScreen
@@ -92,10 +106,11 @@ class TplanApp(App[None]):
                 self.notify("Finish or cancel the open form first.", severity="warning")
                 return
             self.pop_screen()
+        screen = PatientScreen(patient_id, classes=self.breakpoint_classes())
         if isinstance(self.screen, PatientScreen):
-            self.switch_screen(PatientScreen(patient_id))
+            self.switch_screen(screen)
         else:
-            self.push_screen(PatientScreen(patient_id))
+            self.push_screen(screen)
 
     def caseload_changed(self, patient_id: str) -> None:
         """One patient's record changed: refresh their caseload row (badge, flags, dates)."""

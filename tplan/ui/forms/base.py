@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, RadioSet, Select, Static, Switch, TextArea
+from textual.widgets import Checkbox, Input, RadioSet, Select, Static, Switch, TextArea
 from textual.worker import Worker, WorkerState
 
 from tplan.domain import Patient, friendly_errors
@@ -28,6 +28,7 @@ from tplan.services import StoreError
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import FieldRow, literal
 from tplan.ui.forms.parsing import parse_date, parse_int, parse_number
+from tplan.ui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -210,7 +211,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
             with VerticalScroll(id="form-body", can_focus=self.BODY_FOCUSABLE):
                 yield from self.compose_fields()
             yield Static("", id="form-status", markup=False)
-        yield Footer()
+        yield StableFooter(compact=False, show_command_palette=True)
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tplan.clinical.scoring import gad7_band, gad7_total, phq9_band, phq9_total
 from tplan.domain import (
@@ -23,6 +23,7 @@ from tplan.domain import (
 from tplan.services import NoteStateError
 from tplan.ui.forms.base import FieldReader, FormScreen, person_name
 from tplan.ui.forms.fields import FieldRow, choice, enum_options, literal, text_area, text_input
+from tplan.ui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -153,7 +154,7 @@ class NoteView(ModalScreen[Patient | None]):
                     render_note(self.note, self.patient), id="note-text", classes="readonly"
                 )
             yield Static("", id="form-status", markup=False)
-        yield Footer()
+        yield StableFooter(compact=False, show_command_palette=True)
 
     def _title(self) -> Any:
         state = "signed" if self.note.signed else "draft"

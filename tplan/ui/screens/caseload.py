@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tplan.domain import Patient
 from tplan.ui.widgets.caseload_lines import line_from_row, lines_from_rows
@@ -27,6 +27,7 @@ from tplan.ui.widgets.caseload_model import (
 )
 from tplan.ui.widgets.caseload_table import CaseloadTable
 from tplan.ui.widgets.filter_input import FilterInput
+from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class CaseloadScreen(Screen[None]):
             yield Static(id="quick-filters")
         yield CaseloadTable(id="caseload")
         yield Static(id="explain")
-        yield Footer(compact=True, show_command_palette=False)
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy_changed)

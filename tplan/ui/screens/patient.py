@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.ui.widgets.caseload_model import BADGES
+from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.patient_header import identity_line, status_line
 from tplan.ui.widgets.record_lists import (
     ItemRef,
@@ -50,6 +53,13 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 """Tab ids and labels: strengths & needs (SNAP), level history & decisions, relapse-prevention
 and aftercare plans."""
+FIRST_TAB = "plan"
+"""The tab a plan opens on; it is composed with the screen, the others when first shown."""
+SCROLLED_TABS = ("trends", "decisions")
+"""Tabs showing one scrolled view rather than a list."""
+
+ListContent = tuple[list[Option], str]
+"""A list's lines and what it says when there are none."""
 
 
 class PatientScreen(Screen[None]):
@@ -75,13 +85,15 @@ class PatientScreen(Screen[None]):
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
     ]
 
-    def __init__(self, patient_id: str) -> None:
-        super().__init__()
+    def __init__(self, patient_id: str, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self.patient_id = patient_id
         self.patient: Patient | None = None
         self.suggestion: Suggestion | None = None
         self.review_due: date | None = None
         self.saving = False
+        self._built: set[str] = {FIRST_TAB}
+        self._first_resize = True
 
     @property
     def tplan(self) -> TplanApp:
@@ -90,94 +102,143 @@ class PatientScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield TopBar("patient plan", id="top-bar")
-        yield Static(id="identity", markup=False)
-        yield Static(id="status-line")
-        with TabbedContent(id="tabs"):
-            with TabPane("Plan", id="plan"):
-                yield RecordList(id="plan-list")
-            with TabPane("Strengths", id="snap"):
-                yield RecordList(id="snap-list")
-            with TabPane("Risks", id="risks"):
-                yield RecordList(id="risk-list")
-            with TabPane("Supports", id="supports"):
-                yield Static(id="environment", markup=False)
-                yield RecordList(id="support-list")
-            with TabPane("Notes", id="notes"):
-                yield RecordList(id="note-list")
-            with TabPane("Trends", id="trends"), VerticalScroll():
-                yield Static(id="trends-view", markup=False)
-            with TabPane("Levels", id="decisions"), VerticalScroll():
-                yield Static(id="decisions-view", markup=False)
-            with TabPane("Relapse plan", id="written"):
-                yield RecordList(id="written-list")
-        yield Static(id="summary")
-        yield Footer(compact=True, show_command_palette=False)
+        # Everything is filled before it is mounted: one layout and one paint when a plan opens.
+        self._load()
+        identity, status = self._header()
+        yield TopBar("patient plan", id="top-bar", right=self._top_right())
+        yield Static(identity, id="identity", markup=False)
+        yield Static(status, id="status-line")
+        with TabbedContent(id="tabs", initial=FIRST_TAB):
+            for tab_id, label in TABS:
+                with TabPane(label, id=tab_id):
+                    if tab_id == FIRST_TAB:
+                        yield from self._tab_widgets(tab_id)
+        yield Static(self._summary(), id="summary")
+        yield StableFooter()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # Textual (8.2.8) sends a new screen a Resize for its own first layout, and the base
+        # handler then lays out this screen and every screen beneath it again at the same size.
+        # The breakpoint classes were given up front (TplanApp.breakpoint_classes), so that
+        # first one changes nothing; later resizes go to the base handler as usual.
+        if self._first_resize and event.size == self.app.size:
+            event.stop()
+            event.prevent_default()
+        self._first_resize = False
 
     def on_mount(self) -> None:
-        self.watch(self.app, "privacy", lambda _: self._render_header())
-        self.reload()
+        self.watch(self.app, "privacy", lambda _: self._render_header(), init=False)
         self.query_one("#plan-list", RecordList).focus()
 
     # --- data --------------------------------------------------------------------------
 
-    def reload(self, patient: Patient | None = None) -> None:
-        """Read the record (or take the one a form returned) and redraw every tab."""
+    def _load(self, patient: Patient | None = None) -> None:
         ws = self.tplan.workspace
         today = self.tplan.today()
         self.patient = patient if patient is not None else ws.patient(self.patient_id)
         self.suggestion = ws.suggest(self.patient_id, today) if self.patient.active else None
         self.review_due = _review_due(ws, self.patient, today)
+
+    def reload(self, patient: Patient | None = None) -> None:
+        """Read the record (or take the one a form returned) and redraw the built tabs."""
+        self._load(patient)
         self._render_all()
 
     def _render_all(self) -> None:
+        """Redraw the header, the summary and every tab built so far (the others on first show)."""
+        self._render_header()
+        for tab_id in self._built:
+            self._render_tab(tab_id)
+        self.query_one("#summary", Static).update(self._summary())
+
+    def _tab_content(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
+        """What each widget of a tab shows, by widget id."""
         patient = self.patient
         assert patient is not None
         today = self.tplan.today()
-        self._render_header()
-        self._list("plan-list").show(
-            plan_options(patient, today), "No problems yet — p adds a problem."
-        )
-        self._list("snap-list").show(
-            snap_options(patient), "No strengths or needs yet — a adds one."
-        )
-        self._list("risk-list").show(
-            risk_options(patient, today), "No risks recorded — a adds one."
-        )
-        self.query_one("#environment", Static).update(
-            Text.assemble(
+        if tab_id == "plan":
+            return {
+                "plan-list": (plan_options(patient, today), "No problems yet — p adds a problem.")
+            }
+        if tab_id == "snap":
+            return {"snap-list": (snap_options(patient), "No strengths or needs yet — a adds one.")}
+        if tab_id == "risks":
+            return {"risk-list": (risk_options(patient, today), "No risks recorded — a adds one.")}
+        if tab_id == "supports":
+            environment = Text.assemble(
                 ("Recovery environment: ", "bold"), patient.recovery_environment or "not recorded"
             )
+            supports = support_options(patient)
+            return {
+                "environment": environment,
+                "support-list": (supports, "No supports yet — a adds a person, G a group."),
+            }
+        if tab_id == "notes":
+            notes = note_options(patient.notes, today)
+            return {"note-list": (notes, "No notes yet — n writes the first one.")}
+        if tab_id == "trends":
+            return {"trends-view": trends(patient, today)}
+        if tab_id == "decisions":
+            return {"decisions-view": self._decisions(patient, today)}
+        return {"written-list": (written_plan_options(patient, today), "")}
+
+    def _tab_widgets(self, tab_id: str) -> list[Widget]:
+        """A tab's widgets, already filled."""
+        widgets: list[Widget] = []
+        for widget_id, content in self._tab_content(tab_id).items():
+            if isinstance(content, tuple):
+                widgets.append(RecordList.filled(*content, id=widget_id))
+            else:
+                widgets.append(Static(content, id=widget_id, markup=False))
+        if tab_id in SCROLLED_TABS:
+            return [VerticalScroll(*widgets)]
+        return widgets
+
+    def _render_tab(self, tab_id: str) -> None:
+        for widget_id, content in self._tab_content(tab_id).items():
+            if isinstance(content, tuple):
+                self._list(widget_id).show(*content)
+            else:
+                self.query_one(f"#{widget_id}", Static).update(content)
+
+    async def build_tab(self, tab_id: str) -> None:
+        """Mount a tab's widgets the first time it is shown."""
+        if tab_id in self._built or self.patient is None:
+            return
+        self._built.add(tab_id)
+        await self.query_one(f"#{tab_id}", TabPane).mount_all(self._tab_widgets(tab_id))
+
+    def _header(self) -> tuple[RenderableType, RenderableType]:
+        """The identity line and the status line (suggestion, review, discharge)."""
+        assert self.patient is not None
+        today = self.tplan.today()
+        name = self.tplan.person_name(self.patient)
+        self.sub_title = name
+        return (
+            identity_line(self.patient, name, today),
+            status_line(self.suggestion, self.review_due, today, self.patient.discharge),
         )
-        self._list("support-list").show(
-            support_options(patient), "No supports yet — a adds a person, G a group."
-        )
-        self._list("note-list").show(
-            note_options(patient.notes, today), "No notes yet — n writes the first one."
-        )
-        self.query_one("#trends-view", Static).update(trends(patient, today))
-        self.query_one("#decisions-view", Static).update(self._decisions(patient, today))
-        self._list("written-list").show(written_plan_options(patient, today), "")
-        self.query_one("#summary", Static).update(self._summary(patient, today))
+
+    def _top_right(self) -> str:
+        return f"{self.tplan.today():%a %d %b %Y}"
 
     def _render_header(self) -> None:
         if self.patient is None:
             return
-        today = self.tplan.today()
-        name = self.tplan.person_name(self.patient)
-        self.query_one("#identity", Static).update(identity_line(self.patient, name, today))
-        self.query_one("#status-line", Static).update(
-            status_line(self.suggestion, self.review_due, today, self.patient.discharge)
-        )
-        self.query_one(TopBar).set_right(f"{today:%a %d %b %Y}")
-        self.sub_title = name
+        identity, status = self._header()
+        self.query_one("#identity", Static).update(identity)
+        self.query_one("#status-line", Static).update(status)
+        self.query_one(TopBar).set_right(self._top_right())
 
     def _list(self, list_id: str) -> RecordList:
         return self.query_one(f"#{list_id}", RecordList)
 
-    def _summary(self, patient: Patient, today: date) -> RenderableType:
+    def _summary(self) -> RenderableType:
         from tplan.ui.widgets.trends import attendance_weeks, craving_weeks, spark
 
+        patient = self.patient
+        assert patient is not None
+        today = self.tplan.today()
         weeks = attendance_weeks(patient, today, 4)
         attended = sum(a for _, a, _ in weeks)
         counted = sum(c for _, _, c in weeks)
@@ -351,8 +412,7 @@ class PatientScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         ids = [tab_id for tab_id, _ in TABS]
         index = ids.index(tabs.active) if tabs.active in ids else 0
-        tabs.active = ids[(index + step) % len(ids)]
-        self._focus_tab(tabs.active)
+        self._show_tab(ids[(index + step) % len(ids)])
 
     def _focus_tab(self, tab_id: str) -> None:
         pane = self.query_one(f"#{tab_id}", TabPane)
@@ -361,8 +421,9 @@ class PatientScreen(Screen[None]):
             lists.first().focus()
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
+            await self.build_tab(event.pane.id)
             self._focus_tab(event.pane.id)
 
     def action_add(self) -> None:
@@ -483,8 +544,8 @@ class PatientScreen(Screen[None]):
             )
 
     def _show_tab(self, tab_id: str) -> None:
+        """Switch tabs; the TabActivated handler builds the tab if needed and focuses it."""
         self.query_one(TabbedContent).active = tab_id
-        self._focus_tab(tab_id)
 
 
 def _review_due(ws: Any, patient: Patient, today: date) -> date | None:

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -86,16 +87,41 @@ class ItemRef:
         return cls(kind, item_id, parent or None)
 
 
-def _row(left: Text, right: Text | str = "", indent: int = 0) -> Table:
-    """Text on the left (wrapping under itself, indented), a status on the right."""
-    grid = Table.grid(expand=True, padding=(0, 1))
-    if indent:
-        grid.add_column(width=indent - 1, no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_column(justify="right", no_wrap=True)
-    cells = [left, right if isinstance(right, Text) else Text(right)]
-    grid.add_row(*([Text("")] if indent else []), *cells)
-    return grid
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One list line: text on the left (wrapping under itself, indented), a status on the right.
+
+    A plain renderable rather than a Rich table grid: the option list renders every line of a
+    long plan when the screen opens, and a grid per line cost several times as much.
+    """
+
+    left: Text
+    right: Text
+    indent: int = 0
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        right_width = self.right.cell_len
+        gap = 1 if right_width else 0
+        room = max(1, width - self.indent - right_width - gap)
+        lines = self.left.wrap(console, room, overflow="fold", no_wrap=False)
+        pad = " " * self.indent
+        for number, line in enumerate(lines):
+            line.pad_right(room - line.cell_len)
+            row = Text(pad)
+            row.append_text(line)
+            if number == 0 and right_width:
+                row.append(" " * gap)
+                row.append_text(self.right)
+            row.truncate(width)
+            yield row
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)
+
+
+def _row(left: Text, right: Text | str = "", indent: int = 0) -> Row:
+    return Row(left, right if isinstance(right, Text) else Text(right), indent)
 
 
 def plan_options(patient: Patient, today: date) -> list[Option]:
@@ -291,8 +317,17 @@ def written_plan_options(patient: Patient, today: date) -> list[Option]:
     ]
 
 
+def _empty(message: str) -> Option:
+    return Option(Text(message, style="dim"), id="empty:none:", disabled=True)
+
+
 class RecordList(OptionList):
     """An OptionList that keeps the highlighted record across refreshes."""
+
+    @classmethod
+    def filled(cls, options: list[Option], empty: str, *, id: str) -> RecordList:
+        """A list built with its lines (no second layout after mounting)."""
+        return cls(*(options or [_empty(empty)]), id=id)
 
     def show(self, options: list[Option], empty: str) -> None:
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
@@ -300,7 +335,7 @@ class RecordList(OptionList):
         if options:
             self.add_options(options)
         else:
-            self.add_option(Option(Text(empty, style="dim"), id="empty:none:", disabled=True))
+            self.add_option(_empty(empty))
         index = next((i for i, option in enumerate(options) if option.id == keep), 0)
         if options:
             self.highlighted = index

@@ -17,9 +17,10 @@ class TopBar(Widget):
     right: reactive[str] = reactive("", layout=False)
     privacy: reactive[bool] = reactive(False)
 
-    def __init__(self, title: str, *, id: str | None = None) -> None:
+    def __init__(self, title: str, *, id: str | None = None, right: str = "") -> None:
         super().__init__(id=id)
         self.title = title
+        self.set_reactive(TopBar.right, right)
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy)
