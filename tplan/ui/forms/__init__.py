@@ -9,6 +9,7 @@ from tplan.ui.forms.decision_panel import DecisionPanel
 from tplan.ui.forms.episode_forms import AdmitForm, DischargeForm, LevelForm, ReviewForm
 from tplan.ui.forms.export_form import ExportForm
 from tplan.ui.forms.fields import FieldRow
+from tplan.ui.forms.medication_forms import MedicationForm, NaloxoneForm
 from tplan.ui.forms.note_form import NoteForm
 from tplan.ui.forms.note_view import AddendumForm, NoteView
 from tplan.ui.forms.plan_forms import GoalForm, InterventionForm, ObjectiveForm, ProblemForm
@@ -31,6 +32,8 @@ __all__ = [
     "GroupForm",
     "InterventionForm",
     "LevelForm",
+    "MedicationForm",
+    "NaloxoneForm",
     "NoteForm",
     "NoteView",
     "ObjectiveForm",

@@ -25,6 +25,7 @@ from tplan.ui.widgets.patient_header import identity_line, status_line
 from tplan.ui.widgets.record_lists import (
     ItemRef,
     RecordList,
+    medication_options,
     next_status,
     note_options,
     plan_options,
@@ -58,6 +59,9 @@ FIRST_TAB = "plan"
 SCROLLED_TABS = ("trends", "decisions")
 """Tabs showing one scrolled view rather than a list."""
 
+NO_RISKS = Option(
+    Text("No risks recorded — a adds one.", style="dim"), id="empty:risks:", disabled=True
+)
 ListContent = tuple[list[Option], str]
 """A list's lines and what it says when there are none."""
 
@@ -80,6 +84,8 @@ class PatientScreen(Screen[None]):
         Binding("i", "intervention", "New intervention for the objective", show=False),
         Binding("a", "add", "Add to this tab", show=False),
         Binding("G", "group", "New support group", show=False),
+        Binding("m", "medication", "New medication", show=False, id="medication"),
+        Binding("N", "naloxone", "Naloxone check", show=False, id="naloxone"),
         Binding("space", "cycle_status", "Next objective status (saved today)", show=False),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
@@ -163,7 +169,8 @@ class PatientScreen(Screen[None]):
         if tab_id == "snap":
             return {"snap-list": (snap_options(patient), "No strengths or needs yet — a adds one.")}
         if tab_id == "risks":
-            return {"risk-list": (risk_options(patient, today), "No risks recorded — a adds one.")}
+            risks = risk_options(patient, today) or [NO_RISKS]
+            return {"risk-list": ([*risks, *medication_options(patient, today)], "")}
         if tab_id == "supports":
             environment = Text.assemble(
                 ("Recovery environment: ", "bold"), patient.recovery_environment or "not recorded"
@@ -383,6 +390,12 @@ class PatientScreen(Screen[None]):
     def action_group(self) -> None:
         self.open_form(self._forms().GroupForm(self.ws, self.patient_id))
 
+    def action_medication(self) -> None:
+        self.open_form(self._forms().MedicationForm(self.ws, self.patient_id))
+
+    def action_naloxone(self) -> None:
+        self.open_form(self._forms().NaloxoneForm(self.ws, self.patient_id))
+
     def action_decide(self) -> None:
         if self.patient is None or not self.patient.active:
             self.notify("This episode is closed: nothing to decide.", severity="warning")
@@ -436,7 +449,14 @@ class PatientScreen(Screen[None]):
         elif tab == "snap":
             self.open_form(forms.SnapForm(self.ws, pid))
         elif tab == "risks":
-            self.open_form(forms.RiskForm(self.ws, pid))
+            # The highlighted line says which kind: a medication, the naloxone line, or a risk.
+            ref = self._current("risk-list")
+            if ref is not None and ref.kind == "medication":
+                self.action_medication()
+            elif ref is not None and ref.kind == "naloxone":
+                self.action_naloxone()
+            else:
+                self.open_form(forms.RiskForm(self.ws, pid))
         elif tab == "supports":
             self.open_form(forms.SupportForm(self.ws, pid))
         elif tab == "notes":
@@ -468,6 +488,10 @@ class PatientScreen(Screen[None]):
             self.open_form(forms.SnapForm(ws, pid, ref.item_id))
         elif kind == "risk":
             self.open_form(forms.RiskForm(ws, pid, ref.item_id))
+        elif kind == "medication":
+            self.open_form(forms.MedicationForm(ws, pid, ref.item_id))
+        elif kind == "naloxone":
+            self.open_form(forms.NaloxoneForm(ws, pid))
         elif kind == "support":
             self.open_form(forms.SupportForm(ws, pid, ref.item_id))
         elif kind == "group":
@@ -535,6 +559,8 @@ class PatientScreen(Screen[None]):
             ("New problem", "p", self.action_problem),
             ("New goal", "g", self.action_goal),
             ("New objective", "o", self.action_objective),
+            ("New medication", "m", self.action_medication),
+            ("Record a naloxone check", "N", self.action_naloxone),
             ("Back to the caseload", "escape", self.action_back),
         ):
             yield SystemCommand(title, f"This patient ({help_text})", action)

@@ -236,6 +236,60 @@ def risk_options(patient: Patient, today: date) -> list[Option]:
     return options
 
 
+def _heading(text: str) -> Option:
+    return Option(Text(text, style="bold underline"), id=f"heading:{text}:", disabled=True)
+
+
+def medication_options(patient: Patient, today: date) -> list[Option]:
+    """Medications (current first) and the latest naloxone check, under their own heading:
+    overdose risk and naloxone belong on one page."""
+    options = [_heading("Medications and naloxone")]
+    current = [m for m in patient.medications if m.active_on(today)]
+    stopped = [m for m in patient.medications if not m.active_on(today)]
+    for medication in [*current, *stopped]:
+        left = Text.assemble((medication.name, "bold"))
+        if medication.moud:
+            left.append(" MOUD", style="bold cyan")
+        for detail in (medication.dose, medication.prescriber):
+            if detail:
+                left.append(f" · {detail}")
+        if medication.screens_as:
+            left.append(f" · screens as {', '.join(medication.screens_as)}", style="dim")
+        if medication.active_on(today):
+            since = f"since {short_date(medication.start, today)}" if medication.start else ""
+            right = Text(since or "current")
+        elif medication.stop is not None and medication.stop < today:
+            right = Text(f"stopped {short_date(medication.stop, today)}", style="dim")
+        else:
+            right = Text(f"starts {short_date(medication.start, today)}", style="dim")
+        options.append(Option(_row(left, right), id=ItemRef("medication", medication.id).option_id))
+    if not patient.medications:
+        options.append(
+            Option(
+                Text("No medications recorded — m adds one.", style="dim"),
+                id="empty:meds:",
+                disabled=True,
+            )
+        )
+    options.append(
+        Option(_naloxone_line(patient, today), id=ItemRef("naloxone", patient.id).option_id)
+    )
+    return options
+
+
+def _naloxone_line(patient: Patient, today: date) -> Row:
+    latest = max(patient.naloxone_checks, key=lambda c: c.checked_on, default=None)
+    left = Text("Naloxone kit ", style="bold")
+    if latest is None:
+        left.append("never checked", style="yellow")
+        return _row(left, Text("N records a check", style="dim"))
+    if latest.on_hand:
+        left.append("✔ on hand", style="green")
+    else:
+        left.append("✖ no kit", style="bold red")
+    return _row(left, f"checked {short_date(latest.checked_on, today)}")
+
+
 def support_options(patient: Patient) -> list[Option]:
     options: list[Option] = []
     for person in patient.supports:

@@ -1,0 +1,130 @@
+"""Medications (MOUD among them) and naloxone checks: what a prescribed drug makes an expected
+positive on a screen, and whether an overdose-reversal kit is at hand."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+
+from tplan.domain import Medication, NaloxoneCheck, Patient, new_id
+from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, text_input
+from tplan.ui.forms.parsing import parse_list
+
+if TYPE_CHECKING:
+    from tplan.services import Workspace
+
+ON_HAND_OPTIONS = [("yes, has a kit", True), ("no kit", False)]
+
+
+class MedicationForm(FormScreen[Patient | None]):
+    """A medication; its "screens as" substances make a positive screen an expected one."""
+
+    NOUN = "medication"
+    MODEL_ERROR_KEY = "stop"
+
+    def __init__(self, workspace: Workspace, patient_id: str, medication_id: str | None = None):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.original: Medication | None = None
+        if medication_id is not None:
+            self.original = next(
+                (m for m in self.patient.medications if m.id == medication_id), None
+            )
+            if self.original is None:
+                raise LookupError(f"no medication {medication_id} in this record")
+        self.medication_id = medication_id or new_id("md")
+
+    def heading(self) -> str:
+        return "Edit medication" if self.original else "New medication"
+
+    def compose_fields(self) -> ComposeResult:
+        m = self.original
+        yield FieldRow(
+            "Name",
+            text_input("name", m.name if m else "", placeholder="e.g. buprenorphine/naloxone"),
+            key="name",
+        )
+        yield FieldRow(
+            "Dose",
+            text_input("dose", m.dose if m else "", placeholder="e.g. 16 mg daily"),
+            key="dose",
+        )
+        yield FieldRow(
+            "Prescriber", text_input("prescriber", m.prescriber if m else ""), key="prescriber"
+        )
+        yield FieldRow(
+            "Start", date_input("start", m.start if m else None, self.today), key="start"
+        )
+        yield FieldRow(
+            "Stop",
+            date_input("stop", m.stop if m else None, self.today),
+            key="stop",
+            hint="blank while it is taken",
+        )
+        yield FieldRow(
+            "MOUD",
+            checkbox("moud", "medication for opioid use disorder", m.moud if m else False),
+            key="moud",
+        )
+        yield FieldRow(
+            "Screens as",
+            text_input(
+                "screens_as",
+                ", ".join(m.screens_as) if m else "",
+                placeholder="substances it shows as, comma-separated",
+            ),
+            key="screens_as",
+            hint="a positive screen for these is marked expected (Rx)",
+        )
+
+    def build(self) -> Medication:
+        r = FieldReader(self)
+        name, dose, prescriber = r.text("name"), r.text("dose"), r.text("prescriber")
+        start, stop = r.date("start"), r.date("stop")
+        moud, screens_as = r.flag("moud"), parse_list(r.text("screens_as"))
+        r.check()
+        return Medication(
+            id=self.medication_id,
+            name=name,
+            dose=dose,
+            prescriber=prescriber,
+            start=start,
+            stop=stop,
+            moud=moud,
+            screens_as=screens_as,
+        )
+
+    def persist(self, payload: Medication) -> Patient:
+        return self.workspace.upsert_medication(self.patient_id, payload)
+
+
+class NaloxoneForm(FormScreen[Patient | None]):
+    """A naloxone check: does the patient have a kit, as of which day. Checks are kept, not
+    overwritten: the latest one is what the plan shows."""
+
+    NOUN = "naloxone check"
+
+    def heading(self) -> str:
+        return "Naloxone check"
+
+    def compose_fields(self) -> ComposeResult:
+        yield FieldRow("Naloxone on hand", choice("on_hand", ON_HAND_OPTIONS), key="on_hand")
+        yield FieldRow(
+            "Checked on",
+            date_input("checked_on", self.today(), self.today, required=True),
+            key="checked_on",
+        )
+
+    def build(self) -> NaloxoneCheck:
+        r = FieldReader(self)
+        on_hand = r.choice("on_hand")
+        checked_on = r.date("checked_on", required=True)
+        if checked_on is not None and checked_on > self.today():
+            r.fail("checked_on", "is in the future")
+        r.check()
+        return NaloxoneCheck(on_hand=on_hand, checked_on=checked_on)
+
+    def persist(self, payload: NaloxoneCheck) -> Patient:
+        return self.workspace.record_naloxone(self.patient_id, payload)
