@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -165,6 +166,24 @@ class TplanApp(App[None]):
             return
         if self._idle_clock() - self._last_input >= self.idle_privacy_minutes * 60:
             self.privacy = True
+
+    # --- crashes -----------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error stops the app. Textual would print a traceback with local
+        variables (patient records among them); print one safe paragraph instead."""
+        from tplan.ui.crash import crash_report, debug_wanted
+
+        if debug_wanted():
+            super()._handle_exception(error)
+            return
+        self._return_code = 1
+        if self._exception is None:  # run_test re-raises it for the test framework
+            self._exception = error
+            self._exception_event.set()
+        self.bell()
+        self._exit_renderables.append(Text(crash_report(error)))
+        self._close_messages_no_wait()
 
     # --- help, theme, quit -------------------------------------------------------------
 
