@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Monitor IOP treatment plans: caseload, plans, notes, suggestions, exports.",
     )
     _add_common(parser, top=True)
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the TUI without taking the writer lock, to look only (e.g. "
+                        "while another tplan has the file open)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="open the TUI on a fresh private copy of the demo caseload")
@@ -218,15 +221,21 @@ def suggestions_text(suggestions: list[Suggestion], patients: list[Patient]) -> 
 # --- commands ------------------------------------------------------------------------------
 
 
+def tui_workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace the TUI opens: read-only with ``--read-only`` (no lock, no new file)."""
+    return _workspace(args, read_only=bool(getattr(args, "read_only", False)))
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from tplan.ui.app import make_app
 
-    workspace = _workspace(args)
+    workspace = tui_workspace(args)
     try:
-        make_app(workspace, clock=workspace.clock).run()
+        app = make_app(workspace, clock=workspace.clock)
+        app.run()
     finally:
         workspace.close()
-    return 0
+    return app.return_code or 0
 
 
 def _write_demo(path: Path, args: argparse.Namespace) -> None:

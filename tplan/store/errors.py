@@ -22,7 +22,7 @@ class StoreLockedError(StoreError):
         who = f" ({holder})" if holder else ""
         super().__init__(
             f"{path} is open in another tplan{who}; close it there first, "
-            "or open this file read-only"
+            "or look at it read-only with `tplan --read-only`"
         )
 
 

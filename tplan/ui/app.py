@@ -82,6 +82,11 @@ class TplanApp(App[None]):
     def today(self) -> date:
         return self.clock.today()
 
+    @property
+    def read_only(self) -> bool:
+        """The record file is open read-only (``tplan --read-only``): editing keys only say so."""
+        return bool(getattr(self.workspace, "read_only", False))
+
     def breakpoint_classes(self) -> str:
         """The breakpoint classes a screen of the current size gets on its first resize.
 

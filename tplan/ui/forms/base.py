@@ -28,6 +28,7 @@ from tplan.services import StoreError
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import FieldRow, literal
 from tplan.ui.forms.parsing import parse_date, parse_int, parse_number
+from tplan.ui.read_only import READ_ONLY_MESSAGE
 from tplan.ui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
@@ -216,6 +217,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def on_mount(self) -> None:
         self._initial = self._snapshot()
         self._fit(self.app.size.width, self.app.size.height)
+        if self.read_only:
+            self.set_status("")
         if self.patient is not None and hasattr(self.app, "privacy"):
             self.watch(self.app, "privacy", self._privacy_changed, init=False)
 
@@ -313,7 +316,13 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.set_status("; ".join(orphans) if orphans and self._show_all else "")
         return errors
 
+    @property
+    def read_only(self) -> bool:
+        return bool(getattr(self.workspace, "read_only", False))
+
     def set_status(self, message: str, *, error: bool = True) -> None:
+        if not message and self.read_only:  # the standing reason why saving will fail
+            message, error = READ_ONLY_MESSAGE, False
         status = self.query_one("#form-status", Static)
         status.update(literal(message))
         status.set_class(bool(message) and error, "-error")

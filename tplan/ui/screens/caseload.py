@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tplan.domain import Patient
+from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_lines import line_from_row, lines_from_rows
 from tplan.ui.widgets.caseload_model import (
     SORTABLE,
@@ -287,6 +288,7 @@ class CaseloadScreen(Screen[None]):
     def _opened(self, event: CaseloadTable.Opened) -> None:
         self.tplan.open_patient(event.line.patient_id)
 
+    @editing
     def action_note(self) -> None:
         line = self.table.current
         if line is None or not line.active:
@@ -296,6 +298,7 @@ class CaseloadScreen(Screen[None]):
 
         self._push_form(NoteForm(self.tplan.workspace, line.patient_id), line.patient_id)
 
+    @editing
     def action_admit(self) -> None:
         from tplan.ui.forms import AdmitForm
 

@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
+from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.patient_header import identity_line, status_line
@@ -356,12 +357,15 @@ class PatientScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    @editing
     def action_note(self) -> None:
         self.open_form(self._forms().NoteForm(self.ws, self.patient_id))
 
+    @editing
     def action_problem(self) -> None:
         self.open_form(self._forms().ProblemForm(self.ws, self.patient_id))
 
+    @editing
     def action_goal(self) -> None:
         problem_id, _, _ = self._plan_context()
         if problem_id is None and self.patient is not None and self.patient.problems:
@@ -371,6 +375,7 @@ class PatientScreen(Screen[None]):
             return
         self.open_form(self._forms().GoalForm(self.ws, self.patient_id, problem_id=problem_id))
 
+    @editing
     def action_objective(self) -> None:
         _, goal_id, _ = self._plan_context()
         if goal_id is None and self.patient is not None:
@@ -380,6 +385,7 @@ class PatientScreen(Screen[None]):
             return
         self.open_form(self._forms().ObjectiveForm(self.ws, self.patient_id, goal_id=goal_id))
 
+    @editing
     def action_intervention(self) -> None:
         _, _, objective_id = self._plan_context()
         if objective_id is None:
@@ -387,33 +393,41 @@ class PatientScreen(Screen[None]):
             return
         self.open_form(self._forms().InterventionForm(self.ws, self.patient_id, objective_id))
 
+    @editing
     def action_group(self) -> None:
         self.open_form(self._forms().GroupForm(self.ws, self.patient_id))
 
+    @editing
     def action_medication(self) -> None:
         self.open_form(self._forms().MedicationForm(self.ws, self.patient_id))
 
+    @editing
     def action_naloxone(self) -> None:
         self.open_form(self._forms().NaloxoneForm(self.ws, self.patient_id))
 
+    @editing
     def action_decide(self) -> None:
         if self.patient is None or not self.patient.active:
             self.notify("This episode is closed: nothing to decide.", severity="warning")
             return
         self.open_form(self._forms().DecisionPanel(self.ws, self.patient_id))
 
+    @editing
     def action_review(self) -> None:
         self.open_form(self._forms().ReviewForm(self.ws, self.patient_id))
 
+    @editing
     def action_level(self) -> None:
         self.open_form(self._forms().LevelForm(self.ws, self.patient_id))
 
+    @editing
     def action_discharge(self) -> None:
         if self.patient is not None and not self.patient.active:
             self.notify("This patient is already discharged.", severity="warning")
             return
         self.open_form(self._forms().DischargeForm(self.ws, self.patient_id))
 
+    @editing
     def action_export(self) -> None:
         def exported(path: Any) -> None:
             if path is not None:
@@ -439,6 +453,7 @@ class PatientScreen(Screen[None]):
             await self.build_tab(event.pane.id)
             self._focus_tab(event.pane.id)
 
+    @editing
     def action_add(self) -> None:
         """``a``: add a record of the kind the current tab shows."""
         tab = self.query_one(TabbedContent).active
@@ -509,6 +524,7 @@ class PatientScreen(Screen[None]):
 
     # --- objective status --------------------------------------------------------------
 
+    @editing
     def action_cycle_status(self) -> None:
         """``space`` on an objective: next status, saved with today's date."""
         ref = self._current("plan-list")

@@ -8,7 +8,8 @@ from textual.widget import Widget
 
 
 class TopBar(Widget):
-    """The first line of every screen; shows "privacy" while initials replace names."""
+    """The first line of every screen; shows "privacy" while initials replace names and
+    "READ-ONLY" when nothing can be saved."""
 
     DEFAULT_CSS = """
     TopBar { height: 1; width: 1fr; background: $panel; color: $foreground; }
@@ -16,6 +17,7 @@ class TopBar(Widget):
 
     right: reactive[str] = reactive("", layout=False)
     privacy: reactive[bool] = reactive(False)
+    read_only: reactive[bool] = reactive(False)
 
     def __init__(self, title: str, *, id: str | None = None, right: str = "") -> None:
         super().__init__(id=id)
@@ -23,6 +25,7 @@ class TopBar(Widget):
         self.set_reactive(TopBar.right, right)
 
     def on_mount(self) -> None:
+        self.read_only = bool(getattr(self.app, "read_only", False))
         self.watch(self.app, "privacy", self._privacy)
 
     def _privacy(self, value: bool) -> None:
@@ -34,6 +37,8 @@ class TopBar(Widget):
     def render(self) -> Content:
         # Plain Content rather than a Rich table: this line repaints on every filter keystroke.
         left = Content.assemble(("tplan", "bold"), " — ", self.title)
+        if self.read_only:
+            left = Content.assemble(left, "  ", ("READ-ONLY", "bold reverse"))
         right = Content(self.right)
         if self.privacy:
             right = Content.assemble(right, "  ", ("◉ privacy", "bold reverse"))
