@@ -52,7 +52,52 @@ async def test_filter_as_you_type_then_back_to_the_table(app, settle, screen_tex
         assert len(names(app)) > 10
         await pilot.press("slash", *"nobody-by-this-name")
         assert names(app) == []
-        assert "No patient matches." in screen_text(app)
+        assert "No patient matches the filter. Press escape to clear it." in screen_text(app)
+        await pilot.press("enter", "escape")  # back to the table, then clear
+        assert len(names(app)) > 10
+        assert "No patient matches" not in screen_text(app)
+
+
+async def test_a_quick_filter_with_no_match_says_how_to_clear_it(
+    app, workspace, settle, screen_text
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        patients = workspace.patients()
+        assert not any(p.counselor == "nobody" for p in patients)
+        app.me = "nobody"
+        screen.set_quick("mine")
+        await pilot.pause()
+        assert names(app) == []
+        text = screen_text(app).replace("\n ", " ")
+        assert "No patient matches the quick filter “mine”. Escape shows all." in text
+        assert "No patients yet" not in text
+        await pilot.press("escape")
+        assert len(names(app)) == len(patients)
+
+
+async def test_an_empty_record_file_says_how_to_start(tmp_path, clock, screen_text) -> None:
+    from tplan.services import Workspace
+    from tplan.store import open_repository
+    from tplan.ui.app import make_app
+
+    ws = Workspace(open_repository(tmp_path / "empty.json", "J. Park"), clock)
+    try:
+        app = make_app(ws, clock=clock, me="J. Park")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert names(app) == []
+            text = " ".join(line.strip(" │") for line in screen_text(app).splitlines())
+            assert "No patients yet. Press a to admit one" in text
+            assert "`tplan import FILE`" in text and "`tplan demo`" in text
+            assert "No patient matches" not in text
+            await pilot.press("a")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AdmitForm"
+    finally:
+        ws.close()
 
 
 async def test_sort_cycles_columns_and_reverses(app, settle) -> None:

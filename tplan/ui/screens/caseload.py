@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from tplan.ui.app import TplanApp
 
 QUICK_ORDER: tuple[QuickFilter, ...] = tuple(QuickFilter)
+NO_PATIENTS = (
+    "No patients yet. Press a to admit one, or add them from a file with "
+    "`tplan import FILE` (try `tplan demo` to explore)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,13 +280,25 @@ class CaseloadScreen(Screen[None]):
     def _explain(self, line: CaseloadLine | None) -> None:
         explain = self.query_one("#explain", Static)
         if line is None:
-            explain.update(Text("No patient matches." if self.loaded else "Loading…"), layout=False)
+            explain.update(Text(self._nothing_shown()), layout=False)
             return
         text = Text()
         text.append(line.display_name(self.tplan.privacy), style="bold")
         text.append(": ")
         text.append(line.explanation or "no suggestion")
         explain.update(text, layout=False)  # fixed height: no layout pass per keystroke
+
+    def _nothing_shown(self) -> str:
+        """Why the table is empty and what to do about it."""
+        if not self.loaded:
+            return "Loading…"
+        if not self.all_lines:
+            return NO_PATIENTS
+        if self.query_one("#filter", Input).value:
+            return "No patient matches the filter. Press escape to clear it."
+        if self.quick is not QuickFilter.ALL:
+            return f"No patient matches the quick filter “{self.quick.value}”. Escape shows all."
+        return "No active patients. Press a to admit one; f cycles to the discharged ones."
 
     @on(CaseloadTable.Opened)
     def _opened(self, event: CaseloadTable.Opened) -> None:
