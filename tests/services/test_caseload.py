@@ -59,6 +59,9 @@ def test_discharged_rows_only_when_asked(workspace: Workspace) -> None:
         gone.id, Discharge(on=TODAY, reason=DischargeReason.COMPLETED, aftercare="SMART")
     )
     assert [r.patient_id for r in workspace.caseload()] == [active.id]
+    assert workspace.discharged_count() == 1
+    assert workspace.discharged_names() == {gone.id: "Cass Ferrow"}
+    assert [r.patient_id for r in workspace.discharged_caseload()] == [gone.id]
     rows = workspace.caseload(include_discharged=True)
     closed = rows[1]
     assert (closed.patient_id, closed.active, closed.suggestion, closed.kind) == (

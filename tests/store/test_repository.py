@@ -308,6 +308,9 @@ def test_discharged_patients_are_not_validated_until_read(
         assert repo.active_ids() == [active.id]
         assert repo.active_patients() == [active]
         assert validated == [active.id]
+        assert repo.discharged_ids() == [closed.id]
+        assert repo.stored_names([closed.id]) == {closed.id: "Bo Marchetti"}
+        assert validated == [active.id]  # counting and naming them validates nothing
         assert repo.get(closed.id) == discharged(closed)
         assert repo.all_patients() == [active, closed]
         assert validated == [active.id, closed.id]  # each validated once, then kept

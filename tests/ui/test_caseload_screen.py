@@ -128,11 +128,53 @@ async def test_quick_filters_and_discharged_patients(app, workspace, settle, scr
         await pilot.press("f")  # alerts
         assert all(line.alert_count for line in table(app).lines)
         app.screen.set_quick("discharged")
-        await pilot.pause()
+        await settle(pilot)
         discharged = [p.display_name for p in workspace.patients(True) if not p.active]
         assert names(app) == discharged
         await pilot.press("escape")
         assert app.screen.quick.value == "all"
+
+
+def explain_text(app) -> str:
+    return str(app.screen.query_one("#explain").render())
+
+
+async def test_discharged_records_are_read_only_when_their_filter_is_chosen(
+    app, workspace, settle, screen_text, monkeypatch
+) -> None:
+    closed = {p.id: p.display_name for p in workspace.patients(True) if not p.active}
+    read: list[str] = []
+    get = workspace.repo.get
+
+    def counting_get(patient_id: str):
+        read.append(patient_id)
+        return get(patient_id)
+
+    monkeypatch.setattr(workspace.repo, "get", counting_get)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert read and not set(read) & set(closed), "start-up read a discharged record"
+        assert f"discharged {len(closed)}" in screen_text(app)  # counted, not read (wide bar)
+        # the palette can still jump to them, by their stored names
+        directory = {e.patient_id: (e.name, e.active) for e in app.patient_directory()}
+        assert {pid: directory[pid] for pid in closed} == {
+            pid: (name, False) for pid, name in closed.items()
+        }
+        screen.set_quick("discharged")
+        assert explain_text(app) == "Loading discharged patients…"
+        assert names(app) == []
+        await settle(pilot)
+        assert set(closed) <= set(read)
+        assert sorted(names(app)) == sorted(closed.values())
+        assert "Loading" not in explain_text(app)
+        assert f"[discharged {len(closed)}]" in screen_text(app)
+        count = len(read)
+        screen.set_quick("all")
+        screen.set_quick("discharged")  # read once, then kept
+        await settle(pilot)
+        assert len(read) == count
+        assert sorted(names(app)) == sorted(closed.values())
 
 
 async def test_my_patients_filter_uses_the_counselor_name(app, workspace, settle) -> None:
@@ -252,7 +294,8 @@ async def test_note_key_needs_an_active_patient(app, settle) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.screen.set_quick("discharged")
-        await pilot.pause()
+        await settle(pilot)
+        assert names(app)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, CaseloadScreen)

@@ -71,6 +71,12 @@ class ExportLogEntry(Model):
     file_name: ShortText = ""
 
 
+def initials_of(display_name: str) -> str:
+    """``Avery Quill`` -> ``A.Q.`` (up to three; ``?`` when the name has no letters)."""
+    parts = [part for part in display_name.split() if part[:1].isalnum()]
+    return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
+
+
 def _sorted_levels(history: list[LevelChange]) -> list[LevelChange]:
     if not history:
         raise ValueError("needs at least one level of care")
@@ -182,8 +188,7 @@ class Patient(Model):
 
     @property
     def initials(self) -> str:
-        parts = [part for part in self.display_name.split() if part[:1].isalnum()]
-        return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
+        return initials_of(self.display_name)
 
     def age_on(self, on: date) -> int:
         before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)

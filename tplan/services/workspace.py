@@ -109,6 +109,14 @@ class Workspace:
         found = self.repo.all_patients() if include_discharged else self.repo.active_patients()
         return sorted(found, key=lambda p: (p.display_name.casefold(), p.id))
 
+    def discharged_count(self) -> int:
+        """How many patients are discharged, without reading their records."""
+        return len(self.repo.discharged_ids())
+
+    def discharged_names(self) -> dict[str, str]:
+        """Discharged patients' display names by id, without validating their records."""
+        return self.repo.stored_names(self.repo.discharged_ids())
+
     def patient(self, pid: str) -> Patient:
         return self.repo.get(pid)
 
@@ -120,6 +128,12 @@ class Workspace:
     ) -> list[CaseloadRow]:
         day = as_of or self.clock.today()
         return [caseload_row(p, day, self.policy) for p in self.patients(include_discharged)]
+
+    def discharged_caseload(self, as_of: date | None = None) -> list[CaseloadRow]:
+        """The discharged patients' rows (validates their records: the costly part)."""
+        day = as_of or self.clock.today()
+        closed = self.repo.discharged_ids()
+        return [caseload_row(self.repo.get(pid), day, self.policy) for pid in closed]
 
     def caseload_row(self, pid: str, as_of: date | None = None) -> CaseloadRow:
         """One patient's row, e.g. to refresh it after a form saved."""

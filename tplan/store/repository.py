@@ -130,14 +130,31 @@ class Repository:
         """Every patient, discharged ones included (validates those not read yet)."""
         return [self.get(patient_id) for patient_id in list(self._doc_ids)]
 
-    def active_ids(self) -> list[str]:
-        """Ids of the patients not discharged, read from the raw documents (no validation)."""
+    def _ids(self, discharged: bool) -> list[str]:
         documents = self._documents()
         return [
             patient_id
             for patient_id, doc_id in list(self._doc_ids.items())
-            if documents[doc_id].get("discharge") is None
+            if (documents[doc_id].get("discharge") is not None) is discharged
         ]
+
+    def active_ids(self) -> list[str]:
+        """Ids of the patients not discharged, read from the raw documents (no validation)."""
+        return self._ids(discharged=False)
+
+    def discharged_ids(self) -> list[str]:
+        """Ids of the discharged patients, read from the raw documents (no validation)."""
+        return self._ids(discharged=True)
+
+    def stored_names(self, patient_ids: Iterable[str]) -> dict[str, str]:
+        """Display names as stored, without validating the records (for a name directory);
+        a name that is not text reads as "?"."""
+        documents = self._documents()
+        names: dict[str, str] = {}
+        for patient_id in patient_ids:
+            name = documents[self._doc_ids[patient_id]].get("display_name")
+            names[patient_id] = name if isinstance(name, str) else "?"
+        return names
 
     def active_patients(self) -> list[Patient]:
         """The patients not discharged; discharged records are neither parsed into models nor

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tplan.domain import Patient
+from tplan.domain.patient import initials_of
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_lines import line_from_row, lines_from_rows
 from tplan.ui.widgets.caseload_model import (
@@ -71,6 +72,12 @@ class CaseloadScreen(Screen[None]):
         self.sort_reverse = False
         self.quick = QuickFilter.ALL
         self.loaded = False
+        self.discharged_loaded = False
+        """Discharged rows are computed only when asked for (their quick filter)."""
+        self.discharged_stored = 0
+        """Discharged patients in the file when the caseload was read (counted, not read)."""
+        self._discharged_names: dict[str, str] = {}
+        self._loading_discharged = False
         self._sorted: list[CaseloadLine] = []
         self._tally: dict[QuickFilter, int] = counts([])
         self._bar = ""
@@ -100,16 +107,21 @@ class CaseloadScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="caseload-load")
     def load(self) -> None:
-        """Compute every row (the engine runs per patient) off the event loop."""
+        """Compute the active patients' rows (the engine runs per patient) off the event loop.
+
+        Discharged records are only counted and named here (raw documents, no validation):
+        their rows wait for :meth:`load_discharged`.
+        """
         app = self.tplan
-        today = app.today()
         ws = app.workspace
-        app.call_from_thread(self._loaded, lines_from_rows(ws.caseload(today)))
-        # Discharged patients only show under their own quick filter: load them second.
-        closed = [p.id for p in ws.patients(include_discharged=True) if not p.active]
-        if closed:
-            extra = lines_from_rows(ws.caseload_row(pid, today) for pid in closed)
-            app.call_from_thread(self._add_lines, extra)
+        lines = lines_from_rows(ws.caseload(app.today()))
+        names = ws.discharged_names()
+        app.call_from_thread(self._counted, names)
+        app.call_from_thread(self._loaded, lines)
+
+    def _counted(self, names: dict[str, str]) -> None:
+        self._discharged_names = names
+        self.discharged_stored = len(names)
 
     def _loaded(self, lines: list[CaseloadLine]) -> None:
         self.all_lines = lines
@@ -117,8 +129,25 @@ class CaseloadScreen(Screen[None]):
         self._resort()
         self.apply()
 
-    def _add_lines(self, lines: list[CaseloadLine]) -> None:
-        self.all_lines = [*self.all_lines, *lines]
+    def want_discharged(self) -> None:
+        """Compute the discharged rows unless done or under way (the first time they show)."""
+        if not (self.discharged_loaded or self._loading_discharged):
+            self._loading_discharged = True
+            self.load_discharged()
+
+    @work(thread=True, exclusive=True, group="caseload-discharged")
+    def load_discharged(self) -> None:
+        """Validate the discharged records and compute their rows, off the event loop."""
+        app = self.tplan
+        lines = lines_from_rows(app.workspace.discharged_caseload(app.today()))
+        app.call_from_thread(self._add_discharged, lines)
+
+    def _add_discharged(self, lines: list[CaseloadLine]) -> None:
+        # A patient discharged while this ran already has their (refreshed) row: keep it.
+        known = {line.patient_id for line in self.all_lines}
+        self.all_lines = [*self.all_lines, *(ln for ln in lines if ln.patient_id not in known)]
+        self.discharged_loaded = True
+        self._loading_discharged = False
         self._resort()
         self.apply()
 
@@ -147,6 +176,12 @@ class CaseloadScreen(Screen[None]):
     def patient_directory(self) -> Iterator[DirectoryEntry]:
         for line in self._sorted or self.all_lines:
             yield DirectoryEntry(line.patient_id, line.name, line.initials, line.active)
+        if not self.discharged_loaded:
+            # Not read yet: their stored names are enough to jump to them.
+            known = {line.patient_id for line in self.all_lines}
+            for pid, name in self._discharged_names.items():
+                if pid not in known:
+                    yield DirectoryEntry(pid, name, initials_of(name), False)
 
     # --- filtering and sorting ---------------------------------------------------------
 
@@ -156,6 +191,9 @@ class CaseloadScreen(Screen[None]):
 
     def _resort(self) -> None:
         self._tally = counts(self.all_lines)
+        if not self.discharged_loaded:
+            # Rows discharged here since the start are in all_lines and not in the count.
+            self._tally[QuickFilter.DISCHARGED] += self.discharged_stored
         self._sorted = sort_lines(self.all_lines, self.sort_key, self.sort_reverse)
         table = self.table
         table.sort_key = self.sort_key
@@ -260,6 +298,8 @@ class CaseloadScreen(Screen[None]):
 
     def set_quick(self, value: str) -> None:
         self.quick = QuickFilter(value)
+        if self.quick is QuickFilter.DISCHARGED:
+            self.want_discharged()
         self.apply()
 
     def action_set_quick(self, value: str) -> None:
@@ -292,7 +332,9 @@ class CaseloadScreen(Screen[None]):
         """Why the table is empty and what to do about it."""
         if not self.loaded:
             return "Loading…"
-        if not self.all_lines:
+        if self.quick is QuickFilter.DISCHARGED and not self.discharged_loaded:
+            return "Loading discharged patients…"
+        if not self.all_lines and not self.discharged_stored:
             return NO_PATIENTS
         if self.query_one("#filter", Input).value:
             return "No patient matches the filter. Press escape to clear it."
