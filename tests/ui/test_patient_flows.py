@@ -118,3 +118,43 @@ async def test_export_key_opens_the_export_form(app, settle, patient_id) -> None
         await pilot.pause()
         assert isinstance(app.screen, forms.ExportForm)
         assert app.screen.patient_id == avery
+
+
+async def test_an_export_shows_in_the_history_with_its_recipient_and_audit(
+    app, settle, patient_id, saved, screen_text, tmp_path, monkeypatch
+) -> None:
+    from test_forms_harness import type_in
+    from textual.widgets import TabbedContent
+
+    monkeypatch.chdir(tmp_path)  # the form's default folder
+    avery = patient_id("Avery")
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        app.open_patient(avery)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(TabbedContent).active = "decisions"
+        await settle(pilot)
+        before = screen_text(app)
+        assert "Disclosures (0)" in before and "no exports yet" in before
+        assert "Audit trail (1)" in before  # the demo import
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.ExportForm)
+        await type_in(pilot, "recipient", "Dr. [b]Lee[/b] <PCP>")
+        await type_in(pilot, "purpose", "care coordination")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        text = screen_text(app)
+    (entry,) = saved(avery).disclosures
+    assert entry.recipient == "Dr. [b]Lee[/b] <PCP>"
+    assert (tmp_path / entry.file_name).exists()
+    history = text[text.index("Disclosures (1)") :]
+    assert "Dr. [b]Lee[/b] <PCP>" in history  # user text, never markup
+    assert "care coordination" in history
+    assert "md as of 12 Mar · full" in history
+    audit = history[history.index("Audit trail (2)") :]
+    assert audit.index("export") < audit.index("import")  # newest first
+    assert "disclosures" in audit  # the changed field, never its content
+    assert "care coordination" not in audit

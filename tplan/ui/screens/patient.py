@@ -22,6 +22,7 @@ from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.history import audit_table, disclosure_table
 from tplan.ui.widgets.patient_header import identity_line, status_line
 from tplan.ui.widgets.record_lists import (
     ItemRef,
@@ -53,8 +54,8 @@ TABS: tuple[tuple[str, str], ...] = (
     ("decisions", "Levels"),
     ("written", "Relapse plan"),
 )
-"""Tab ids and labels: strengths & needs (SNAP), level history & decisions, relapse-prevention
-and aftercare plans."""
+"""Tab ids and labels: strengths & needs (SNAP), the record's history (levels, decisions,
+reviews, disclosures and the audit trail), relapse-prevention and aftercare plans."""
 FIRST_TAB = "plan"
 """The tab a plan opens on; it is composed with the screen, the others when first shown."""
 SCROLLED_TABS = ("trends", "decisions")
@@ -187,7 +188,16 @@ class PatientScreen(Screen[None]):
         if tab_id == "trends":
             return {"trends-view": trends(patient, today)}
         if tab_id == "decisions":
-            return {"decisions-view": self._decisions(patient, today)}
+            # The record's history: levels, decisions, reviews, then disclosures and audit.
+            audit = self.tplan.workspace.audit(self.patient_id)
+            history = Group(
+                self._decisions(patient, today),
+                Text(""),
+                disclosure_table(patient, today),
+                Text(""),
+                audit_table(audit, today),
+            )
+            return {"decisions-view": history}
         return {"written-list": (written_plan_options(patient, today), "")}
 
     def _tab_widgets(self, tab_id: str) -> list[Widget]:
