@@ -1,0 +1,188 @@
+"""A counselor's day, end to end, with the keys a counselor presses; then the file is reopened
+by a fresh app and everything done is still there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_forms_harness import choose
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from tplan.domain import DecisionOutcome, LevelCode, ObjectiveStatus
+from tplan.services import FixedClock, Workspace
+from tplan.store import open_repository
+from tplan.ui import forms
+from tplan.ui.app import TplanApp, make_app
+from tplan.ui.screens.caseload import CaseloadScreen
+from tplan.ui.screens.patient import PatientScreen
+
+COUNSELOR = "J. Park"
+CASEY = "demo-casey-thistlewood"
+AVERY = "demo-avery-quill"
+LANE = "demo-lane-copperfield"
+
+
+def keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press(*keys(text))
+
+
+async def open_by_filter(pilot: Pilot[None], settle, name: str) -> PatientScreen:
+    """`/`, type the name, `enter` to leave the filter, `enter` to open the row."""
+    assert isinstance(pilot.app.screen, CaseloadScreen)
+    await pilot.press("slash", *keys(name))
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    if not isinstance(pilot.app.screen, PatientScreen):
+        await pilot.press("enter")
+        await settle(pilot)
+    assert isinstance(pilot.app.screen, PatientScreen)
+    return pilot.app.screen
+
+
+async def back_to_caseload(pilot: Pilot[None], settle) -> None:
+    await pilot.press("escape")
+    await settle(pilot)
+    if pilot.app.screen.query("FilterInput"):
+        await pilot.press("escape")  # clear the filter
+        await settle(pilot)
+
+
+def suggestion_badge(app: TplanApp, pid: str) -> str:
+    screen = next(s for s in app.screen_stack if isinstance(s, CaseloadScreen))
+    return next(line for line in screen.all_lines if line.patient_id == pid).cells[
+        "suggestion"
+    ].text
+
+
+async def test_a_counselors_day_survives_closing_and_reopening(
+    app: TplanApp, workspace: Workspace, clock: FixedClock, db_path: Path, settle, screen_text
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert suggestion_badge(app, CASEY) == "!! safety"
+
+        # Casey: mark an in-progress objective achieved with space on its line.
+        casey = await open_by_filter(pilot, settle, "Casey")
+        assert "SAFETY" in screen_text(app)
+        objective = next(
+            o for o in casey.patient.objectives() if o.status is ObjectiveStatus.IN_PROGRESS
+        )
+        plan = casey.query_one("#plan-list", OptionList)
+        plan.focus()
+        for _ in range(len(plan._options)):
+            option = plan.get_option_at_index(plan.highlighted or 0)
+            if (option.id or "").startswith(f"objective:{objective.id}"):
+                break
+            await pilot.press("down")
+        await pilot.press("space")
+        await settle(pilot)
+        assert casey.patient.find_objective(objective.id).status is ObjectiveStatus.ACHIEVED
+
+        # A signed note with a PHQ-9 whose item 9 is 0 supersedes the safety flag.
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.NoteForm)
+        await type_into(pilot, "#section_data", "Calmer this week; no thoughts of self-harm")
+        await type_into(pilot, "#phq9", "100100000")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is casey
+        assert "SAFETY" not in screen_text(app)
+        assert suggestion_badge(app, CASEY) != "!! safety"
+        await back_to_caseload(pilot, settle)
+
+        # Avery: accept the step down with a rationale.
+        await open_by_filter(pilot, settle, "Avery")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.DecisionPanel)
+        await type_into(pilot, "#rationale", "All criteria met; she agrees")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        await back_to_caseload(pilot, settle)
+        assert suggestion_badge(app, AVERY) != "▼ step down"
+
+        # Lane: the overdue plan review is recorded with both signatures.
+        await open_by_filter(pilot, settle, "Lane")
+        assert "OVERDUE" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        await type_into(pilot, "#summary", "Reviewed with Lane; objectives unchanged")
+        for box in ("#patient_signs", "#counselor_signs"):
+            app.screen.query_one(box).focus()
+            await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        assert "OVERDUE" not in screen_text(app)
+        await back_to_caseload(pilot, settle)
+
+        # Admit a new patient, then discharge them.
+        await pilot.press("a")
+        await pilot.pause()
+        for field, text in [
+            ("#display_name", "Rowan Teller"), ("#birth_date", "1990-05-04"),
+            ("#days_per_week", "3"), ("#hours_per_week", "9"),
+            ("#problem_title", "Drinking after work"), ("#goal_text", "Stay sober"),
+            ("#objective_text", "Attend 3 groups a week"),
+        ]:
+            await type_into(pilot, field, text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rowan = next(p for p in workspace.patients() if p.display_name == "Rowan Teller")
+        if not isinstance(app.screen, PatientScreen):
+            await open_by_filter(pilot, settle, "Rowan")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.DischargeForm)
+        await choose(pilot, "reason", "completed")
+        await type_into(pilot, "#aftercare", "Weekly outpatient group; sponsor")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    workspace.close()
+
+    # A fresh process would see the same: reopen the file with a new repository and app.
+    repo = open_repository(db_path, COUNSELOR)
+    again = Workspace(repo, clock, clinician=COUNSELOR)
+    try:
+        casey_now = again.patient(CASEY)
+        assert casey_now.find_objective(objective.id).status is ObjectiveStatus.ACHIEVED
+        note = max(casey_now.notes, key=lambda n: n.written_at)
+        assert note.signed and note.sections["data"].startswith("Calmer this week")
+        assert again.suggest(CASEY).kind.value != "safety_review"
+
+        avery_now = again.patient(AVERY)
+        assert avery_now.decisions[-1].outcome is DecisionOutcome.ACCEPT
+        assert avery_now.current_level.level is LevelCode.L1
+
+        lane_now = again.patient(LANE)
+        assert lane_now.reviews[-1].summary == "Reviewed with Lane; objectives unchanged"
+        assert lane_now.reviews[-1].counselor_signature is not None
+
+        rowan_now = again.patient(rowan.id)
+        assert not rowan_now.active and rowan_now.discharge is not None
+
+        fresh = make_app(again, clock=clock, me=COUNSELOR)
+        async with fresh.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            shown = screen_text(fresh)
+            assert "Rowan Teller" not in shown  # discharged: hidden by default
+            assert "Casey Thistlewood" in shown
+            assert suggestion_badge(fresh, CASEY) != "!! safety"
+    finally:
+        again.close()
