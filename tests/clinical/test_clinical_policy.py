@@ -92,7 +92,7 @@ def test_unknown_section_is_refused(tmp_path: Path) -> None:
     [
         ("[step_down]\nattendance_percent = 120\n", "step_down.attendance_percent", "at most 100"),
         ("[windows]\nrecent_days = 0\n", "windows.recent_days", "at least 1"),
-        ('[step_down]\ndays_at_level = "six weeks"\n', "step_down.days_at_level", "integer"),
+        ('[step_down]\ndays_at_level = "six weeks"\n', "step_down.days_at_level", "whole number"),
         ('[review_cadence_days]\n"2.2" = 30\n', "review_cadence_days.2.2", "not a level code"),
         ('[hours.adult]\n"2.1" = { min = 19, max = 9 }\n', "hours.adult.2.1", "above max"),
         ('ladder = ["2.1", "1"]\n', "ladder", "least to most intensive"),

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from tplan.clinical.levels import LEVEL_RANK
 from tplan.domain import AgeGroup, LevelCode
+from tplan.domain.errors import describe_error
 
 Days = Annotated[int, Field(ge=1, le=3650)]
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -270,18 +271,13 @@ def _key(loc: tuple[int | str, ...]) -> str:
 
 def _reason(error: dict[str, Any]) -> str:
     kind = error["type"]
-    ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         return "unknown key (not a policy setting)"
-    if kind == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}, got {error.get('input')!r}"
-    if kind == "less_than_equal":
-        return f"must be at most {ctx.get('le')}, got {error.get('input')!r}"
     if kind == "enum":
-        return f"is not a level code (one of {ctx.get('expected')})"
+        return f"is not a level code (one of {(error.get('ctx') or {}).get('expected')})"
     if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
-    return f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {error.get('input')!r}"
+        return describe_error(error)
+    return f"{describe_error(error)}, got {error.get('input')!r}"
 
 
 def _merged(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,8 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return " › ".join(parts) if parts else "record"
 
 
-def _what(error: dict) -> str:  # type: ignore[type-arg]
+def describe_error(error: dict) -> str:  # type: ignore[type-arg]
+    """What is wrong with one pydantic error, in words (without where or the value)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in _FRIENDLY:
@@ -69,7 +70,7 @@ def _what(error: dict) -> str:  # type: ignore[type-arg]
 
 def friendly_errors(exc: ValidationError) -> list[str]:
     """One sentence per problem: ``birth date: must be a date like 2026-03-12``."""
-    return [f"{_where(tuple(e['loc']))}: {_what(e)}" for e in exc.errors()]
+    return [f"{_where(tuple(e['loc']))}: {describe_error(e)}" for e in exc.errors()]
 
 
 def first_error(exc: ValidationError) -> str:
