@@ -259,7 +259,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db = Path(tmp) / "demo.json"
         _write_demo(db, args)
         args.db = db
-        return cmd_tui(args)
+        code = cmd_tui(args)
+    sys.stderr.write("The demo copy was discarded; `tplan demo --out FILE` keeps one.\n")
+    return code
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -217,3 +217,23 @@ def test_policy_file_beside_the_db_changes_suggestions_and_a_bad_one_is_refused(
     assert done.returncode == 1
     assert "step_down.attendence_percent" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_demo_opens_a_private_temporary_copy_and_says_it_is_discarded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tplan.cli as cli
+
+    seen: dict[str, Path] = {}
+
+    def fake_tui(args: object) -> int:
+        db = args.db  # type: ignore[attr-defined]
+        seen["db"] = db
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+        assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_tui", fake_tui)
+    assert cli.main(["demo", "--as-of", AS_OF]) == 0
+    assert not seen["db"].parent.exists()
+    assert "demo copy was discarded" in capsys.readouterr().err
