@@ -18,7 +18,7 @@ from textual.screen import Screen
 from tplan.ui.commands import PatientCommands
 
 if TYPE_CHECKING:
-    from tplan.services import Workspace
+    from tplan.services import Clock, Workspace
 
 IDLE_CHECK_SECONDS = 15.0
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -57,7 +57,7 @@ class TplanApp(App[None]):
         self,
         workspace: Workspace,
         *,
-        clock: Any = None,
+        clock: Clock | None = None,
         idle_privacy_minutes: float | None = 10,
         idle_clock: Callable[[], float] = time.monotonic,
         theme: str = "dark",
@@ -241,7 +241,7 @@ class TplanApp(App[None]):
 def make_app(
     workspace: Workspace,
     *,
-    clock: Any = None,
+    clock: Clock | None = None,
     idle_privacy_minutes: float | None = 10,
     idle_clock: Callable[[], float] = time.monotonic,
     theme: str = "dark",
