@@ -9,13 +9,14 @@ in an error message.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import NoReturn
 
@@ -34,6 +35,19 @@ from tplan.domain import (
 from tplan.services import Clock, FixedClock, SystemClock, Workspace
 from tplan.services.caseload import caseload_json, caseload_table
 from tplan.services.demo import load_demo
+from tplan.settings import (
+    NOTE_FORMATS,
+    ROLES,
+    START_SCREENS,
+    THEMES,
+    WARNINGS,
+    Settings,
+    SettingsError,
+    default_settings_path,
+    describe,
+    load_settings,
+    write_template,
+)
 from tplan.store import StoreError, backup_path, open_repository, restore_backup
 
 POLICY_FILE_NAME = "tplan-policy.toml"
@@ -50,6 +64,13 @@ class _Parser(argparse.ArgumentParser):
 
 class Refused(Exception):
     """A command that cannot go on; its message is safe to print (no record content)."""
+
+
+def tplan_version() -> str:
+    try:
+        return package_version("tplan")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def default_db_path() -> Path:
@@ -80,8 +101,27 @@ def _add_common(parser: argparse.ArgumentParser, *, db: bool = True, top: bool =
     parser.add_argument("--policy", type=Path, default=default, metavar="FILE",
                         help=f"clinic policy TOML (default: {POLICY_FILE_NAME} beside the db)")
     parser.add_argument("--clinician", default=default,
-                        help="name recorded in the audit trail (default: $TPLAN_CLINICIAN or "
-                        "the OS user)")
+                        help="name recorded in the audit trail (default: the settings file, "
+                        "$TPLAN_CLINICIAN, else the OS user)")
+    parser.add_argument("--config", type=Path, default=default, metavar="FILE",
+                        help="settings file (default: $TPLAN_CONFIG, else settings.toml in the "
+                        "user config directory)")
+
+
+def _add_ui_settings(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """Flags that override the settings file for one run of the TUI."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--role", choices=ROLES, default=default,
+                        help="your role (default: the settings file, else counselor)")
+    parser.add_argument("--start-screen", choices=START_SCREENS, default=default,
+                        help="screen shown first (default: the settings file, else today)")
+    parser.add_argument("--theme", choices=THEMES, default=default)
+    parser.add_argument("--note-format", choices=NOTE_FORMATS, type=str.upper, default=default,
+                        help="format of a new note (default: the settings file, else DAP)")
+    parser.add_argument("--refuse-warning", action="append", choices=sorted(WARNINGS),
+                        default=default, dest="refuse_warnings", metavar="WARNING",
+                        help="make this warning refuse instead of asking (repeatable; "
+                        f"one of {', '.join(sorted(WARNINGS))})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tplan",
         description="Monitor IOP treatment plans: caseload, plans, notes, suggestions, exports.",
     )
+    parser.add_argument("--version", action="version", version=f"tplan {tplan_version()}")
     _add_common(parser, top=True)
+    _add_ui_settings(parser, top=True)
     parser.add_argument("--read-only", action="store_true",
                         help="open the TUI without taking the writer lock, to look only (e.g. "
                         "while another tplan has the file open)")
@@ -97,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="open the TUI on a fresh private copy of the demo caseload")
     _add_common(demo, db=False)
+    _add_ui_settings(demo)
     demo.add_argument("--out", type=Path, default=None, metavar="PATH",
                       help="only write the demo record file to PATH (never overwrites) and exit")
 
@@ -134,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     rest = sub.add_parser("restore", help="replace a damaged record file by its automatic backup")
     _add_common(rest)
+
+    conf = sub.add_parser("settings", help="print the effective settings and where each "
+                          "comes from (file, TPLAN_* variable, flag)")
+    _add_common(conf, db=False)
+    _add_ui_settings(conf)
+    conf.add_argument("--init", action="store_true",
+                      help="create the settings file with every setting, commented (never "
+                      "overwrites)")
     return parser
 
 
@@ -144,8 +195,18 @@ def _clock(args: argparse.Namespace) -> Clock:
     return FixedClock(args.as_of) if args.as_of else SystemClock()
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings file, TPLAN_* variables and this run's flags, read once per command."""
+    if getattr(args, "_settings", None) is None:
+        flags = {key: getattr(args, key, None) for key in (
+            "clinician", "role", "start_screen", "theme", "note_format", "refuse_warnings",
+        )}
+        args._settings = load_settings(getattr(args, "config", None), overrides=flags)
+    return args._settings
+
+
 def _clinician(args: argparse.Namespace) -> str:
-    return args.clinician or os.environ.get("TPLAN_CLINICIAN") or getpass.getuser()
+    return _settings(args).display_clinician
 
 
 def _policy(args: argparse.Namespace, db: Path | None) -> Policy:
@@ -229,9 +290,10 @@ def tui_workspace(args: argparse.Namespace) -> Workspace:
 def cmd_tui(args: argparse.Namespace) -> int:
     from tplan.ui.app import make_app
 
+    settings = _settings(args)
     workspace = tui_workspace(args)
     try:
-        app = make_app(workspace, clock=workspace.clock)
+        app = make_app(workspace, clock=workspace.clock, settings=settings)
         app.run()
     finally:
         workspace.close()
@@ -320,6 +382,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.init:
+        path = getattr(args, "config", None) or default_settings_path()
+        if path.exists() or path.is_symlink():
+            raise Refused(f"{path} already exists; tplan never overwrites it")
+        write_template(path)
+        _print(f"Wrote {path}: uncomment a line to change a setting")
+        return 0
+    _print(describe(settings))
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     db = _db(args)
     kept = restore_backup(db)
@@ -337,6 +412,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "suggest": cmd_suggest,
     "export": cmd_export,
     "restore": cmd_restore,
+    "settings": cmd_settings,
 }
 
 
@@ -349,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for message in friendly_errors(exc):
             sys.stderr.write(f"tplan: {message}\n")
         return EXIT_REFUSED
-    except (Refused, StoreError, PolicyError, OSError) as exc:
+    except (Refused, StoreError, PolicyError, SettingsError, OSError) as exc:
         sys.stderr.write(f"tplan: {exc}\n")
         return EXIT_REFUSED
     except KeyboardInterrupt:

@@ -15,12 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
 
 if TYPE_CHECKING:
     from tplan.services import Clock, Workspace
 
 IDLE_CHECK_SECONDS = 15.0
+DEFAULT_IDLE_PRIVACY_MINUTES = 10.0
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
@@ -58,12 +60,16 @@ class TplanApp(App[None]):
         workspace: Workspace,
         *,
         clock: Clock | None = None,
-        idle_privacy_minutes: float | None = 10,
+        idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
         idle_clock: Callable[[], float] = time.monotonic,
-        theme: str = "dark",
+        theme: str | None = None,
         me: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings if settings is not None else Settings()
+        """The counselor's settings (tplan.settings): start screen, note format, refusals."""
+        theme = theme or self.settings.theme
         self.workspace = workspace
         self.clock = clock if clock is not None else workspace.clock
         self.idle_privacy_minutes = idle_privacy_minutes
@@ -242,16 +248,24 @@ def make_app(
     workspace: Workspace,
     *,
     clock: Clock | None = None,
-    idle_privacy_minutes: float | None = 10,
+    idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
     idle_clock: Callable[[], float] = time.monotonic,
-    theme: str = "dark",
+    theme: str | None = None,
     me: str | None = None,
+    settings: Settings | None = None,
 ) -> TplanApp:
     """Build the app on a workspace; the CLI and the tests share this factory.
 
     ``clock`` fixes "today" (tests pass a FixedClock); ``idle_privacy_minutes`` None or 0
     disables automatic privacy; ``me`` is the counselor name the "my patients" filter uses.
+    ``settings`` (tplan.settings) supply what the keywords leave open: theme, the "mine"
+    name, idle minutes before privacy, and what the screens read (start screen, note format).
     """
+    if settings is not None:
+        theme = theme or settings.theme
+        me = me if me is not None else settings.clinician or None
+        if idle_privacy_minutes == DEFAULT_IDLE_PRIVACY_MINUTES:
+            idle_privacy_minutes = settings.privacy_after_minutes or None
     return TplanApp(
         workspace,
         clock=clock,
@@ -259,4 +273,5 @@ def make_app(
         idle_clock=idle_clock,
         theme=theme,
         me=me,
+        settings=settings,
     )

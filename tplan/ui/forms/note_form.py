@@ -185,7 +185,7 @@ class NoteForm(FormScreen[Patient | None]):
             choice(
                 "format",
                 enum_options(NoteFormat, {f: f.value for f in NoteFormat}),
-                n.format if n else NoteFormat.DAP,
+                n.format if n else self._default_format(),
             ),
             key="format",
         )
@@ -409,9 +409,14 @@ class NoteForm(FormScreen[Patient | None]):
         event.input.value = ""
         self.query_one(f"#result_{index}", Select).focus()
 
+    def _default_format(self) -> NoteFormat:
+        """The counselor's chosen format for a new note (setting ``note_format``)."""
+        settings = getattr(self.app, "settings", None)
+        return NoteFormat(settings.note_format) if settings is not None else NoteFormat.DAP
+
     def _format(self) -> NoteFormat:
         value = self.query_one("#format", Select).value
-        return NoteFormat(value) if value is not Select.NULL else NoteFormat.DAP
+        return NoteFormat(value) if value is not Select.NULL else self._default_format()
 
     def _show_format(self) -> None:
         wanted = SECTIONS_BY_FORMAT[self._format()]
@@ -457,7 +462,7 @@ class NoteForm(FormScreen[Patient | None]):
         if date_of_service is not None and date_of_service > self.today():
             r.fail("date_of_service", "a session in the future cannot have a note yet")
         fmt = r.choice("format")
-        fmt = fmt or NoteFormat.DAP
+        fmt = fmt or self._default_format()
         sections = {
             name: r.text(f"section_{name}")
             for name in SECTIONS_BY_FORMAT[fmt]

@@ -1,0 +1,20 @@
+"""Session-wide isolation: no test reads the developer's own settings file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_settings_file(tmp_path_factory: pytest.TempPathFactory,
+                           monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point TPLAN_CONFIG at a settings file that does not exist, and clear TPLAN_* overrides."""
+    path = tmp_path_factory.mktemp("config") / "settings.toml"
+    monkeypatch.setenv("TPLAN_CONFIG", str(path))
+    for name in ("TPLAN_ROLE", "TPLAN_START_SCREEN", "TPLAN_THEME", "TPLAN_NOTE_FORMAT",
+                 "TPLAN_REFUSE_WARNINGS", "TPLAN_PRIVACY_AFTER_MINUTES",
+                 "TPLAN_REQUIRES_COSIGNATURE"):
+        monkeypatch.delenv(name, raising=False)
+    return path
