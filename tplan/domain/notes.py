@@ -81,6 +81,8 @@ class ProgressNote(Model):
     """When the note was written; after the day of service it is a late entry."""
     session_type: SessionType
     attendance: Attendance
+    session_id: Id | None = None
+    """The scheduled session this note documents, if it was linked to one."""
     format: NoteFormat = NoteFormat.DAP
     sections: dict[str, LongText] = Field(default_factory=dict)
     """Section name (lower case, per ``SECTIONS_BY_FORMAT``) -> text."""

@@ -37,6 +37,7 @@ from tplan.domain.plan import (
     SupportGroup,
     SupportPerson,
 )
+from tplan.domain.schedule import IndividualSchedule
 from tplan.domain.suggestion import Decision
 
 ADULT_AGE = 18
@@ -115,6 +116,8 @@ class Patient(Model):
     relapse_prevention: RelapsePreventionPlan | None = None
     aftercare: AftercarePlan | None = None
     reviews: list[PlanReview] = Field(default_factory=list)
+    individual_schedules: list[IndividualSchedule] = Field(default_factory=list)
+    """Recurring individual or family sessions (group sessions come from group rosters)."""
 
     notes: list[ProgressNote] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
@@ -158,6 +161,7 @@ class Patient(Model):
         yield from self.level_history
         yield from self.medications
         yield from self.reviews
+        yield from self.individual_schedules
         for note in self.notes:
             yield note
             yield from note.addenda
