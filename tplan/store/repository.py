@@ -25,6 +25,7 @@ from tinydb import TinyDB
 from tplan.domain import Patient
 from tplan.store import migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
+from tplan.store.clinic_records import ClinicRecords
 from tplan.store.errors import (
     CorruptStoreError,
     DuplicatePatientError,
@@ -53,7 +54,7 @@ def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
     return stored, stored.model_dump(mode="json")
 
 
-class Repository:
+class Repository(ClinicRecords):
     """Patients of one record file. Open it with :func:`open_repository`."""
 
     def __init__(
@@ -72,6 +73,7 @@ class Repository:
         """Doc ids whose current document is known to load (validated or written by us)."""
         try:
             self._index()
+            self._index_clinic_records()
             self.active_patients()
         except BaseException:
             self._db.close()
@@ -185,6 +187,7 @@ class Repository:
         for doc_id, document in list(documents.items()):
             if doc_id not in self._verified:
                 self._load(doc_id, document)
+        self._verify_clinic_records()
 
     def __contains__(self, patient_id: object) -> bool:
         return patient_id in self._doc_ids
