@@ -50,8 +50,7 @@ def a_group(members: int = 12) -> TreatmentGroup:
             )
         ],
         roster=[
-            RosterEntry(patient_id=f"pt-{n:03d}", joined=date(2026, 11, 1))
-            for n in range(members)
+            RosterEntry(patient_id=f"pt-{n:03d}", joined=date(2026, 11, 1)) for n in range(members)
         ],
     )
 
@@ -116,9 +115,10 @@ def test_a_roster_is_saved_as_one_journal_line_with_an_audit_entry_per_member(
         entries = [e for e in repo.audit() if e.action == "record attendance"]
         assert {e.patient_id for e in entries} == set(group.members_on(MON))
         assert all(e.record_id == session.id and e.fields == ("attendance",) for e in entries)
-        assert SECRET_REASON not in db_path.with_name(db_path.name + ".journal").read_text().split(
-            '"audit"'
-        )[-1]
+        assert (
+            SECRET_REASON
+            not in db_path.with_name(db_path.name + ".journal").read_text().split('"audit"')[-1]
+        )
 
 
 def test_re_recording_replaces_a_members_record_and_audits_the_fields(db_path: Path) -> None:

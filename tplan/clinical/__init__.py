@@ -4,6 +4,7 @@ Pure functions over domain objects; the only I/O is reading a policy TOML file.
 """
 
 from tplan.clinical.engine import review_due, suggest
+from tplan.clinical.expected import ExpectedSession, Outcome, SessionBook
 from tplan.clinical.levels import LEVEL_RANK, level_label, level_name, level_short
 from tplan.clinical.policy import DEFAULT_POLICY, Policy, PolicyError, load_policy
 from tplan.clinical.scoring import (
@@ -25,9 +26,12 @@ __all__ = [
     "DEFAULT_POLICY",
     "LEVEL_RANK",
     "BamSubscales",
+    "ExpectedSession",
+    "Outcome",
     "Policy",
     "PolicyError",
     "ScoringError",
+    "SessionBook",
     "Signals",
     "bam_subscales",
     "compute_signals",

@@ -11,6 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from tplan.clinical.expected import SessionBook
 from tplan.clinical.levels import level_name
 from tplan.clinical.policy import DEFAULT_POLICY, Policy
 from tplan.clinical.signals import Rate, Signals, compute_signals, review_due_date
@@ -292,7 +293,7 @@ def _screens_run(signals: Signals, needed: int, within_days: int) -> Criterion:
 
 def _attendance(signals: Signals, percent: float) -> Criterion:
     rate = signals.attendance_sustained
-    met = rate.fraction is not None and rate.fraction >= _pct(percent)
+    met = rate.complete and rate.fraction is not None and rate.fraction >= _pct(percent)
     return _criterion(
         "attendance",
         met,
@@ -300,6 +301,7 @@ def _attendance(signals: Signals, percent: float) -> Criterion:
         attended=rate.attended,
         sessions=rate.sessions,
         percent=rate.percent_floor,
+        not_recorded=list(rate.unrecorded),
     )
 
 
@@ -605,6 +607,7 @@ def _alerts(signals: Signals, policy: Policy) -> list[Alert]:
                 message=f"no PHQ-9 in the last {signals.sustained_days} days",
             )
         )
+    alerts.extend(_session_alerts(signals, policy))
     drafts = signals.old_drafts
     if drafts:
         alerts.append(
@@ -621,12 +624,65 @@ def _alerts(signals: Signals, policy: Policy) -> list[Alert]:
     return alerts
 
 
+def _session_alerts(signals: Signals, policy: Policy) -> list[Alert]:
+    """Attendance not recorded in time, and hours delivered below the level's minimum."""
+    alerts: list[Alert] = []
+    late = signals.overdue_unrecorded
+    if late:
+        days = policy.alerts.attendance_unrecorded_after_days
+        alerts.append(
+            Alert(
+                alert="attendance_not_recorded",
+                message=(
+                    f"attendance not recorded for {len(late)} session"
+                    f"{'s' if len(late) != 1 else ''} more than {days} days old: "
+                    + ", ".join(late)
+                ),
+                data={"sessions": list(late)},
+            )
+        )
+    weeks = signals.hours_weeks
+    needed = policy.alerts.hours_below_minimum_weeks
+    floor = signals.hours_range.min if signals.hours_range is not None else None
+    if floor is not None and len(weeks) >= needed:
+        last = weeks[-needed:]
+        if all(week.hours is not None and week.hours < floor for week in last):
+            alerts.append(
+                Alert(
+                    alert="hours_below_minimum",
+                    message=(
+                        f"hours delivered below the level's minimum of {_hours(floor)} for "
+                        f"{needed} weeks running: "
+                        + ", ".join(
+                            f"{_hours(week.hours)} week of {week.start:%a} {week.start.day} "
+                            f"{week.start:%b}"
+                            for week in last
+                        )
+                    ),
+                    data={
+                        "minimum": floor,
+                        "weeks": {week.start.isoformat(): week.hours for week in last},
+                    },
+                )
+            )
+    return alerts
+
+
 # --- the suggestion ------------------------------------------------------------------------
 
 
-def suggest(patient: Patient, as_of: date, policy: Policy = DEFAULT_POLICY) -> Suggestion:
-    """The explained suggestion for ``patient`` as of ``as_of`` under ``policy``."""
-    signals = compute_signals(patient, as_of, policy)
+def suggest(
+    patient: Patient,
+    as_of: date,
+    policy: Policy = DEFAULT_POLICY,
+    book: SessionBook | None = None,
+) -> Suggestion:
+    """The explained suggestion for ``patient`` as of ``as_of`` under ``policy``.
+
+    ``book`` holds the clinic's groups, sessions and attendance: a patient scheduled in it is
+    judged on expected sessions, one who is not (older imports) on the notes' attendance.
+    """
+    signals = compute_signals(patient, as_of, policy, book)
     base: dict[str, Any] = {
         "patient_id": patient.id,
         "as_of": as_of,

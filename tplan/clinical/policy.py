@@ -92,6 +92,10 @@ class AlertRules(_Section):
     overdose_risk_after_days_without_use: Days = 30
     baseline_phq9_within_days: Annotated[int, Field(ge=0)] = 7
     draft_older_than_days: Annotated[int, Field(ge=0)] = 3
+    attendance_unrecorded_after_days: Annotated[int, Field(ge=0)] = 2
+    """An expected session older than this with no attendance recorded raises an alert."""
+    hours_below_minimum_weeks: Annotated[int, Field(ge=1, le=8)] = 2
+    """Complete weeks running with hours delivered below the level's minimum before alerting."""
 
 
 class HoursRange(_Section):

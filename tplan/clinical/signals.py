@@ -6,6 +6,7 @@ JSON-safe values for ``Suggestion.signals``. Unknown stays ``None``: it is never
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -13,8 +14,9 @@ from itertools import pairwise
 from typing import Any
 
 from tplan.clinical import records
+from tplan.clinical.expected import ExpectedSession, Outcome, SessionBook
 from tplan.clinical.policy import HoursRange, Policy
-from tplan.clinical.records import Screen, UseEvent, in_window
+from tplan.clinical.records import Screen, UseEvent, in_window, window_start
 from tplan.clinical.scoring import (
     BamSubscales,
     bam_subscales,
@@ -43,12 +45,19 @@ from tplan.domain import (
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """Attendance over a window; excused sessions are shown but not counted."""
+    """Attendance over a window; excused sessions are shown but not counted.
+
+    ``unrecorded`` names the expected sessions of the window (dated before D) whose attendance
+    is not recorded: ``fraction`` is then the rate of the recorded ones only (what rules that
+    fire on low attendance use), and ``complete`` is False (criteria that need the rate are
+    unmet).
+    """
 
     attended: int
     missed: int
     excused: int
     days: int
+    unrecorded: tuple[str, ...] = ()
 
     @property
     def sessions(self) -> int:
@@ -60,14 +69,44 @@ class Rate:
         return Fraction(self.attended, self.sessions) if self.sessions else None
 
     @property
+    def complete(self) -> bool:
+        return not self.unrecorded
+
+    @property
     def percent_floor(self) -> int | None:
         return None if self.fraction is None else (self.fraction * 100).__floor__()
 
     def text(self) -> str:
-        """E.g. ``89% over 30 days (25 of 28)`` or ``unknown over 30 days (no sessions)``."""
+        """E.g. ``89% over 30 days (25 of 28)`` or ``unknown over 30 days (no sessions)``, then
+        ``; 2 sessions not recorded: Mon 23 Nov Evening group, ...`` when some are missing."""
         if self.fraction is None:
-            return f"unknown over {self.days} days (no sessions)"
-        return f"{self.percent_floor}% over {self.days} days ({self.attended} of {self.sessions})"
+            known = "recorded" if self.unrecorded else ""
+            text = f"unknown over {self.days} days (no sessions{' ' + known if known else ''})"
+        else:
+            text = (
+                f"{self.percent_floor}% over {self.days} days ({self.attended} of {self.sessions})"
+            )
+        if self.unrecorded:
+            count = len(self.unrecorded)
+            text += (
+                f"; {count} session{'s' if count != 1 else ''} not recorded: "
+                + ", ".join(self.unrecorded)
+            )
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class WeekHours:
+    """Hours delivered (minutes attended) in one Monday-Sunday week."""
+
+    start: date
+    minutes: int
+    unrecorded: int
+
+    @property
+    def hours(self) -> float | None:
+        """None (unknown) while a session of the week is not recorded."""
+        return None if self.unrecorded else round(self.minutes / 60, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +185,12 @@ class Signals:
     review_status: str
     """``overdue``, ``due_soon`` (within the policy's alert days) or ``ok``."""
     naloxone: NaloxoneCheck | None
+    # scheduled sessions (CLINICAL.md section 8); "notes" when the patient has no schedule
+    attendance_source: str = "notes"
+    hours_weeks: tuple[WeekHours, ...] = ()
+    """The last complete weeks in care, oldest first (sessions source only)."""
+    overdue_unrecorded: tuple[str, ...] = ()
+    """Expected sessions of the sustained window not recorded after the policy's days."""
 
     # --- derived -----------------------------------------------------------------------
 
@@ -226,6 +271,12 @@ class Signals:
             "review_status": self.review_status,
             "at_max_hours": self.at_max_hours,
             "naloxone_on_hand": None if self.naloxone is None else self.naloxone.on_hand,
+            "attendance_source": self.attendance_source,
+            "sessions_not_recorded": list(self.attendance_sustained.unrecorded),
+            "hours_delivered_weeks": [
+                {"week_of": week.start.isoformat(), "hours": week.hours}
+                for week in self.hours_weeks
+            ],
         }
 
 
@@ -297,6 +348,49 @@ def attendance(notes: list[ProgressNote], as_of: date, days: int) -> Rate:
         excused=counts[Attendance.EXCUSED],
         days=days,
     )
+
+
+def session_attendance(expected: Iterable[ExpectedSession], as_of: date, days: int) -> Rate:
+    """Attendance over the expected sessions of the window. A session dated D counts only once
+    recorded (a group later today never blocks today's suggestion)."""
+    counts = dict.fromkeys(Outcome, 0)
+    unrecorded: list[str] = []
+    for entry in expected:
+        if not in_window(entry.on, as_of, days):
+            continue
+        outcome = entry.outcome
+        if outcome is Outcome.UNRECORDED:
+            if entry.on < as_of:
+                unrecorded.append(entry.describe())
+            continue
+        counts[outcome] += 1
+    return Rate(
+        attended=counts[Outcome.ATTENDED],
+        missed=counts[Outcome.MISSED],
+        excused=counts[Outcome.EXCUSED],
+        days=days,
+        unrecorded=tuple(unrecorded),
+    )
+
+
+def hours_delivered(
+    expected: Iterable[ExpectedSession], as_of: date, admitted: date, weeks: int
+) -> tuple[WeekHours, ...]:
+    """Minutes attended in each of the last ``weeks`` complete Monday-Sunday weeks before D
+    that the patient spent wholly in care, oldest first."""
+    this_monday = as_of - timedelta(days=as_of.weekday())
+    starts = [this_monday - timedelta(weeks=n) for n in range(weeks, 0, -1)]
+    starts = [start for start in starts if start >= admitted]
+    totals = {start: [0, 0] for start in starts}
+    for entry in expected:
+        week = entry.on - timedelta(days=entry.on.weekday())
+        if week not in totals:
+            continue
+        if entry.outcome is Outcome.UNRECORDED:
+            totals[week][1] += 1
+        else:
+            totals[week][0] += entry.minutes_attended
+    return tuple(WeekHours(start, *totals[start]) for start in starts)
 
 
 def _phq9_score(dated: records.Dated[Phq9]) -> Score:
@@ -377,8 +471,14 @@ def _use_after_abstinence(
 # --- the whole ---------------------------------------------------------------------------
 
 
-def compute_signals(patient: Patient, as_of: date, policy: Policy) -> Signals:
-    """Every input of the rules, computed from records dated on or before ``as_of``."""
+def compute_signals(
+    patient: Patient, as_of: date, policy: Policy, book: SessionBook | None = None
+) -> Signals:
+    """Every input of the rules, computed from records dated on or before ``as_of``.
+
+    With a ``book`` in which the patient is scheduled, attendance comes from the expected
+    sessions (CLINICAL.md section 8); otherwise from the notes' attendance field.
+    """
     recent, sustained = policy.windows.recent_days, policy.windows.sustained_days
     notes = records.signed_notes(patient, as_of)
     age_group = patient.age_group_on(as_of)
@@ -440,6 +540,29 @@ def compute_signals(patient: Patient, as_of: date, policy: Policy) -> Signals:
     )
     discharge = patient.discharge
     due = review_due_date(patient, as_of, policy)
+    rules = policy.alerts
+    scheduled: dict[str, Any] = {
+        "attendance_recent": attendance(notes, as_of, recent),
+        "attendance_sustained": attendance(notes, as_of, sustained),
+    }
+    if book is not None and book.has_schedule(patient):
+        weeks = rules.hours_below_minimum_weeks
+        weeks_back = as_of - timedelta(days=as_of.weekday() + 7 * weeks)
+        first = min(window_start(as_of, sustained), weeks_back)
+        expected = book.expected(patient, first, as_of)
+        late = as_of - timedelta(days=rules.attendance_unrecorded_after_days)
+        scheduled = {
+            "attendance_recent": session_attendance(expected, as_of, recent),
+            "attendance_sustained": session_attendance(expected, as_of, sustained),
+            "attendance_source": "sessions",
+            "hours_weeks": hours_delivered(expected, as_of, patient.admission_date, weeks),
+            "overdue_unrecorded": tuple(
+                e.describe()
+                for e in expected
+                if e.outcome is Outcome.UNRECORDED and in_window(e.on, as_of, sustained)
+                and e.on < late
+            ),
+        }
 
     return Signals(
         as_of=as_of,
@@ -464,8 +587,6 @@ def compute_signals(patient: Patient, as_of: date, policy: Policy) -> Signals:
         use_after_abstinence=tuple(_use_after_abstinence(patient, events, as_of, policy)),
         screens=tuple(found_screens),
         consecutive_negative_screens=records.consecutive_negatives(found_screens),
-        attendance_recent=attendance(notes, as_of, recent),
-        attendance_sustained=attendance(notes, as_of, sustained),
         craving_recent=craving_mean(cravings.values()),
         craving_ratings_recent=len(cravings),
         signed_notes_recent=sum(in_window(n.date_of_service, as_of, recent) for n in notes),
@@ -486,4 +607,5 @@ def compute_signals(patient: Patient, as_of: date, policy: Policy) -> Signals:
             else "ok"
         ),
         naloxone=naloxone,
+        **scheduled,
     )
