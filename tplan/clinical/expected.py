@@ -21,6 +21,7 @@ from tplan.domain import (
     IndividualSchedule,
     Patient,
     Session,
+    SessionType,
     TreatmentGroup,
 )
 
@@ -59,6 +60,7 @@ class ExpectedSession:
     """The stored session, once it was recorded (held or cancelled)."""
     record: AttendanceRecord | None
     group_id: str | None = None
+    session_type: SessionType = SessionType.GROUP
 
     @property
     def outcome(self) -> Outcome:
@@ -180,6 +182,7 @@ class SessionBook:
             end=schedule.end_time,
             session=None,
             record=None,
+            session_type=schedule.session_type,
         )
 
     def _entry(self, patient_id: str, session: Session, label: str) -> ExpectedSession:
@@ -193,4 +196,5 @@ class SessionBook:
             session=session,
             record=self.records.get((session.id, patient_id)),
             group_id=session.group_id,
+            session_type=session.session_type,
         )

@@ -95,6 +95,8 @@ class AlertRules(_Section):
     attendance_unrecorded_after_days: Annotated[int, Field(ge=0)] = 2
     """An expected session older than this with no attendance recorded raises an alert."""
     hours_below_minimum_weeks: Annotated[int, Field(ge=1, le=8)] = 2
+    deferred_decision_due_days: Annotated[int, Field(ge=0)] = 7
+    """A deferred decision comes back on the worklist this many days later."""
     """Complete weeks running with hours delivered below the level's minimum before alerting."""
 
 

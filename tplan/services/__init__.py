@@ -1,6 +1,7 @@
 """Use cases the UI and CLI call: each validates, writes through the repository, audits and
 returns the updated Patient. See docs/ARCHITECTURE.md."""
 
+from tplan.services.agenda import Agenda, AgendaSession, SessionKey, WorkItem
 from tplan.services.caseload import CaseloadRow
 from tplan.services.clock import Clock, FixedClock, SystemClock
 from tplan.services.errors import (
@@ -10,6 +11,7 @@ from tplan.services.errors import (
     RecordNotFound,
     ServiceError,
 )
+from tplan.services.sessions import Mark
 from tplan.services.workspace import Workspace
 from tplan.store import (
     DuplicatePatientError,
@@ -22,21 +24,26 @@ from tplan.store import (
 )
 
 __all__ = [
+    "Agenda",
+    "AgendaSession",
     "CaseloadRow",
     "Clock",
     "DuplicatePatientError",
     "ExportRefused",
     "FixedClock",
     "ImportError_",
+    "Mark",
     "NoteStateError",
     "PatientNotFound",
     "ReadOnlyStoreError",
     "RecordNotFound",
     "SaveError",
     "ServiceError",
+    "SessionKey",
     "SignedNoteError",
     "StoreError",
     "StoreLockedError",
     "SystemClock",
+    "WorkItem",
     "Workspace",
 ]

@@ -9,7 +9,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from tplan.clinical import Policy, suggest
+from tplan.clinical import Policy, SessionBook, suggest
 from tplan.clinical.records import craving_by_date, signed_notes
 from tplan.domain import Alert, LevelCode, Patient, Suggestion, SuggestionKind
 
@@ -30,6 +30,9 @@ class CaseloadRow:
     days_in_program: int
     days_at_level: int | None
     last_note: date | None
+    """The latest signed note's date of service (a draft is not a note yet)."""
+    last_draft: date | None
+    """The latest unsigned draft's date of service, if any."""
     attendance30: Fraction | None
     """Attended / (attended + missed) over the sustained window; None with no sessions."""
     craving: int | None
@@ -52,15 +55,18 @@ def _fraction(value: Any) -> Fraction | None:
     return Fraction(value) if isinstance(value, str) and value else None
 
 
-def caseload_row(patient: Patient, as_of: date, policy: Policy) -> CaseloadRow:
+def caseload_row(
+    patient: Patient, as_of: date, policy: Policy, book: SessionBook | None = None
+) -> CaseloadRow:
+    """One patient's row; ``book`` (the clinic's sessions) makes attendance session-based."""
     level = patient.level_on(as_of)
-    suggestion = suggest(patient, as_of, policy) if patient.active else None
+    suggestion = suggest(patient, as_of, policy, book) if patient.active else None
     signals: dict[str, Any] = suggestion.signals if suggestion is not None else {}
     ratings = craving_by_date(signed_notes(patient, as_of))
     alerts = tuple(suggestion.alerts) if suggestion is not None else ()
     kind = suggestion.kind if suggestion is not None else None
     review = signals.get("review_due")
-    dated_notes = [note.date_of_service for note in patient.notes if note.date_of_service <= as_of]
+    dated = [note for note in patient.notes if note.date_of_service <= as_of]
     return CaseloadRow(
         as_of=as_of,
         patient_id=patient.id,
@@ -73,7 +79,8 @@ def caseload_row(patient: Patient, as_of: date, policy: Policy) -> CaseloadRow:
         hours_per_week=level.hours_per_week if level else None,
         days_in_program=(as_of - patient.admission_date).days,
         days_at_level=signals.get("days_at_level"),
-        last_note=max(dated_notes, default=None),
+        last_note=max((n.date_of_service for n in dated if n.signed), default=None),
+        last_draft=max((n.date_of_service for n in dated if not n.signed), default=None),
         attendance30=_fraction(signals.get("attendance_sustained")),
         craving=ratings[max(ratings)] if ratings else None,
         phq9=(signals.get("phq9_latest") or {}).get("total"),
@@ -104,6 +111,7 @@ def row_json(row: CaseloadRow) -> dict[str, Any]:
         "days_in_program": row.days_in_program,
         "days_at_level": row.days_at_level,
         "last_note": row.last_note.isoformat() if row.last_note else None,
+        "last_draft": row.last_draft.isoformat() if row.last_draft else None,
         "attendance30": None if attendance is None else str(attendance),
         "attendance30_percent": None if attendance is None else int(attendance * 100),
         "craving": row.craving,

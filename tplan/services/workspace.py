@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from tplan.clinical import DEFAULT_POLICY, Policy, suggest
+from tplan.clinical import DEFAULT_POLICY, Policy, SessionBook, suggest
 from tplan.domain import (
     Addendum,
     AftercarePlan,
@@ -55,6 +55,7 @@ from tplan.services.errors import (
     ServiceError,
 )
 from tplan.services.interchange import build_envelope, read_envelope, write_new_file
+from tplan.services.sessions import SessionUseCases
 from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError
 from tplan.store.audit import os_user
 
@@ -79,7 +80,7 @@ def _find(items: Iterable[T], item_id: str, what: str) -> T:
     raise RecordNotFound(what, item_id)
 
 
-class Workspace:
+class Workspace(SessionUseCases):
     """One clinician's session on one record file."""
 
     def __init__(
@@ -121,13 +122,22 @@ class Workspace:
         return self.repo.get(pid)
 
     def suggest(self, pid: str, as_of: date | None = None) -> Suggestion:
-        return suggest(self.repo.get(pid), as_of or self.clock.today(), self.policy)
+        day = as_of or self.clock.today()
+        return suggest(self.repo.get(pid), day, self.policy, self.book_for(day))
 
     def caseload(
-        self, as_of: date | None = None, *, include_discharged: bool = False
+        self,
+        as_of: date | None = None,
+        *,
+        include_discharged: bool = False,
+        book: SessionBook | None = None,
     ) -> list[CaseloadRow]:
+        """Every active patient's row (``book``: the sessions, if already read for this day)."""
         day = as_of or self.clock.today()
-        return [caseload_row(p, day, self.policy) for p in self.patients(include_discharged)]
+        book = book or self.book_for(day)
+        return [
+            caseload_row(p, day, self.policy, book) for p in self.patients(include_discharged)
+        ]
 
     def discharged_caseload(self, as_of: date | None = None) -> list[CaseloadRow]:
         """The discharged patients' rows (validates their records: the costly part)."""
@@ -137,7 +147,8 @@ class Workspace:
 
     def caseload_row(self, pid: str, as_of: date | None = None) -> CaseloadRow:
         """One patient's row, e.g. to refresh it after a form saved."""
-        return caseload_row(self.repo.get(pid), as_of or self.clock.today(), self.policy)
+        day = as_of or self.clock.today()
+        return caseload_row(self.repo.get(pid), day, self.policy, self.book_for(day))
 
     def audit(self, pid: str | None = None) -> list[AuditEntry]:
         return self.repo.audit(pid)

@@ -1,0 +1,265 @@
+"""Use cases of the IOP week: treatment groups and rosters, individual schedules, sessions,
+attendance (a whole roster in one transaction) and the day's agenda.
+
+``SessionUseCases`` is mixed into ``Workspace``: it uses the workspace's repository, clock,
+policy and clinician. Record rules live in the domain models (validated on every save); the
+checks here are the ones that need other records (does the patient exist, is this member on
+the roster that day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from tplan.clinical import ExpectedSession, Policy, SessionBook
+from tplan.domain import (
+    AttendanceRecord,
+    AttendanceStatus,
+    IndividualSchedule,
+    Patient,
+    RosterEntry,
+    Session,
+    SessionStatus,
+    TreatmentGroup,
+    WeeklyPattern,
+)
+from tplan.services.agenda import Agenda, SessionKey, agenda_sessions, worklist
+from tplan.services.errors import RecordNotFound, ServiceError
+
+if TYPE_CHECKING:
+    from tplan.services.caseload import CaseloadRow
+    from tplan.services.clock import Clock
+    from tplan.store import Repository
+
+BOOK_DAYS = 42
+"""Days of sessions read for a suggestion: the sustained window and the last complete weeks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What the counselor marked for one member: a status, and minutes or a reason if needed."""
+
+    status: AttendanceStatus
+    late_minutes: int = 0
+    left_early_minutes: int = 0
+    reason: str = ""
+
+
+class SessionUseCases:
+    """Groups, schedules, sessions, attendance and the agenda (mixed into ``Workspace``)."""
+
+    repo: Repository
+    clock: Clock
+    policy: Policy
+    clinician: str
+    patients: Callable[..., list[Patient]]
+    _upsert_field: Callable[..., Patient]
+    _change: Callable[..., Patient]
+    caseload: Callable[..., list[CaseloadRow]]
+
+    # --- groups and rosters --------------------------------------------------------------
+
+    def groups(self) -> list[TreatmentGroup]:
+        """Every treatment group (ended ones too), by name."""
+        return self.repo.groups()
+
+    def group(self, gid: str) -> TreatmentGroup:
+        return self.repo.get_group(gid)
+
+    def save_group(self, group: TreatmentGroup) -> TreatmentGroup:
+        """Create or edit a group (schedule, facilitators, roster); members must be patients."""
+        unknown = sorted({e.patient_id for e in group.roster if e.patient_id not in self.repo})
+        if unknown:
+            raise RecordNotFound("patient", unknown[0])
+        known = {g.id for g in self.repo.groups()}
+        return self.repo.save_group(group, "edit group" if group.id in known else "create group")
+
+    def change_group_schedule(self, gid: str, pattern: WeeklyPattern) -> TreatmentGroup:
+        """A new weekly pattern from ``pattern.start`` on; the weeks before keep the old one."""
+        group = self.group(gid)
+        kept = [p for p in group.schedule if p.start != pattern.start]
+        changed = TreatmentGroup.model_validate(
+            {**group.model_dump(), "schedule": [*kept, pattern]}
+        )
+        return self.repo.save_group(changed, "change group schedule")
+
+    def add_member(self, gid: str, pid: str, joined: date) -> TreatmentGroup:
+        patient = self.repo.get(pid)
+        if patient.discharge is not None and joined >= patient.discharge.on:
+            raise ServiceError("the patient is discharged on that day; they cannot join a group")
+        group = self.group(gid)
+        entry = RosterEntry(patient_id=pid, joined=joined)
+        changed = TreatmentGroup.model_validate(
+            {**group.model_dump(), "roster": [*(e.model_dump() for e in group.roster), entry]}
+        )
+        return self.repo.save_group(changed, "add group member")
+
+    def remove_member(self, gid: str, pid: str, left: date) -> TreatmentGroup:
+        """End the patient's open stay: no longer expected from ``left`` on."""
+        group = self.group(gid)
+        stay = group.stay_of(pid)
+        if stay is None:
+            raise RecordNotFound("current member", pid)
+        roster = [
+            e.model_copy(update={"left": left}) if e.id == stay.id else e for e in group.roster
+        ]
+        changed = TreatmentGroup.model_validate(
+            {**group.model_dump(), "roster": [e.model_dump() for e in roster]}
+        )
+        return self.repo.save_group(changed, "remove group member")
+
+    # --- individual schedules ------------------------------------------------------------
+
+    def save_individual_schedule(self, pid: str, schedule: IndividualSchedule) -> Patient:
+        return self._upsert_field(
+            pid, "individual_schedules", schedule, "schedule individual sessions"
+        )
+
+    def stop_individual_schedule(self, pid: str, schedule_id: str, on: date) -> Patient:
+        """No more sessions from ``on``; the schedule stays for the weeks before."""
+        patient = self.repo.get(pid)
+        schedule = next((s for s in patient.individual_schedules if s.id == schedule_id), None)
+        if schedule is None:
+            raise RecordNotFound("individual schedule", schedule_id)
+        stopped = IndividualSchedule.model_validate({**schedule.model_dump(), "stopped": on})
+        return self.save_individual_schedule(pid, stopped)
+
+    # --- sessions ------------------------------------------------------------------------
+
+    def session_book(self, first: date, last: date) -> SessionBook:
+        """The clinic's groups and the sessions (with attendance) dated ``first`` .. ``last``."""
+        sessions = self.repo.sessions_between(first, last)
+        attendance = self.repo.attendance_for(s.id for s in sessions)
+        return SessionBook.build(self.repo.groups(), sessions, attendance)
+
+    def book_for(self, as_of: date) -> SessionBook:
+        """What the rules need for a suggestion as of ``as_of``."""
+        return self.session_book(as_of - timedelta(days=BOOK_DAYS), as_of)
+
+    def expected_sessions(self, pid: str, first: date, last: date) -> list[ExpectedSession]:
+        return self.session_book(first, last).expected(self.repo.get(pid), first, last)
+
+    def sessions_on(self, pid: str, day: date | None = None) -> list[ExpectedSession]:
+        """The patient's sessions of the day (e.g. for linking a note to its session)."""
+        on = day or self.clock.today()
+        return self.expected_sessions(pid, on, on)
+
+    def session(self, key: SessionKey) -> Session:
+        """The stored session of this occurrence, else a new (unsaved) one from its schedule."""
+        for stored in self.repo.sessions_between(key.on, key.on):
+            if stored.occurrence == (key.occurrence, key.on) or stored.id == key.occurrence:
+                return stored
+        if key.occurrence in {g.id for g in self.repo.groups()}:
+            group = self.group(key.occurrence)
+            pattern = group.pattern_on(key.on)
+            if pattern is None:
+                raise ServiceError(f"the group has no schedule on {key.on.isoformat()}")
+            return Session(
+                on=key.on,
+                group_id=group.id,
+                start=pattern.start_time,
+                end=pattern.end_time,
+                facilitators=list(group.facilitators),
+            )
+        for patient in self.patients():
+            for schedule in patient.individual_schedules:
+                if schedule.id == key.occurrence:
+                    return Session(
+                        on=key.on,
+                        patient_id=patient.id,
+                        schedule_id=schedule.id,
+                        session_type=schedule.session_type,
+                        start=schedule.start_time,
+                        end=schedule.end_time,
+                        facilitators=[schedule.clinician],
+                    )
+        raise RecordNotFound("session", key.occurrence)
+
+    def session_roster(self, session: Session) -> list[Patient]:
+        """Who is expected at the session: the group's members that day who are in care, by
+        name; or the one patient of an individual session."""
+        if session.patient_id is not None:
+            return [self.repo.get(session.patient_id)]
+        assert session.group_id is not None
+        members = self.group(session.group_id).members_on(session.on)
+        found = [self.repo.get(pid) for pid in dict.fromkeys(members) if pid in self.repo]
+        in_care = [
+            p
+            for p in found
+            if p.admission_date <= session.on
+            and (p.discharge is None or session.on < p.discharge.on)
+        ]
+        return sorted(in_care, key=lambda p: (p.display_name.casefold(), p.id))
+
+    def session_attendance(self, session: Session) -> dict[str, AttendanceRecord]:
+        """The attendance recorded for the session, by patient id."""
+        return {r.patient_id: r for r in self.repo.attendance_for([session.id])}
+
+    def record_attendance(
+        self, session: Session, marks: Mapping[str, Mark]
+    ) -> tuple[Session, list[AttendanceRecord]]:
+        """Save the attendance of the marked members (and the session) in one transaction."""
+        expected = {p.id for p in self.session_roster(session)}
+        strangers = sorted(set(marks) - expected)
+        if strangers:
+            raise ServiceError(
+                f"patient {strangers[0]} is not expected at this session (not on its roster "
+                f"on {session.on.isoformat()})"
+            )
+        if session.cancelled:
+            raise ServiceError("the session was cancelled by the program: nobody is counted")
+        now = self.clock.now()
+        records = [
+            AttendanceRecord(
+                session_id=session.id,
+                patient_id=pid,
+                status=mark.status,
+                late_minutes=mark.late_minutes,
+                left_early_minutes=mark.left_early_minutes,
+                reason=mark.reason,
+                recorded_by=self.clinician,
+                recorded_at=now,
+            )
+            for pid, mark in marks.items()
+        ]
+        return self.repo.record_attendance(session, records, "record attendance")
+
+    def cancel_session(self, session: Session, reason: str) -> Session:
+        """The program cancels the session: nobody is expected to attend it."""
+        cancelled = Session.model_validate(
+            {
+                **session.model_dump(),
+                "status": SessionStatus.CANCELLED,
+                "cancel_reason": reason,
+            }
+        )
+        return self.repo.save_session(cancelled, "cancel session")
+
+    def save_session(self, session: Session) -> Session:
+        """Store a session's details (topic, times, facilitators) or a one-off appointment."""
+        if session.patient_id is not None and session.patient_id not in self.repo:
+            raise RecordNotFound("patient", session.patient_id)
+        if session.group_id is not None:
+            self.group(session.group_id)
+        return self.repo.save_session(session, "save session")
+
+    # --- the day ------------------------------------------------------------------------
+
+    def agenda(self, day: date | None = None) -> Agenda:
+        """Today's sessions (time order) and the worklist across the active caseload."""
+        on = day or self.clock.today()
+        book = self.book_for(on)
+        patients = {p.id: p for p in self.patients()}
+        first = on - timedelta(days=self.policy.windows.sustained_days - 1)
+        expected = {pid: book.expected(p, first, on) for pid, p in patients.items()}
+        rows = self.caseload(on, book=book)
+        return Agenda(
+            on=on,
+            clinician=self.clinician,
+            sessions=tuple(agenda_sessions(on, expected, patients)),
+            worklist=tuple(worklist(on, expected, patients, rows, self.policy)),
+        )
+
