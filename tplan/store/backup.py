@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tplan.store.errors import StoreError
-from tplan.store.files import write_private_atomic
+from tplan.store.files import real_db_path, write_private_atomic
 from tplan.store.journal import journal_path
 from tplan.store.lock import StoreLock
 from tplan.store.storage import backup_path, parse_database
@@ -22,7 +22,7 @@ def restore_backup(db_path: str | Path) -> Path | None:
     kept aside the same way (``<db>.journal.damaged-<UTC time>``) and not replayed onto the
     backup. Needs the writer lock (no tplan may have it open).
     """
-    path = Path(db_path).expanduser()
+    path = real_db_path(Path(db_path).expanduser())
     backup = backup_path(path)
     if not backup.exists():
         raise StoreError(f"there is no backup of {path} (no {backup.name} beside it)")

@@ -40,6 +40,17 @@ class CorruptStoreError(StoreError):
         super().__init__(f"cannot read {path}: {problem}. The file was left untouched.{hint}")
 
 
+class UnsafePathError(StoreError):
+    """A path tplan would write or read is not a regular file (link, FIFO, directory ...)."""
+
+    def __init__(self, path: Path, what: str, kind: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not a regular file ({kind}); tplan refuses to use it as its {what} "
+            "and left it untouched - move it away or check the path"
+        )
+
+
 class ForeignFileError(StoreError):
     """The file is valid JSON but not a tplan database."""
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from tplan.store.errors import UnsafePathError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -20,11 +23,65 @@ log = logging.getLogger(__name__)
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create ``directory`` (and parents) 0700 if missing; an existing one is left as it is."""
-    if directory.is_dir():
+    """Create ``directory`` and every missing parent 0700; existing ones are left as they are."""
+    missing: list[Path] = []
+    while not directory.is_dir():
+        missing.append(directory)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    for new in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            new.mkdir(mode=DIR_MODE)
+            os.chmod(new, DIR_MODE)  # mkdir's mode is filtered by the umask
+
+
+def real_db_path(path: Path) -> Path:
+    """The record file's real path: a symlinked path is resolved once, at open, so the
+    snapshot, journal, backup and lock are all written beside the file it points to."""
+    return Path(os.path.realpath(path))
+
+
+def refuse_unless_regular(path: Path, what: str = "file") -> None:
+    """Refuse a path that exists but is not a regular file (a symlink, FIFO, directory ...)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
         return
-    directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    os.chmod(directory, DIR_MODE)  # mkdir's mode is filtered by the umask
+    if not stat.S_ISREG(mode):
+        raise UnsafePathError(path, what, _kind(mode))
+
+
+def read_regular(path: Path, what: str = "file") -> bytes:
+    """The bytes of a regular file, never following a symlink and never blocking on a FIFO.
+
+    FileNotFoundError when missing, UnsafePathError when it is not a regular file.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        refuse_unless_regular(path, what)
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnsafePathError(path, what, _kind(mode))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    return "a device or socket"
 
 
 def fsync_dir(directory: Path) -> None:

@@ -156,7 +156,7 @@ class JournalWriter:
 
     def open_existing(self) -> None:
         """Open the journal found on disk, cutting a torn tail off so appends start clean."""
-        fd = os.open(self.path, os.O_WRONLY | os.O_CLOEXEC)
+        fd = os.open(self.path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         try:
             if os.fstat(fd).st_size != self.size:
                 os.ftruncate(fd, self.size)
@@ -187,7 +187,8 @@ class JournalWriter:
 
     def _create(self) -> None:
         start = header(self.epoch)
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.path, flags, FILE_MODE)
         try:
             os.fchmod(fd, FILE_MODE)
             _write_all(fd, start, 0)

@@ -47,6 +47,9 @@ from tplan.store.errors import (
 from tplan.store.files import (
     ensure_private_dir,
     fsync_dir,
+    read_regular,
+    real_db_path,
+    refuse_unless_regular,
     remove_stale_temps,
     write_private_atomic,
     write_temp,
@@ -131,7 +134,7 @@ class AtomicJSONStorage(Storage):
         compact_ratio: float = 0.25,
         compact_min_bytes: int = 1 << 20,
     ) -> None:
-        self.path = Path(path)
+        self.path = real_db_path(Path(path))
         self.backup_path = backup_path(self.path)
         self.journal_path = journal_path(self.path)
         self.read_only = read_only
@@ -159,6 +162,7 @@ class AtomicJSONStorage(Storage):
             raise
 
     def _open(self, create: bool) -> None:
+        refuse_unless_regular(self.path, "record file")
         if self.path.exists():
             self._state, self.file_version, journal_size = self._load()
             if self._lock is not None:
@@ -184,7 +188,7 @@ class AtomicJSONStorage(Storage):
         A stale, empty or headless journal is removed when this process holds the lock.
         """
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, "record file")
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
         backup = self.backup_path if self.backup_path.exists() else None
@@ -192,7 +196,7 @@ class AtomicJSONStorage(Storage):
         self._snapshot_size = len(raw)
         del raw
         try:
-            data = self.journal_path.read_bytes()
+            data = read_regular(self.journal_path, "journal")
         except FileNotFoundError:
             return state, version, 0
         except OSError as exc:
