@@ -48,7 +48,8 @@ from tplan.settings import (
     load_settings,
     write_template,
 )
-from tplan.store import StoreError, backup_path, open_repository, restore_backup
+from tplan.store import StoreError, backup_path, open_repository, restore
+from tplan.store.journal import journal_path
 
 POLICY_FILE_NAME = "tplan-policy.toml"
 EXIT_REFUSED = 1
@@ -175,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="minimum-necessary copy: initials only, no contact details")
     _add_common(exp)
 
-    rest = sub.add_parser("restore", help="replace a damaged record file by its automatic backup")
+    rest = sub.add_parser("restore", help="recover a damaged record file: keep every save that "
+                          "verifies, set the rest aside, say which")
     _add_common(rest)
 
     conf = sub.add_parser("settings", help="print the effective settings and where each "
@@ -337,17 +339,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
-    if not _db(args).exists() and not backup_path(_db(args)).exists():  # lost file: say so
+    db = _db(args)
+    if not any(os.path.lexists(p) for p in (db, backup_path(db), journal_path(db))):
         _print(caseload_json([]) if args.json else "No patients yet: admit one in the TUI "
                "(key a) or add them with `tplan import FILE`.")
         return 0
     workspace = _workspace(args, read_only=True)
     try:
         rows = workspace.caseload(include_discharged=args.all)
+        damaged = workspace.damaged_records()
     finally:
         workspace.close()
     _print(caseload_json(rows) if args.json else caseload_table(rows))
+    if damaged:
+        (sys.stderr if args.json else sys.stdout).write(damaged_text(damaged) + "\n")
     return 0
+
+
+def damaged_text(damaged: dict[str, str]) -> str:
+    """The caseload's warning about records that do not load (ids and what is wrong only)."""
+    lines = [f"! {len(damaged)} damaged record(s), kept in the file as they were and left out "
+             "above; restore them from a copy made before the damage:"]
+    lines += [f"!   {pid}: {problem}" for pid, problem in sorted(damaged.items())]
+    return "\n".join(lines)
 
 
 def cmd_schema(_args: argparse.Namespace) -> int:
@@ -396,10 +410,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    db = _db(args)
-    kept = restore_backup(db)
-    where = f"; the damaged file was kept as {kept}" if kept else ""
-    _print(f"Restored {db} from its backup{where}")
+    report = restore(_db(args), _clinician(args))
+    _print("\n".join(report.lines()))
     return 0
 
 

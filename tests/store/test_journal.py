@@ -64,14 +64,28 @@ def test_a_torn_last_line_is_ignored_and_cut_by_the_next_writer(saved_twice, db_
         assert repo.get(patient.id) == third
 
 
-def test_a_last_line_with_a_bad_checksum_is_a_torn_append(saved_twice, db_path: Path):
+def test_a_last_line_that_did_not_reach_the_disk_is_a_torn_append(saved_twice, db_path: Path):
     patient, first, _, _ = saved_twice
     journal = journal_path(db_path)
-    data = bytearray(journal.read_bytes())
-    data[-20] ^= 0x01  # the file grew but the data did not reach the disk
-    journal.write_bytes(bytes(data))
+    data = journal.read_bytes()
+    start = data.rindex(b"\n", 0, len(data) - 1) + 1
+    journal.write_bytes(data[:start] + bytes(len(data) - start))  # the file grew, no data came
     with open_repository(db_path, read_only=True) as repo:
         assert repo.get(patient.id) == first
+
+
+def test_a_complete_last_line_with_a_bad_checksum_is_damage(saved_twice, db_path: Path):
+    """Only a line without its newline can be torn: a flipped bit in a whole line is damage
+    (issue #10 item 5: it used to be dropped as torn and cut off by the next writer)."""
+    journal = journal_path(db_path)
+    data = bytearray(journal.read_bytes())
+    data[-20] ^= 0x01
+    journal.write_bytes(bytes(data))
+    for read_only in (True, False):
+        with pytest.raises(CorruptStoreError, match="line 3 of the journal") as caught:
+            open_repository(db_path, read_only=read_only)
+        assert "tplan restore" in str(caught.value)
+    assert journal.read_bytes() == bytes(data)
 
 
 def test_a_damaged_line_before_good_ones_is_refused_naming_the_journal(

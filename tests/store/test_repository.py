@@ -24,6 +24,7 @@ from tplan.store import (
     open_repository,
     restore_backup,
 )
+from tplan.store.journal import journal_path
 
 NOW = datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
 
@@ -316,26 +317,41 @@ def test_discharged_patients_are_not_validated_until_read(
         assert validated == [active.id, closed.id]  # each validated once, then kept
 
 
-def test_a_damaged_discharged_record_surfaces_when_read_and_blocks_compaction(
+def _written_by_an_older_tplan(db_path: Path) -> None:
+    """Drop the checksum, as a file written before it existed (store format 1)."""
+    raw = orjson.loads(db_path.read_bytes())
+    for key in ("store_format", "snapshot_crc32", "previous_journal_epoch"):
+        raw["_meta"]["1"].pop(key, None)
+    db_path.write_bytes(orjson.dumps(raw))
+
+
+def test_a_damaged_discharged_record_surfaces_when_read_and_compaction_goes_around_it(
     db_path: Path, patient_factory
 ) -> None:
+    """Issue #10 item 9: it used to block every compaction (the journal grew without limit)."""
     with open_repository(db_path) as repo:
         active = repo.add(patient_factory("Avery Quill"))
         closed = repo.add(discharged(patient_factory("Bo Marchetti")))
     _damage(db_path, 1)
-    damaged = db_path.read_bytes()
+    _written_by_an_older_tplan(db_path)
+    damaged_document = orjson.loads(db_path.read_bytes())["patients"]["2"]
     with open_repository(db_path, "J. Park") as repo:
         assert repo.active_patients() == [active]  # the caseload still opens
         with pytest.raises(CorruptStoreError) as caught:
             repo.get(closed.id)
         _assert_clear(caught.value, db_path)
         repo.put(active.model_copy(update={"pronouns": "they/them"}), "edit")  # journaled
-        with pytest.raises(CorruptStoreError):
-            repo.verify_all()
-    # closing could not compact: the snapshot (and so its .bak) is untouched, the save is kept
-    assert db_path.read_bytes() == damaged
+        assert repo.verify_all() == ["2"]
+        assert list(repo.damaged_records()) == [closed.id]
+    # closing compacted around it: the journal is folded in, the damaged record kept as it was
+    assert not journal_path(db_path).exists()
+    raw = orjson.loads(db_path.read_bytes())
+    assert raw["patients"]["2"] == damaged_document
+    assert raw["_meta"]["1"]["damaged_documents"] == ["2"]
     with open_repository(db_path, read_only=True) as repo:
         assert repo.get(active.id).pronouns == "they/them"
+        assert list(repo.damaged_records()) == [closed.id]  # known at once, nothing validated
+        assert SECRET not in str(repo.damaged_records())
 
 
 def test_patient_from_a_newer_tplan_is_refused(db_path: Path, patient_factory) -> None:

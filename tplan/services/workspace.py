@@ -114,6 +114,11 @@ class Workspace(SessionUseCases):
         """How many patients are discharged, without reading their records."""
         return len(self.repo.discharged_ids())
 
+    def damaged_records(self) -> dict[str, str]:
+        """Patient id -> what is wrong, for records that do not load: they are kept in the
+        file as they were and left out of every list (the caseload and the top bar name them)."""
+        return self.repo.damaged_records()
+
     def discharged_names(self) -> dict[str, str]:
         """Discharged patients' display names by id, without validating their records."""
         return self.repo.stored_names(self.repo.discharged_ids())
@@ -142,8 +147,8 @@ class Workspace(SessionUseCases):
     def discharged_caseload(self, as_of: date | None = None) -> list[CaseloadRow]:
         """The discharged patients' rows (validates their records: the costly part)."""
         day = as_of or self.clock.today()
-        closed = self.repo.discharged_ids()
-        return [caseload_row(self.repo.get(pid), day, self.policy) for pid in closed]
+        closed = self.repo.loadable(self.repo.discharged_ids())
+        return [caseload_row(patient, day, self.policy) for patient in closed]
 
     def caseload_row(self, pid: str, as_of: date | None = None) -> CaseloadRow:
         """One patient's row, e.g. to refresh it after a form saved."""

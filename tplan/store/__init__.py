@@ -4,7 +4,7 @@ Only this package imports TinyDB. Open a record file with :func:`open_repository
 """
 
 from tplan.store.audit import AuditEntry
-from tplan.store.backup import restore_backup
+from tplan.store.backup import RestoreReport, restore, restore_backup
 from tplan.store.errors import (
     CorruptStoreError,
     DuplicatePatientError,
@@ -31,12 +31,14 @@ __all__ = [
     "PatientNotFound",
     "ReadOnlyStoreError",
     "Repository",
+    "RestoreReport",
     "SaveError",
     "SignedNoteError",
     "StoreError",
     "StoreLockedError",
     "backup_path",
     "open_repository",
+    "restore",
     "restore_backup",
     "write_private_atomic",
 ]

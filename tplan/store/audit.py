@@ -25,9 +25,11 @@ class AuditEntry:
     patient_id: str | None
     record_id: str | None
     fields: tuple[str, ...]
+    detail: str = ""
+    """What a file-level action (e.g. ``restore``) did, in words that hold no record content."""
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "at": self.at.isoformat(),
             "by": self.by,
             "os_user": self.os_user,
@@ -36,6 +38,9 @@ class AuditEntry:
             "record_id": self.record_id,
             "fields": list(self.fields),
         }
+        if self.detail:
+            document["detail"] = self.detail
+        return document
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> AuditEntry:
@@ -47,6 +52,7 @@ class AuditEntry:
             patient_id=document.get("patient_id"),
             record_id=document.get("record_id"),
             fields=tuple(document.get("fields", ())),
+            detail=document.get("detail", ""),
         )
 
 

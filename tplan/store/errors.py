@@ -29,14 +29,19 @@ class StoreLockedError(StoreError):
 class CorruptStoreError(StoreError):
     """The file cannot be read as a tplan database; it was left untouched."""
 
-    def __init__(self, path: Path, problem: str, backup: Path | None = None) -> None:
+    def __init__(
+        self, path: Path, problem: str, backup: Path | None = None, *, restorable: bool = False
+    ) -> None:
         self.path = path
         self.backup = backup
-        hint = (
-            f" A backup of the last good state is at {backup}; `tplan restore` puts it back."
-            if backup is not None
-            else ""
-        )
+        self.problem = problem
+        if backup is not None:
+            hint = f" A backup of the last good state is at {backup}; `tplan restore` puts it back."
+        elif restorable:
+            hint = (" `tplan restore` keeps every save that can be verified and sets the rest "
+                    "aside.")
+        else:
+            hint = ""
         super().__init__(f"cannot read {path}: {problem}. The file was left untouched.{hint}")
 
 

@@ -57,6 +57,11 @@ def read_regular(path: Path, what: str = "file") -> bytes:
 
     FileNotFoundError when missing, UnsafePathError when it is not a regular file.
     """
+    return read_regular_with_stat(path, what)[0]
+
+
+def read_regular_with_stat(path: Path, what: str = "file") -> tuple[bytes, os.stat_result]:
+    """:func:`read_regular`, with the ``fstat`` of the file that was read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
@@ -65,11 +70,11 @@ def read_regular(path: Path, what: str = "file") -> bytes:
         refuse_unless_regular(path, what)
         raise
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnsafePathError(path, what, _kind(mode))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafePathError(path, what, _kind(info.st_mode))
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+            return handle.read(), info
     finally:
         os.close(fd)
 

@@ -1,26 +1,29 @@
 """The append-only journal beside the snapshot (``<db>.journal``): saves proportional to the change.
 
-Layout: a header line ``tplan-journal 1 <epoch>`` naming the snapshot it applies to (the
-``journal_epoch`` in the snapshot's ``_meta``), then one line per saved transaction::
+Layout: a header line ``tplan-journal 1 <epoch> <crc32 of "tplan-journal 1 <epoch>">`` naming
+the snapshot it applies to (the ``journal_epoch`` in the snapshot's ``_meta``), then one line per
+saved transaction::
 
     <crc32 of payload, 8 hex digits> <payload>\\n
 
 where the payload is ``orjson.dumps([[table, doc_id, document or null], ...])`` (orjson escapes
 newlines, so a payload never holds a raw one). Each line replaces whole documents, so replaying
-a line twice gives the same state.
+a line twice gives the same state. Journals written before the header had a checksum
+(``tplan-journal 1 <epoch>`` alone) are still read.
 
-Reading tolerates what a crash can leave: the last line without its newline, or a last line
-whose checksum fails (the file grew but the data did not reach the disk) is a torn append and is
-ignored. A damaged line *followed by* a good one cannot come from a crash: it is reported as a
-CorruptStoreError naming the journal. A journal whose epoch is not the snapshot's is stale (a
-compaction finished writing the snapshot but was cut before it removed the journal): it is
-ignored, because the snapshot already holds all of it.
+A writer appends a whole line with one write and fsyncs it, so the only trace a crash can leave
+is a last line *without its newline* (or a header cut the same way): that is a torn append and is
+ignored. Every complete line must verify: a complete line with a bad checksum, or a header that
+does not verify, is damage, reported as a CorruptStoreError naming the journal (``tplan restore``
+keeps the saves before it). Whether a journal whose epoch is not the snapshot's may be dropped
+is the storage's decision (see ``tplan.store.storage``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,9 @@ from tplan.store.errors import CorruptStoreError, SaveError
 from tplan.store.files import FILE_MODE, fsync_dir
 
 MAGIC = b"tplan-journal 1 "
+_EPOCH = re.compile(rb"^(?:[0-9a-f]{1,64}|-)$")
+
+FIRST_LINE = "it is not a tplan journal, or its first line is damaged"
 
 Change = tuple[str, str, dict[str, Any] | None]
 """One document of a transaction: table, document id, the new document (None: removed)."""
@@ -42,7 +48,31 @@ def journal_path(db_path: Path) -> Path:
 
 
 def header(epoch: str) -> bytes:
-    return MAGIC + epoch.encode("ascii") + b"\n"
+    start = MAGIC + epoch.encode("ascii")
+    return b"%s %08x\n" % (start, zlib.crc32(start))
+
+
+def _header_epoch(first: bytes) -> str | None:
+    """The epoch named by a header line, or None when the line does not verify.
+
+    A header without its checksum was written before it had one: its epoch is only trusted as
+    far as it matches a snapshot's (see the storage).
+    """
+    if not first.startswith(MAGIC):
+        return None
+    fields = first[len(MAGIC) :].split(b" ")
+    if len(fields) == 2:
+        if b"%08x" % zlib.crc32(MAGIC + fields[0]) != fields[1]:
+            return None
+    elif len(fields) != 1:
+        return None
+    return fields[0].decode("ascii") if _EPOCH.match(fields[0]) else None
+
+
+def _could_be_torn_header(data: bytes) -> bool:
+    """A journal with no newline at all: only a header cut while it was written looks so."""
+    longest = len(header("f" * 64))
+    return len(data) < longest and MAGIC.startswith(data[: len(MAGIC)])
 
 
 def encode(changes: list[Change]) -> bytes:
@@ -58,8 +88,12 @@ class Replay:
     epoch: str | None = None
     transactions: list[list[Change]] = field(default_factory=list)
     valid_end: int = 0
-    """Bytes up to the end of the last good line (a torn tail starts here)."""
+    """Bytes up to the end of the last good line (a torn tail or the damage starts here)."""
     torn: bool = False
+    damaged_line: int = 0
+    """With ``salvage``: the first damaged line (1 is the header), 0 when none."""
+    lines_after: int = 0
+    """With ``salvage``: complete lines from the damaged one on (set aside by a restore)."""
 
 
 def _decode(line: bytes) -> list[Change] | None:
@@ -96,21 +130,24 @@ def _changes(value: object) -> list[Change]:
     return changes
 
 
-def parse(path: Path, data: bytes, backup: Path | None = None) -> Replay:
-    """Read a journal's bytes (see the module docstring); errors name ``path``, never content."""
+def parse(path: Path, data: bytes, *, salvage: bool = False) -> Replay:
+    """Read a journal's bytes (see the module docstring); errors name ``path``, never content.
+
+    With ``salvage`` damage is not raised: the replay stops before the first damaged line and
+    says where it was (``damaged_line``) and how many complete lines it left out.
+    """
     replay = Replay()
     end = data.find(b"\n")
     if end < 0:  # empty, or cut while its header was written: nothing was acknowledged
+        if data and not _could_be_torn_header(data):
+            return _damage(path, replay, data, 0, 1, FIRST_LINE, salvage)
         replay.torn = bool(data)
         return replay
-    first = data[:end]
-    if not first.startswith(MAGIC) or len(first) == len(MAGIC):
-        raise CorruptStoreError(
-            path, "it is not a tplan journal (its first line is damaged)", backup
-        )
-    replay.epoch = first[len(MAGIC) :].decode("ascii", "replace")
+    epoch = _header_epoch(data[:end])
+    if epoch is None:
+        return _damage(path, replay, data, 0, 1, FIRST_LINE, salvage)
+    replay.epoch = epoch
     replay.valid_end = pos = end + 1
-    damaged_line = 0
     number = 1
     while pos < len(data):
         end = data.find(b"\n", pos)
@@ -118,23 +155,26 @@ def parse(path: Path, data: bytes, backup: Path | None = None) -> Replay:
             replay.torn = True
             break
         number += 1
-        if damaged_line:
-            raise CorruptStoreError(
-                path, f"line {damaged_line} of the journal is damaged (checksum mismatch)", backup
-            )
         try:
             changes = _decode(data[pos:end])
         except (orjson.JSONDecodeError, _Malformed):
-            raise CorruptStoreError(
-                path, f"line {number} of the journal does not hold saved records", backup
-            ) from None
+            changes = None
         if changes is None:
-            damaged_line = number
-        else:
-            replay.transactions.append(changes)
-            replay.valid_end = end + 1
+            problem = f"line {number} of the journal is damaged (checksum mismatch)"
+            return _damage(path, replay, data, pos, number, problem, salvage)
+        replay.transactions.append(changes)
+        replay.valid_end = end + 1
         pos = end + 1
-    replay.torn = replay.torn or bool(damaged_line)
+    return replay
+
+
+def _damage(
+    path: Path, replay: Replay, data: bytes, pos: int, number: int, problem: str, salvage: bool
+) -> Replay:
+    if not salvage:
+        raise CorruptStoreError(path, problem, restorable=True)
+    replay.damaged_line = number
+    replay.lines_after = data.count(b"\n", pos)
     return replay
 
 

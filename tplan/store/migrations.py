@@ -4,6 +4,13 @@ A tplan database is TinyDB's JSON layout (``{table: {doc_id: document}}``) with 
 table holding one document: the format marker ``tplan.db``, the ``schema_version`` it was
 written with and ``created_at``. Opening a file from an older version runs every step in
 ``STEPS`` from its version up to ``SCHEMA_VERSION``; a newer file is refused.
+
+The file's own layout has a version too, ``store_format`` in ``_meta`` (absent: 1), upgraded by
+``FORMAT_STEPS`` the same way. Format 2 adds the snapshot's checksum (``snapshot_crc32``, see
+``tplan.store.checksum``), the epoch of the journal the snapshot replaced
+(``previous_journal_epoch``: only a journal with that epoch is provably stale) and the ids of
+documents known not to load (``damaged_documents``), and its journal header carries a checksum.
+A format-1 file opens as it is and is written as format 2 by the next compaction.
 """
 
 from __future__ import annotations
@@ -13,12 +20,24 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tplan.domain import SCHEMA_VERSION as SCHEMA_VERSION
+from tplan.store import checksum
 
 FORMAT_MARKER = "tplan.db"
 META_TABLE = "_meta"
 META_DOC_ID = "1"
 PATIENTS_TABLE = "patients"
 AUDIT_TABLE = "audit"
+
+EPOCH_KEY = "journal_epoch"
+PREVIOUS_EPOCH_KEY = "previous_journal_epoch"
+DAMAGED_KEY = "damaged_documents"
+STORE_FORMAT_KEY = "store_format"
+STORE_FORMAT = 2
+META_KEYS = frozenset({
+    "format", "schema_version", "created_at", EPOCH_KEY, PREVIOUS_EPOCH_KEY, DAMAGED_KEY,
+    STORE_FORMAT_KEY, checksum.CHECKSUM_KEY,
+})
+"""Every entry ``_meta`` may hold; any other is damage (e.g. a flipped bit in a key's name)."""
 
 Tables = dict[str, dict[str, Any]]
 Step = Callable[[Tables], Tables]
@@ -29,6 +48,16 @@ STEPS: dict[int, Step] = {}
 Version 1 is the first released format, so there is no step yet; the next format change adds
 ``STEPS[1]`` and bumps ``tplan.domain.SCHEMA_VERSION``.
 """
+
+
+def _to_format_2(tables: Tables) -> Tables:
+    """Format 1 -> 2: nothing to change in memory; the next snapshot carries the checksum."""
+    tables[META_TABLE][META_DOC_ID][STORE_FORMAT_KEY] = 2
+    return tables
+
+
+FORMAT_STEPS: dict[int, Step] = {1: _to_format_2}
+"""``FORMAT_STEPS[n]`` turns a store-format-n file into a format n+1 one."""
 
 
 class MetaProblem(Exception):
@@ -43,7 +72,12 @@ class MetaProblem(Exception):
 
 def new_database() -> Tables:
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    meta = {"format": FORMAT_MARKER, "schema_version": SCHEMA_VERSION, "created_at": created}
+    meta = {
+        "format": FORMAT_MARKER,
+        "schema_version": SCHEMA_VERSION,
+        "created_at": created,
+        STORE_FORMAT_KEY: STORE_FORMAT,
+    }
     return {META_TABLE: {META_DOC_ID: meta}, PATIENTS_TABLE: {}, AUDIT_TABLE: {}}
 
 
@@ -69,11 +103,26 @@ def check(tables: object) -> int:
         raise MetaProblem("corrupt", "its schema version is missing or not a number")
     if version > supported:
         raise MetaProblem("newer", found=version)
+    layout = store_format(meta)
+    if layout > STORE_FORMAT:
+        raise MetaProblem("newer", found=layout)
+    if not META_KEYS.issuperset(meta):
+        raise MetaProblem("corrupt", "its _meta record is damaged (an entry tplan does not know)")
+    damaged = meta.get(DAMAGED_KEY, [])
+    if not (isinstance(damaged, list) and all(isinstance(d, str) for d in damaged)):
+        raise MetaProblem("corrupt", "its _meta record is damaged (the damaged-documents list)")
     assert isinstance(tables, dict)
     for name, table in tables.items():
         if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
             raise MetaProblem("corrupt", f"its table {name!r} is damaged")
     return version
+
+
+def store_format(meta: dict[str, Any]) -> int:
+    layout = meta.get(STORE_FORMAT_KEY, 1)
+    if not isinstance(layout, int) or isinstance(layout, bool) or layout < 1:
+        raise MetaProblem("corrupt", "its store format is not a number")
+    return layout
 
 
 def migrate(tables: Tables, version: int) -> Tables:
@@ -91,10 +140,23 @@ def migrate(tables: Tables, version: int) -> Tables:
     return tables
 
 
-def check_and_upgrade(tables: object) -> tuple[Tables, int]:
-    """Check a parsed file and upgrade it in memory; return the tables and the file's version."""
+def check_and_upgrade(tables: object, raw: bytes | None = None) -> tuple[Tables, int]:
+    """Check a parsed file and upgrade it in memory; return the tables and the file's version.
+
+    With ``raw`` (the bytes ``tables`` was parsed from) a format-2 file's checksum is verified.
+    """
     version = check(tables)
     assert isinstance(tables, dict)
+    layout = store_format(tables[META_TABLE][META_DOC_ID])
+    if raw is not None and layout >= 2 and not checksum.matches(raw, tables):
+        raise MetaProblem(
+            "corrupt",
+            "its content does not match the checksum written with it (the file is damaged "
+            "and does not load)",
+        )
+    while layout < STORE_FORMAT:
+        tables = FORMAT_STEPS[layout](tables)
+        layout += 1
     if version < SCHEMA_VERSION:
         tables = migrate(tables, version)
     return tables, version

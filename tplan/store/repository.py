@@ -6,14 +6,16 @@ caseload needs them at once, and a damaged active record is refused before the a
 discharged patient is validated on first ``get`` and the validated object is kept, so the
 caseload never pays for the discharged ones. Returned objects are shared: callers treat them
 as read-only (copy, change the copy, ``put`` it). A document that does not load raises
-CorruptStoreError when it is read, and every document not yet validated is validated before a
-compaction rewrites the file, so a damaged record is never carried silently into a new snapshot
-(or its ``.bak``). Each write saves the patient document and its audit entry as one journal
-line (all or nothing).
+CorruptStoreError when it is read. Before a compaction rewrites the file every document not yet
+validated is validated; one that does not load is carried into the new snapshot exactly as it
+was and listed there by id (``damaged_records``), so it is never lost, never silently
+"repaired", and never stops a compaction; the app's top bar and ``tplan caseload`` name it.
+Each write saves the patient document and its audit entry as one journal line (all or nothing).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -64,16 +66,30 @@ class Repository(ClinicRecords):
         self.clinician = clinician
         self.read_only = read_only
         self._os_user = os_user()
-        self._db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only, create=create)
+        self._db = TinyDB(
+            path,
+            storage=AtomicJSONStorage,
+            read_only=read_only,
+            create=create,
+            explain_damage=explain_damage,
+        )
         self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
         self._audit_table = self._db.table(AUDIT_TABLE, cache_size=0)
         self._cache: dict[str, Patient] = {}
         self._doc_ids: dict[str, str] = {}
         self._verified: set[str] = set()
         """Doc ids whose current document is known to load (validated or written by us)."""
+        self._damaged: dict[str, str] = {}
+        """Doc id -> why its document does not load (found now, or listed by the snapshot)."""
         try:
             self._index()
             self._index_clinic_records()
+            self._damaged.update(
+                (doc_id, f"patient document {doc_id} does not load (found when the file was "
+                 "last compacted)")
+                for doc_id in self._storage.listed_damaged()
+                if doc_id in self._documents()
+            )
             self.active_patients()
         except BaseException:
             self._db.close()
@@ -104,16 +120,12 @@ class Repository(ClinicRecords):
     def _load(self, doc_id: str, document: dict[str, Any]) -> Patient:
         """Validate one stored document; CorruptStoreError (no record content) when it fails."""
         try:
-            patient = Patient.model_validate(document)
-        except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                self.path,
-                f"patient document {doc_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-                self._backup(),
-            ) from None
+            patient = load_document(self.path, doc_id, document, self._backup())
+        except CorruptStoreError as exc:
+            self._damaged[doc_id] = exc.problem
+            raise
         self._verified.add(doc_id)
+        self._damaged.pop(doc_id, None)
         return patient
 
     # --- reads ---------------------------------------------------------------------------
@@ -129,8 +141,18 @@ class Repository(ClinicRecords):
         return version if version < migrations.SCHEMA_VERSION else None
 
     def all_patients(self) -> list[Patient]:
-        """Every patient, discharged ones included (validates those not read yet)."""
-        return [self.get(patient_id) for patient_id in list(self._doc_ids)]
+        """Every patient that loads, discharged ones included (validates those not read yet);
+        a damaged discharged record is left out and listed by :meth:`damaged_records`."""
+        return self.loadable(list(self._doc_ids))
+
+    def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
+        """These patients, leaving out (and listing in ``damaged_records``) those that do not
+        load."""
+        found: list[Patient] = []
+        for patient_id in patient_ids:
+            with contextlib.suppress(CorruptStoreError):
+                found.append(self.get(patient_id))
+        return found
 
     def _ids(self, discharged: bool) -> list[str]:
         documents = self._documents()
@@ -177,17 +199,27 @@ class Repository(ClinicRecords):
         # setdefault: a put from another thread while this validated wins over the older copy
         return self._cache.setdefault(patient_id, patient)
 
-    def verify_all(self) -> None:
-        """Validate every document not validated yet (without keeping the models).
+    def verify_all(self) -> list[str]:
+        """Validate every document not validated yet (without keeping the models); return the
+        doc ids of those that do not load.
 
-        Runs before a compaction rewrites the whole file; CorruptStoreError names the first
-        damaged document and the compaction does not happen.
+        Runs before a compaction rewrites the whole file, which lists the damaged ones (and
+        carries them over unchanged).
         """
         documents = self._documents()
         for doc_id, document in list(documents.items()):
             if doc_id not in self._verified:
-                self._load(doc_id, document)
+                with contextlib.suppress(CorruptStoreError):
+                    self._load(doc_id, document)
         self._verify_clinic_records()
+        return [doc_id for doc_id in self._damaged if doc_id in documents]
+
+    def damaged_records(self) -> dict[str, str]:
+        """Patient id -> why it does not load, for every record known to be damaged (kept in
+        the file as it was; the caseload goes on without it)."""
+        by_doc = {doc_id: patient_id for patient_id, doc_id in self._doc_ids.items()}
+        return {by_doc.get(doc_id, f"document {doc_id}"): why
+                for doc_id, why in self._damaged.items()}
 
     def __contains__(self, patient_id: object) -> bool:
         return patient_id in self._doc_ids
@@ -270,8 +302,21 @@ class Repository(ClinicRecords):
         self._verified.add(doc_id)
         return stored
 
-    def close(self) -> None:
-        """Release the file (and its writer lock)."""
+    def record_event(self, action: str, detail: str) -> None:
+        """Audit something done to the file as a whole (no patient), e.g. a restore."""
+        self._require_writable()
+        entry = AuditEntry(
+            at=now(), by=self.clinician or self._os_user, os_user=self._os_user, action=action,
+            patient_id=None, record_id=None, fields=(), detail=detail,
+        )
+        (audit_id,) = self._storage.new_doc_ids(AUDIT_TABLE)
+        self._storage.put_documents({(AUDIT_TABLE, audit_id): entry.to_document()})
+
+    def close(self, *, compact: bool = True) -> None:
+        """Release the file (and its writer lock); ``compact=False`` leaves the journal as it
+        is (a restore keeps the snapshot it verified byte for byte)."""
+        if not compact:
+            self._storage.keep_journal_on_close()
         self._db.close()
 
     def __enter__(self) -> Repository:
@@ -303,6 +348,38 @@ class Repository(ClinicRecords):
             record_id=record_id,
             fields=fields,
         )
+
+
+def load_document(
+    path: Path, doc_id: str, document: dict[str, Any], backup: Path | None
+) -> Patient:
+    """Validate one stored patient document; CorruptStoreError (no record content) when not."""
+    try:
+        return Patient.model_validate(document)
+    except ValidationError as exc:
+        where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
+        raise CorruptStoreError(
+            path,
+            f"patient document {doc_id} does not load "
+            f"({exc.error_count()} problem(s), first at {where})",
+            backup,
+        ) from None
+
+
+def explain_damage(path: Path, tables: dict[str, Any], backup: Path | None) -> None:
+    """Name the damaged document of a snapshot whose checksum failed, when one does not load
+    (or comes from a newer tplan); otherwise return and let the checksum error stand."""
+    patients = tables.get(PATIENTS_TABLE)
+    if not isinstance(patients, dict):
+        return
+    for document in patients.values():
+        if not isinstance(document, dict):
+            return
+        version = document.get("schema_version", migrations.SCHEMA_VERSION)
+        if isinstance(version, int) and version > migrations.SCHEMA_VERSION:
+            raise NewerSchemaError(path, version, migrations.SCHEMA_VERSION)
+    for doc_id, document in patients.items():
+        load_document(path, doc_id, document, backup)
 
 
 def open_repository(

@@ -8,8 +8,16 @@
   the current snapshot to ``<db>.bak`` (the last good snapshot), renames the temp file over the
   snapshot (atomic), fsyncs the directory and then removes the journal. It runs when the journal
   outgrows ``compact_ratio`` of the snapshot and on a clean close. Every snapshot carries a fresh
-  ``journal_epoch`` in ``_meta``; a journal with another epoch is stale (a compaction was cut after
-  its rename) and is ignored, since the snapshot already holds it.
+  ``journal_epoch`` in ``_meta`` and the epoch of the journal it replaced
+  (``previous_journal_epoch``): a journal with that epoch is provably stale (a compaction was cut
+  after its rename) and is dropped, since the snapshot holds it; a journal with any other epoch is
+  damage and is refused, never deleted.
+- Every snapshot carries a checksum of its bytes (``tplan.store.checksum``), verified at open. A
+  journal without its snapshot is refused, never replaced by an empty file.
+- Documents the repository found damaged are carried into the next snapshot as they were and
+  listed in ``_meta`` (``damaged_documents``), so a compaction never stops on them.
+- A read (for a read-only opener too) checks after reading the journal that the snapshot is still
+  the one it read, and reads again if a compaction replaced it meanwhile.
 - Callers that know what changed use ``put_documents`` (the repository does): the journal line
   is written first and the in-memory state only changes once it is on disk, so a failed save
   (``SaveError``) leaves memory, snapshot and journal as they were. TinyDB's own table methods
@@ -34,7 +42,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from tplan.store import journal, migrations
+from tplan.store import checksum, journal, migrations
 from tplan.store.bulk import paused_gc
 from tplan.store.errors import (
     CorruptStoreError,
@@ -48,6 +56,7 @@ from tplan.store.files import (
     ensure_private_dir,
     fsync_dir,
     read_regular,
+    read_regular_with_stat,
     real_db_path,
     refuse_unless_regular,
     remove_stale_temps,
@@ -56,20 +65,44 @@ from tplan.store.files import (
 )
 from tplan.store.journal import Change, JournalWriter, journal_path
 from tplan.store.lock import StoreLock
-from tplan.store.migrations import META_DOC_ID, META_TABLE, Tables, new_database
+from tplan.store.migrations import (
+    DAMAGED_KEY,
+    EPOCH_KEY,
+    META_DOC_ID,
+    META_TABLE,
+    PREVIOUS_EPOCH_KEY,
+    Tables,
+    new_database,
+)
 
 log = logging.getLogger(__name__)
 
-EPOCH_KEY = "journal_epoch"
 NO_EPOCH = "-"
 """The epoch of a snapshot written before the journal existed."""
+READ_ATTEMPTS = 50
+"""How often a read starts again because a compaction replaced the snapshot while it read."""
+
+
+_STAMPED = (
+    EPOCH_KEY,
+    PREVIOUS_EPOCH_KEY,
+    migrations.STORE_FORMAT_KEY,
+    checksum.CHECKSUM_KEY,
+)
+"""The ``_meta`` entries each snapshot write sets (put back as they were if it fails)."""
 
 
 def backup_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".bak")
 
 
-def parse_database(path: Path, raw: bytes, backup: Path | None = None) -> tuple[Tables, int]:
+Explain = Callable[[Path, Tables, "Path | None"], None]
+"""Called with a snapshot whose checksum failed, to raise a more precise error if it can."""
+
+
+def parse_database(
+    path: Path, raw: bytes, backup: Path | None = None, explain: Explain | None = None
+) -> tuple[Tables, int]:
     """Parse, check and upgrade a database file's bytes; return the tables and the file's version.
 
     Errors name ``path`` and say what is wrong, never what the file contains.
@@ -87,8 +120,10 @@ def parse_database(path: Path, raw: bytes, backup: Path | None = None) -> tuple[
             backup,
         ) from None
     try:
-        return migrations.check_and_upgrade(tables)
+        return migrations.check_and_upgrade(tables, raw)
     except migrations.MetaProblem as problem:
+        if explain is not None and problem.kind == "corrupt" and isinstance(tables, dict):
+            explain(path, tables, backup)
         if problem.kind == "foreign":
             raise ForeignFileError(path) from None
         if problem.kind == "newer":
@@ -133,6 +168,7 @@ class AtomicJSONStorage(Storage):
         create: bool = True,
         compact_ratio: float = 0.25,
         compact_min_bytes: int = 1 << 20,
+        explain_damage: Explain | None = None,
     ) -> None:
         self.path = real_db_path(Path(path))
         self.backup_path = backup_path(self.path)
@@ -141,8 +177,10 @@ class AtomicJSONStorage(Storage):
         self.compact_ratio = compact_ratio
         self.compact_min_bytes = compact_min_bytes
         self.file_version = migrations.SCHEMA_VERSION
-        self.before_compaction: Callable[[], None] | None = None
-        """Called before a compaction rewrites every document (the repository validates them)."""
+        self.explain_damage = explain_damage
+        self.before_compaction: Callable[[], list[str]] | None = None
+        """Called before a compaction rewrites every document; returns the ids of the documents
+        that do not load (the repository validates them), which the snapshot lists."""
         self._lock: StoreLock | None = None
         self._journal: JournalWriter | None = None
         self._next_ids: dict[str, int] = {}
@@ -163,6 +201,7 @@ class AtomicJSONStorage(Storage):
 
     def _open(self, create: bool) -> None:
         refuse_unless_regular(self.path, "record file")
+        refuse_unless_regular(self.journal_path, "journal")
         if self.path.exists():
             self._state, self.file_version, journal_size = self._load()
             if self._lock is not None:
@@ -175,42 +214,81 @@ class AtomicJSONStorage(Storage):
             raise CorruptStoreError(
                 self.path, "the file is missing but its backup exists", self.backup_path
             )
+        if os.path.lexists(self.journal_path):
+            raise StoreError(
+                f"the record file {self.path} is missing but its journal {self.journal_path} "
+                "is there: its saves belong to that file. Put the record file back beside it "
+                "(from your own copy), or move the journal away to start a new file. "
+                "Nothing was changed."
+            )
         if self.read_only or not create:
             raise StoreError(f"there is no tplan record file at {self.path}")
         self._state = new_database()
         self._journal = JournalWriter(self.journal_path, NO_EPOCH, 0)
-        self._journal.remove()  # a journal without its snapshot belongs to nothing
         self._write_snapshot()
 
     def _load(self) -> tuple[Tables, int, int]:
         """Snapshot plus journal from disk: the state, the file's version, the journal's size.
 
-        A stale, empty or headless journal is removed when this process holds the lock.
+        A provably stale, empty or headless journal is removed when this process holds the lock.
         """
-        try:
-            raw = read_regular(self.path, "record file")
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
+        raw, journal_data = self._read_files()
         backup = self.backup_path if self.backup_path.exists() else None
-        state, version = parse_database(self.path, raw, backup)
+        state, version = parse_database(self.path, raw, backup, self.explain_damage)
         self._snapshot_size = len(raw)
         del raw
-        try:
-            data = read_regular(self.journal_path, "journal")
-        except FileNotFoundError:
+        if journal_data is None:
             return state, version, 0
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.journal_path}: {exc.strerror}") from None
-        replay = journal.parse(self.journal_path, data, backup)
+        replay = journal.parse(self.journal_path, journal_data)
+        meta = state[META_TABLE][META_DOC_ID]
         if replay.epoch is not None and replay.epoch == _epoch_of(state):
             with paused_gc():
                 for changes in replay.transactions:
                     _apply(state, changes)
             return state, version, replay.valid_end
-        if self._lock is not None:
+        if replay.epoch is not None and replay.epoch != meta.get(PREVIOUS_EPOCH_KEY):
+            raise CorruptStoreError(
+                self.journal_path,
+                "it belongs to another version of the record file (its epoch is neither the "
+                "file's nor the one the file replaced)",
+                restorable=True,
+            )
+        if self._lock is not None:  # stale (its snapshot replaced it) or holds no save
             with contextlib.suppress(FileNotFoundError):
                 self.journal_path.unlink()
         return state, version, 0
+
+    def _read_files(self) -> tuple[bytes, bytes | None]:
+        """The snapshot's and the journal's bytes, read as one consistent pair.
+
+        A compaction by the writer may replace the snapshot and the journal between the two
+        reads; the snapshot's identity is checked again afterwards and the pair read again.
+        """
+        for _ in range(READ_ATTEMPTS):
+            raw, identity = self._read_snapshot()
+            journal_data = self._read_journal()
+            try:
+                now = _identity(os.stat(self.path))
+            except FileNotFoundError:
+                now = None
+            if now == identity:
+                return raw, journal_data
+        raise StoreError(f"{self.path} kept changing while it was read; try again")
+
+    def _read_snapshot(self) -> tuple[bytes, tuple[int, int, int, int]]:
+        try:
+            raw, info = read_regular_with_stat(self.path, "record file")
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
+        return raw, _identity(info)
+
+    def _read_journal(self) -> bytes | None:
+        try:
+            return read_regular(self.journal_path, "journal")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.journal_path}: {exc.strerror}") from None
 
     def _epoch(self) -> str:
         return _epoch_of(self._state)
@@ -286,9 +364,21 @@ class AtomicJSONStorage(Storage):
     def compact(self) -> None:
         """Write the whole state as a new snapshot (old one kept as ``.bak``), drop the journal."""
         self._refuse_if_unwritable()
-        if self.before_compaction is not None:
-            self.before_compaction()
+        damaged = self.before_compaction() if self.before_compaction is not None else []
+        meta = self._state[META_TABLE][META_DOC_ID]
+        if damaged:
+            meta[DAMAGED_KEY] = sorted(damaged, key=lambda doc_id: (len(doc_id), doc_id))
+        else:
+            meta.pop(DAMAGED_KEY, None)
         self._write_snapshot()
+
+    def keep_journal_on_close(self) -> None:
+        """Let ``close`` leave the journal as it is instead of compacting it."""
+        self._wrote = False
+
+    def listed_damaged(self) -> list[str]:
+        """Doc ids the snapshot lists as not loading (found by an earlier compaction)."""
+        return list(self._state[META_TABLE][META_DOC_ID].get(DAMAGED_KEY, []))
 
     @property
     def journal_size(self) -> int:
@@ -346,10 +436,14 @@ class AtomicJSONStorage(Storage):
         On failure the snapshot, the journal and the state are as they were (SaveError).
         """
         meta = self._state[META_TABLE][META_DOC_ID]
+        kept = {key: meta[key] for key in _STAMPED if key in meta}
         previous = meta.get(EPOCH_KEY)
         meta[EPOCH_KEY] = epoch = secrets.token_hex(8)
+        if isinstance(previous, str):
+            meta[PREVIOUS_EPOCH_KEY] = previous
+        meta[migrations.STORE_FORMAT_KEY] = migrations.STORE_FORMAT
         try:
-            payload = dumps_yielding(self._state)
+            payload = self._encode()
             temp = write_temp(self.path, payload)
             try:
                 self._rotate_backup()
@@ -359,10 +453,9 @@ class AtomicJSONStorage(Storage):
                     temp.unlink()
                 raise
         except BaseException as exc:
-            if previous is None:
-                del meta[EPOCH_KEY]
-            else:
-                meta[EPOCH_KEY] = previous
+            for key in _STAMPED:
+                meta.pop(key, None)
+            meta.update(kept)
             if isinstance(exc, TypeError):
                 raise SaveError(self.path, "a value cannot be stored as JSON") from None
             if isinstance(exc, OSError):
@@ -374,6 +467,13 @@ class AtomicJSONStorage(Storage):
         if self._journal is not None:
             self._journal.remove()  # stale from now on even if this fails: the epoch moved
             self._journal.epoch = epoch
+
+    def _encode(self) -> bytes:
+        """The snapshot's bytes: ``_meta`` first, holding the checksum of the whole."""
+        others = {name: table for name, table in self._state.items() if name != META_TABLE}
+        body = memoryview(dumps_yielding(others))[1:]  # '"patients":{...}}' without its '{'
+        head = checksum.stamp(self._state[META_TABLE], body, bool(others))
+        return b"".join((head, body))
 
     def _rotate_backup(self) -> None:
         """Keep the current snapshot as ``<db>.bak``: a hard link, so no copy is written."""
@@ -403,6 +503,11 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, CorruptStoreError):
         return str(exc)  # names the file and the document, never their content
     return type(exc).__name__
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes when a snapshot is replaced (a new inode, written later)."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _epoch_of(state: Tables) -> str:

@@ -54,6 +54,8 @@ class TplanApp(App[None]):
 
     privacy: reactive[bool] = reactive(False)
     """Initials instead of names on every screen (F2, or by itself after idle minutes)."""
+    damaged: reactive[tuple[str, ...]] = reactive(())
+    """Ids of the records that do not load (the top bar names them)."""
 
     def __init__(
         self,
@@ -77,6 +79,15 @@ class TplanApp(App[None]):
         self._last_input = idle_clock()
         self.me = me if me is not None else str(getattr(workspace, "clinician", ""))
         self.theme = THEMES.get(theme, theme)
+        self.set_reactive(TplanApp.damaged, self._damaged_ids())
+
+    def _damaged_ids(self) -> tuple[str, ...]:
+        found = getattr(self.workspace, "damaged_records", None)
+        return tuple(sorted(found())) if callable(found) else ()
+
+    def refresh_damaged(self) -> None:
+        """Show records found damaged since the start (e.g. reading the discharged ones)."""
+        self.damaged = self._damaged_ids()
 
     # --- screens -----------------------------------------------------------------------
 

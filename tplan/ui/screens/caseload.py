@@ -148,6 +148,7 @@ class CaseloadScreen(Screen[None]):
         self.all_lines = [*self.all_lines, *(ln for ln in lines if ln.patient_id not in known)]
         self.discharged_loaded = True
         self._loading_discharged = False
+        self.tplan.refresh_damaged()
         self._resort()
         self.apply()
 

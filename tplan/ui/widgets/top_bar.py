@@ -8,8 +8,9 @@ from textual.widget import Widget
 
 
 class TopBar(Widget):
-    """The first line of every screen; shows "privacy" while initials replace names and
-    "READ-ONLY" when nothing can be saved."""
+    """The first line of every screen; shows "privacy" while initials replace names,
+    "READ-ONLY" when nothing can be saved, and the ids of records that do not load (kept in the
+    file as they were, left out of every list)."""
 
     DEFAULT_CSS = """
     TopBar { height: 1; width: 1fr; background: $panel; color: $foreground; }
@@ -18,6 +19,7 @@ class TopBar(Widget):
     right: reactive[str] = reactive("", layout=False)
     privacy: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
+    damaged: reactive[tuple[str, ...]] = reactive(())
 
     def __init__(self, title: str, *, id: str | None = None, right: str = "") -> None:
         super().__init__(id=id)
@@ -27,6 +29,11 @@ class TopBar(Widget):
     def on_mount(self) -> None:
         self.read_only = bool(getattr(self.app, "read_only", False))
         self.watch(self.app, "privacy", self._privacy)
+        if hasattr(self.app, "damaged"):
+            self.watch(self.app, "damaged", self._damaged)
+
+    def _damaged(self, value: tuple[str, ...]) -> None:
+        self.damaged = value
 
     def _privacy(self, value: bool) -> None:
         self.privacy = value
@@ -39,6 +46,11 @@ class TopBar(Widget):
         left = Content.assemble(("tplan", "bold"), " — ", self.title)
         if self.read_only:
             left = Content.assemble(left, "  ", ("READ-ONLY", "bold reverse"))
+        if self.damaged:
+            noun = "DAMAGED RECORD" if len(self.damaged) == 1 else "DAMAGED RECORDS"
+            left = Content.assemble(
+                left, "  ", (f"⚠ {noun} {', '.join(self.damaged)}", "bold reverse")
+            )
         right = Content(self.right)
         if self.privacy:
             right = Content.assemble(right, "  ", ("◉ privacy", "bold reverse"))
