@@ -47,3 +47,11 @@ def make_patient(name: str = "Avery Quill", notes: int = 2, signed: int = 1) -> 
         ],
         notes=[make_note(day, signed=day < signed) for day in range(notes)],
     )
+
+
+def without_checksums(raw: dict) -> dict:
+    """A parsed record file as a tplan before the snapshot checksum wrote it (store format 1),
+    so a test can hand-edit a document and still have the file open."""
+    for key in ("store_format", "snapshot_crc32", "previous_journal_epoch"):
+        raw["_meta"]["1"].pop(key, None)
+    return raw

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 from pydantic import ValidationError
-from store_factories import SECRET, make_note
+from store_factories import SECRET, make_note, without_checksums
 
 from tplan.domain import Addendum, AddendumKind, Discharge, DischargeReason, Patient
 from tplan.store import (
@@ -319,10 +319,7 @@ def test_discharged_patients_are_not_validated_until_read(
 
 def _written_by_an_older_tplan(db_path: Path) -> None:
     """Drop the checksum, as a file written before it existed (store format 1)."""
-    raw = orjson.loads(db_path.read_bytes())
-    for key in ("store_format", "snapshot_crc32", "previous_journal_epoch"):
-        raw["_meta"]["1"].pop(key, None)
-    db_path.write_bytes(orjson.dumps(raw))
+    db_path.write_bytes(orjson.dumps(without_checksums(orjson.loads(db_path.read_bytes()))))
 
 
 def test_a_damaged_discharged_record_surfaces_when_read_and_compaction_goes_around_it(
