@@ -32,7 +32,7 @@ from tplan.domain import (
     SuggestionKind,
     friendly_errors,
 )
-from tplan.services import Clock, FixedClock, SystemClock, Workspace
+from tplan.services import AsOfClock, Clock, SystemClock, Workspace
 from tplan.services.caseload import caseload_json, caseload_table
 from tplan.services.demo import load_demo
 from tplan.settings import (
@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _clock(args: argparse.Namespace) -> Clock:
-    return FixedClock(args.as_of) if args.as_of else SystemClock()
+    return AsOfClock(args.as_of) if args.as_of else SystemClock()
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -3,6 +3,8 @@
 # current). Each format comes from a fresh demo file, so no example lists the others' disclosures.
 set -euo pipefail
 cd "$(dirname "$0")"
+# --as-of picks the clinical view only; the "generated" time is pinned here, reproducibly.
+export SOURCE_DATE_EPOCH=1773316800  # 2026-03-12 12:00 UTC
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for fmt in md html fhir; do

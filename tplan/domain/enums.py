@@ -196,6 +196,20 @@ class DischargeReason(StrEnum):
     OTHER = "other"
 
 
+class DisclosureStatus(StrEnum):
+    """Where an export stood when its disclosure was last logged.
+
+    The disclosure is logged *before* the file appears under its name, so an export that was
+    interrupted leaves ``started`` (the file may or may not have appeared), never a file without
+    an entry.
+    """
+
+    STARTED = "started"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    """The export failed before the file appeared: no file was written."""
+
+
 class ExportFormat(StrEnum):
     MARKDOWN = "md"
     HTML = "html"

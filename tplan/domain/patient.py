@@ -18,7 +18,7 @@ from tplan.domain.base import (
     ShortText,
     new_id,
 )
-from tplan.domain.enums import AgeGroup, DischargeReason, ExportFormat, Gender
+from tplan.domain.enums import AgeGroup, DischargeReason, DisclosureStatus, ExportFormat, Gender
 from tplan.domain.notes import ProgressNote
 from tplan.domain.plan import (
     AftercarePlan,
@@ -70,6 +70,8 @@ class ExportLogEntry(Model):
     consent: Name = "treatment/payment/operations"
     redacted: bool = False
     file_name: ShortText = ""
+    status: DisclosureStatus = DisclosureStatus.COMPLETED
+    """Entries from before the status existed were logged after their file was written."""
 
 
 def initials_of(display_name: str) -> str:

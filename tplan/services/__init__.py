@@ -3,7 +3,7 @@ returns the updated Patient. See docs/ARCHITECTURE.md."""
 
 from tplan.services.agenda import Agenda, AgendaSession, SessionKey, WorkItem
 from tplan.services.caseload import CaseloadRow
-from tplan.services.clock import Clock, FixedClock, SystemClock
+from tplan.services.clock import AsOfClock, Clock, FixedClock, SystemClock
 from tplan.services.errors import (
     ExportRefused,
     ImportError_,
@@ -26,6 +26,7 @@ from tplan.store import (
 __all__ = [
     "Agenda",
     "AgendaSession",
+    "AsOfClock",
     "CaseloadRow",
     "Clock",
     "DuplicatePatientError",

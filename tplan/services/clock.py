@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import UTC, date, datetime, time
 from typing import Protocol
 
@@ -20,6 +22,32 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC).replace(microsecond=0)
+
+
+def document_time(now: datetime) -> datetime:
+    """When a rendered document says it was generated: ``now``, unless ``SOURCE_DATE_EPOCH``
+    is set (the reproducible-builds convention, used to rebuild the checked-in examples byte
+    for byte). It never changes when a disclosure is logged, which is always the wall clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            return datetime.fromtimestamp(int(epoch), UTC)
+    return now
+
+
+class AsOfClock(SystemClock):
+    """``--as-of``: "today" is the chosen day, for the clinical view only; every time that
+    records when something happened (a disclosure, a signature, a "generated" line) stays the
+    wall clock, so an as-of export never carries a false real-world time."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def today(self) -> date:
+        return self.day
+
+    def __repr__(self) -> str:
+        return f"AsOfClock({self.day.isoformat()})"
 
 
 class FixedClock:

@@ -9,11 +9,12 @@ The updated Patient is returned. Objects returned here are shared: treat them as
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+from pydantic import ValidationError
 
 from tplan.clinical import DEFAULT_POLICY, Policy, SessionBook, suggest
 from tplan.domain import (
@@ -21,6 +22,7 @@ from tplan.domain import (
     AftercarePlan,
     DecisionOutcome,
     Discharge,
+    DisclosureStatus,
     Envelope,
     ExportFormat,
     ExportLogEntry,
@@ -45,8 +47,9 @@ from tplan.domain import (
     SupportPerson,
 )
 from tplan.domain.suggestion import Decision
+from tplan.services import disclosure
 from tplan.services.caseload import CaseloadRow, caseload_row
-from tplan.services.clock import Clock, SystemClock
+from tplan.services.clock import Clock, SystemClock, document_time
 from tplan.services.errors import (
     ExportRefused,
     ImportError_,
@@ -54,9 +57,9 @@ from tplan.services.errors import (
     RecordNotFound,
     ServiceError,
 )
-from tplan.services.interchange import build_envelope, read_envelope, write_new_file
+from tplan.services.interchange import build_envelope, read_envelope
 from tplan.services.sessions import SessionUseCases
-from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError
+from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError, StoreError
 from tplan.store.audit import os_user
 
 
@@ -464,8 +467,10 @@ class Workspace(SessionUseCases):
 
         ``path`` is a file, a directory (the default file name goes in it) or None (the
         current directory). An existing file is refused unless ``force``. The disclosure is
-        appended to the patient's ``disclosures`` and audited; if that fails the file is
-        removed again, so no copy exists without its log entry.
+        appended to the patient's ``disclosures`` (and audited) with status ``started``
+        *before* the file appears under its name, then marked ``completed`` (``failed`` when
+        the file never appeared): see ``tplan.services.disclosure``. So no copy exists without
+        its log entry, even if the process is killed half way.
         """
         from tplan.export import ExportError, default_filename, render
 
@@ -492,27 +497,52 @@ class Workspace(SessionUseCases):
             consent=consent,
             redacted=redact,
             file_name=target.name,
+            status=DisclosureStatus.STARTED,
         )
         suggestion = suggest(patient, day, self.policy) if patient.active else None
         try:
             data = render(
-                patient, fmt, as_of=day, generated_at=now, suggestion=suggestion, redact=redact
+                patient, fmt, as_of=day, generated_at=document_time(now), suggestion=suggestion,
+                redact=redact,
             )
         except ExportError as exc:
             raise ExportRefused(str(exc)) from None
-        written = write_new_file(target, data, force=force)
+        temp = disclosure.stage(target, data)
 
-        def apply(p: Patient) -> str:
+        def log(p: Patient) -> str:
             p.disclosures = [*p.disclosures, entry]
             return entry.id
 
         try:
-            self._change(pid, "export", apply, ["disclosures"])
+            self._change(pid, "export_started", log, ["disclosures"])
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(written)
+            disclosure.discard(temp)
             raise
-        return written
+        try:
+            disclosure.step("logged")
+            disclosure.publish(temp, target, force=force)
+        except BaseException:
+            disclosure.discard(temp)
+            with contextlib.suppress(StoreError, ValidationError):
+                self._disclosure_status(pid, entry.id, DisclosureStatus.FAILED)
+            raise
+        disclosure.step("published")
+        # The file is out and logged; if even this last line fails it stays "started".
+        with contextlib.suppress(StoreError, ValidationError):
+            self._disclosure_status(pid, entry.id, DisclosureStatus.COMPLETED)
+        disclosure.step("completed")
+        return target
+
+    def _disclosure_status(self, pid: str, entry_id: str, status: DisclosureStatus) -> None:
+        def apply(p: Patient) -> str:
+            p.disclosures = [
+                e.model_copy(update={"status": status}) if e.id == entry_id else e
+                for e in p.disclosures
+            ]
+            return entry_id
+
+        action = "export" if status is DisclosureStatus.COMPLETED else f"export_{status.value}"
+        self._change(pid, action, apply, ["disclosures"])
 
     def envelope(self, patients: Iterable[Patient], as_of: date | None = None) -> Envelope:
         """The interchange envelope for ``patients`` (generated now, as of today by default)."""

@@ -6,8 +6,8 @@ disclosing the record. The repository only ever inserts into the ``audit`` table
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,9 +57,11 @@ class AuditEntry:
 
 
 def os_user() -> str:
+    """The account this process runs as, from its uid (``$USER`` and ``$LOGNAME`` can be set
+    to anything, so they are not asked)."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
         return f"uid {os.getuid()}"
 
 

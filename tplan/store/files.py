@@ -111,10 +111,14 @@ def temp_name_prefix(path: Path) -> str:
 TEMP_SUFFIX = ".tmp"
 
 
-def write_temp(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a fresh 0600 temp file beside ``path`` and fsync it; return its path."""
+def write_temp(path: Path, data: bytes, prefix: str | None = None) -> Path:
+    """Write ``data`` to a fresh 0600 temp file beside ``path`` and fsync it; return its path.
+
+    The name is ``<prefix>XXXXXXXX.tmp``, by default ``.<name>.XXXXXXXX.tmp``; it is created
+    with O_EXCL and without following a symlink (``mkstemp``).
+    """
     fd, name = tempfile.mkstemp(
-        dir=path.parent, prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX
+        dir=path.parent, prefix=prefix or temp_name_prefix(path), suffix=TEMP_SUFFIX
     )
     temp = Path(name)
     try:

@@ -13,7 +13,7 @@ from typing import Protocol
 from rich.table import Table
 from rich.text import Text
 
-from tplan.domain import Patient
+from tplan.domain import DisclosureStatus, Patient
 from tplan.ui.widgets.record_lists import short_date
 
 AUDIT_SHOWN = 50
@@ -55,7 +55,7 @@ def disclosure_table(patient: Patient, today: date) -> Table:
         table.add_row(
             when(entry.at, today),
             Text(entry.by),
-            what + (" · redacted" if entry.redacted else " · full"),
+            what + (" · redacted" if entry.redacted else " · full") + _status(entry.status),
             Text(entry.recipient),
             Text(entry.purpose),
             Text(entry.consent),
@@ -63,6 +63,15 @@ def disclosure_table(patient: Patient, today: date) -> Table:
     if not entries:
         table.add_row("—", "", "no exports yet", "e exports the plan", "", "")
     return table
+
+
+def _status(status: DisclosureStatus) -> str:
+    """Only an export that did not finish says so: logged first, its file may be missing."""
+    if status is DisclosureStatus.STARTED:
+        return " · interrupted: the file may not exist"
+    if status is DisclosureStatus.FAILED:
+        return " · failed: no file was written"
+    return ""
 
 
 def _fields(fields: Sequence[str]) -> str:
