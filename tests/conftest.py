@@ -1,4 +1,9 @@
-"""Session-wide isolation: no test reads the developer's own settings file."""
+"""Session-wide isolation (no test reads the developer's own settings file) and ordering (the
+heavy fault-injection tests, marker ``faults``, are collected first).
+
+Under pytest-xdist every worker collects the same order, so those long tests start at once on
+their own workers and overlap the many short ones instead of running alone at the end.
+"""
 
 from __future__ import annotations
 
@@ -18,3 +23,7 @@ def _private_settings_file(tmp_path_factory: pytest.TempPathFactory,
                  "TPLAN_REQUIRES_COSIGNATURE"):
         monkeypatch.delenv(name, raising=False)
     return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("faults") is None)

@@ -1,28 +1,72 @@
-"""The ``tplan`` command as a script user meets it: run as a real subprocess."""
+"""The ``tplan`` command as a script user meets it.
+
+Most commands run in this process through ``tplan.cli.main(argv)`` (stdout, stderr and the exit
+code captured, the environment and working directory set as a shell would); the tests marked
+``real=True`` start ``python -m tplan.cli`` as a real subprocess, so the entry point, argparse's
+exit and the process's own environment are covered end to end too.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tplan.cli import main
 
 AS_OF = "2026-03-12"
 KINDS = {"safety_review", "step_up", "intensify", "step_down", "taper", "continue"}
 
 
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` replaced by ``env`` for the duration (restored afterwards)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _in_process(args: list[str], env: dict[str, str],
+                cwd: Path | None) -> subprocess.CompletedProcess[str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_environment(env))
+        if cwd is not None:
+            stack.enter_context(contextlib.chdir(cwd))
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        try:
+            code = main(args)
+        except SystemExit as exc:  # argparse: --help and bad usage
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return subprocess.CompletedProcess(["tplan", *args], code, out.getvalue(), err.getvalue())
+
+
 def tplan(*args: str, env: dict[str, str] | None = None, check: bool = False,
-          cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+          cwd: Path | None = None, real: bool = False) -> subprocess.CompletedProcess[str]:
+    """``tplan ARGS``: in this process, or as ``python -m tplan.cli`` with ``real=True``."""
     inherited = {k: v for k, v in os.environ.items() if k != "TPLAN_DB"}
     full_env = {**inherited, "TPLAN_CLINICIAN": "J. Park", **(env or {})}
-    done = subprocess.run(
-        [sys.executable, "-m", "tplan.cli", *args],
-        capture_output=True, text=True, env=full_env, timeout=120, cwd=cwd,
-    )
+    if real:
+        done = subprocess.run(
+            [sys.executable, "-m", "tplan.cli", *args],
+            capture_output=True, text=True, env=full_env, timeout=120, cwd=cwd,
+        )
+    else:
+        done = _in_process(list(args), full_env, cwd)
     if check:
         assert done.returncode == 0, done.stderr
     return done
@@ -40,7 +84,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ["restore"]],
 )
 def test_every_command_has_help(command: list[str]) -> None:
-    done = tplan(*command, "--help")
+    done = tplan(*command, "--help", real=not command)  # the top-level one as a process
     assert done.returncode == 0
     assert "usage: tplan" in done.stdout
 
@@ -51,7 +95,7 @@ def test_every_command_has_help(command: list[str]) -> None:
      ["export", "pt-x", "--format", "pdf"]],
 )
 def test_bad_usage_is_one_line_and_exit_code_2(args: list[str]) -> None:
-    done = tplan(*args)
+    done = tplan(*args, real=args == ["frobnicate"])
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tplan")
@@ -161,7 +205,7 @@ def test_corrupt_file_is_refused_untouched_and_restorable(demo_db: Path, tmp_pat
           "--db", str(db), check=True)
     db.write_bytes(b'{"_meta": {"1": {"format": "tplan.db"')  # torn write
     damaged = db.read_bytes()
-    done = tplan("caseload", "--db", str(db))
+    done = tplan("caseload", "--db", str(db), real=True)
     assert done.returncode == 1
     assert str(db) in done.stderr and "restore" in done.stderr
     assert db.read_bytes() == damaged
@@ -187,7 +231,7 @@ def test_missing_db_reads_as_empty_and_import_creates_it_private(
 
 
 def test_tplan_db_environment_variable_is_the_default(demo_db: Path) -> None:
-    done = tplan("caseload", "--json", env={"TPLAN_DB": str(demo_db)})
+    done = tplan("caseload", "--json", env={"TPLAN_DB": str(demo_db)}, real=True)
     assert done.returncode == 0
     assert json.loads(done.stdout)
 

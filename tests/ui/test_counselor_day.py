@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_forms_harness import choose
+from test_forms_harness import choose, type_in
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -28,9 +28,7 @@ def keys(text: str) -> list[str]:
 
 
 async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
-    pilot.app.screen.query_one(selector).focus()
-    await pilot.pause()
-    await pilot.press(*keys(text))
+    await type_in(pilot, selector.removeprefix("#"), text)
 
 
 async def open_by_filter(pilot: Pilot[None], settle, name: str) -> PatientScreen:

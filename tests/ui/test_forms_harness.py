@@ -63,11 +63,16 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
-async def type_in(pilot: Pilot[None], field_id: str, text: str, *, clear: bool = True) -> None:
-    """Focus a field and type ``text`` key by key (newlines as enter in text areas).
+async def type_in(
+    pilot: Pilot[None], field_id: str, text: str, *, clear: bool = True, per_key: bool = False
+) -> None:
+    """Focus a field and type ``text`` into it (newlines as enter).
 
-    Pilot cannot press characters outside ASCII (emoji arrive empty), so those are sent as a
-    one-character terminal paste, which is how an IME or emoji picker delivers them anyway.
+    The text arrives whole, as a terminal delivers a burst of typing or a paste: the field sees
+    the same value and the form revalidates once instead of once per character. ``per_key=True``
+    presses one key per character, for the tests where validation as you type is the point.
+    Pilot cannot press characters outside ASCII (emoji arrive empty), so those always come as a
+    terminal paste, which is how an IME or emoji picker delivers them anyway.
     """
     widget = pilot.app.screen.query_one(f"#{field_id}")
     widget.focus()
@@ -77,12 +82,23 @@ async def type_in(pilot: Pilot[None], field_id: str, text: str, *, clear: bool =
     elif clear and isinstance(widget, TextArea) and widget.text:
         widget.select_all()
         await pilot.press("backspace")
-    for ch in text:
-        if ch.isascii():
-            await pilot.press("enter" if ch == "\n" else ch)
-        else:
-            pilot.app.post_message(events.Paste(ch))
-            await pilot.pause()
+    if per_key:
+        for ch in text:
+            if ch.isascii():
+                await pilot.press("enter" if ch == "\n" else ch)
+            else:
+                pilot.app.post_message(events.Paste(ch))
+                await pilot.pause()
+    elif isinstance(widget, TextArea):
+        if text:
+            pilot.app.post_message(events.Paste(text))
+    else:
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                await pilot.press("enter")
+            if line:
+                pilot.app.post_message(events.Paste(line))
+                await pilot.pause()
     await pilot.pause()
 
 
@@ -107,8 +123,7 @@ async def choose(pilot: Pilot[None], field_id: str, label: str) -> None:
     overlay = select.query_one("SelectOverlay")
     current = overlay.highlighted or 0
     step = "down" if target >= current else "up"
-    for _ in range(abs(target - current)):
-        await pilot.press(step)
+    await pilot.press(*[step] * abs(target - current))
     await pilot.press("enter")
     await pilot.pause()
 

@@ -13,6 +13,13 @@ AVERY = "demo-avery-quill"
 CASS = "demo-casey-thistlewood"
 
 
+async def _still(pilot: Pilot[None]) -> None:
+    """Stop the cursor blinking: under load the picture could catch it off (a flaky snapshot)."""
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 def test_note_form_with_validation_error(snap_compare, workspace: Workspace, clock: FixedClock):
     async def fill(pilot: Pilot[None]) -> None:
         form = pilot.app.screen
@@ -32,14 +39,14 @@ def test_note_form_with_validation_error(snap_compare, workspace: Workspace, clo
 
 def test_decision_panel_step_down(snap_compare, workspace: Workspace, clock: FixedClock):
     app = FormHarness(workspace, clock, lambda ws: DecisionPanel(ws, AVERY))
-    assert snap_compare(app, terminal_size=(120, 40))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_still)
 
 
 def test_decision_panel_safety_at_80x24(snap_compare, workspace: Workspace, clock: FixedClock):
     app = FormHarness(workspace, clock, lambda ws: DecisionPanel(ws, CASS))
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_still)
 
 
 def test_admit_form_at_80x24(snap_compare, workspace: Workspace, clock: FixedClock):
     app = FormHarness(workspace, clock, AdmitForm)
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_still)
