@@ -1,6 +1,11 @@
 """Run every benchmark and print one table of medians against the issue's targets.
 
-    python bench/run.py [--size counselor clinic] [--runs 5]
+    python bench/run.py [--size counselor clinic] [--runs 5] [--no-suite]
+
+Every figure of issue #14's table comes from this one run: start (empty file, counselor,
+clinic) as a ratio to a bare Textual app, the note form, close after a save and peak memory
+(bench/startup.py, the real program on a pty), opening a plan (bench/plan.py) and the test
+suite (bench/suite.py); then the filter, save, suggestion and export figures.
 
 The caseload files are generated once into ``$TPLAN_BENCH_CACHE`` (default /tmp/tplan-bench)
 and reused; benchmarks that write work on a private copy. See bench/README.md.
@@ -20,25 +25,56 @@ import filter as filter_bench
 import plan as plan_bench
 import save as save_bench
 import startup as startup_bench
+import suite as suite_bench
 from common import Figure, print_table
 
-START_TARGET = {"counselor": 2.0, "clinic": 4.0}
+START_TARGET = {"empty": 1.6, "counselor": 2.0, "clinic": 2.5}
+CLOSE_TARGET = {"counselor": 150.0, "clinic": 400.0}
+PEAK_TARGET = {"counselor": 100.0, "clinic": 300.0}
+NOTE_FORM_TARGET = 150.0
+OPEN_PLAN_TARGET = 50.0
+SUITE_TARGET = 120.0
 SAVE_TARGETS = {"typical": (30.0, 16.0), "counselor": (150.0, 50.0)}
 FILTER_TARGETS = {500: 16.0, 5000: 50.0}
 
 
-def run(sizes: list[str], runs: int) -> list[Figure]:
+def start_figures(sizes: list[str], runs: int) -> list[Figure]:
+    """The issue's start, note form, close and memory rows: real tplan on a pty vs a bare app."""
     figures: list[Figure] = []
-    for size in sizes:
+    for size in ["empty", *sizes]:
         start = startup_bench.measure(size, runs)
+        figures.append(Figure("start to caseload / bare app", size, start["ratio"], "x",
+                              START_TARGET.get(size), runs,
+                              f"tplan {start['tplan_s']:.2f} s, bare {start['bare_s']:.2f} s"))
+        figures.append(Figure("peak memory at first paint", size, start["peak_painted_mb"], "MB",
+                              None, runs, f"bare app {start['bare_peak_mb']:.0f} MB (VmHWM)"))
+        if size == "empty":
+            continue
+        file_note = f"{start['peak_mb'] / start['file_mb']:.1f}x the {start['file_mb']:.0f} MB file"
         figures += [
-            Figure("start to caseload / bare app", size, start["ratio"], "x",
-                   START_TARGET.get(size), runs,
-                   f"tplan {start['tplan_s']:.2f} s, bare {start['bare_s']:.2f} s"),
-            Figure("peak memory at first paint", size, start["peak_mb"], "MB", None, runs,
-                   f"bare app {start['bare_peak_mb']:.0f} MB"),
-            Figure("peak memory after a save", size, start["peak_saved_mb"], "MB", None, runs),
+            Figure("open the note form", size, start["note_form_ms"], "ms", NOTE_FORM_TARGET,
+                   runs, "n -> form painted"),
+            Figure("close after a save", size, start["close_ms"], "ms", CLOSE_TARGET.get(size),
+                   runs, "q -> process gone"),
+            Figure("peak memory, whole session", size, start["peak_mb"], "MB",
+                   PEAK_TARGET.get(size), runs, file_note),
         ]
+    return figures
+
+
+def run(sizes: list[str], runs: int, suite: bool) -> list[Figure]:
+    figures = start_figures(sizes, runs)
+    for size in sizes:
+        plan = plan_bench.measure(size, runs)
+        figures.append(Figure("open a patient plan", size, plan["open_plan_ms"], "ms",
+                              OPEN_PLAN_TARGET, runs, f"{plan['plan_widgets']:.0f} widgets"))
+        figures.append(Figure("all suggestions", size, plan["suggest_all_ms"], "ms",
+                              500.0 if size == "clinic" else None, runs,
+                              f"{plan['active']:.0f} active patients"))
+        for fmt in ("md", "html", "json", "fhir"):
+            figures.append(Figure(f"export {fmt} (render + file + log)", size,
+                                  plan[f"export_{fmt}_ms"], "ms", 200.0, runs,
+                                  f"render alone {plan[f'render_{fmt}_ms']:.1f} ms"))
     for rows, target in FILTER_TARGETS.items():
         keys = filter_bench.measure(rows, max(1, runs // 2))
         figures.append(Figure(f"filter keystroke, {rows} rows", "-", keys["key_ms"], "ms", target,
@@ -52,17 +88,10 @@ def run(sizes: list[str], runs: int) -> list[Figure]:
             Figure("event-loop stall during save", size, save["stall_ms"], "ms", stall_target,
                    runs * 2, f"max {save['stall_max_ms']:.0f} ms"),
         ]
-    for size in sizes:
-        plan = plan_bench.measure(size, runs)
-        figures.append(Figure("open a patient plan", size, plan["open_plan_ms"], "ms", 100.0,
-                              runs, f"{plan['plan_widgets']:.0f} widgets"))
-        figures.append(Figure("all suggestions", size, plan["suggest_all_ms"], "ms",
-                              500.0 if size == "clinic" else None, runs,
-                              f"{plan['active']:.0f} active patients"))
-        for fmt in ("md", "html", "json", "fhir"):
-            figures.append(Figure(f"export {fmt} (render + file + log)", size,
-                                  plan[f"export_{fmt}_ms"], "ms", 200.0, runs,
-                                  f"render alone {plan[f'render_{fmt}_ms']:.1f} ms"))
+    if suite:
+        tests = suite_bench.measure()
+        figures.append(Figure("test suite, README command", "-", tests.wall_s, "s", SUITE_TARGET,
+                              1, f"{tests.cpu_s:.0f} s CPU; {tests.summary}"))
     return figures
 
 
@@ -71,9 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", nargs="+", default=["counselor", "clinic"],
                         choices=["typical", "counselor", "clinic"])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-suite", action="store_true",
+                        help="skip timing the test suite (the slowest figure)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    figures = run(args.size, args.runs)
+    figures = run(args.size, args.runs, suite=not args.no_suite)
     print(f"\ntplan benchmarks, Python {platform.python_version()} on {platform.machine()}, "
           f"{args.runs} runs, medians ({time.perf_counter() - began:.0f} s in all)\n")
     print_table(figures)

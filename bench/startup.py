@@ -1,13 +1,17 @@
-"""Start to interactive caseload, as a whole process, against a bare Textual app.
+"""Start, the note form, and close after a save: the real ``tplan`` on a pty, against a bare app.
 
-Each run starts a fresh Python process on a real pseudo-terminal (120x40) and measures the wall
-time from spawning it to the moment the first screen update *with the caseload rows* has been
-painted (``call_after_refresh`` after the rows arrived). The bare app shows one Label and is
-measured the same way in the same run, so the ratio cancels out the machine's speed.
+Each run spawns, on a fresh 120x40 pseudo-terminal, first a bare Textual app (one Label) and
+then ``python -m tplan.cli`` on a private copy of the caseload, both unmodified; a probe that
+does nothing else (bench/pty_probe.py) reads what they paint:
 
-The probe goes through ``tplan.cli.main`` (argument parsing, opening and validating the file,
-the engine per active patient, the first paint); it also reports the process's peak memory
-(``ru_maxrss``) at that moment and after saving one progress note.
+- start: spawn -> the first caseload row painted (a review date like ``in 4 d``), or for an
+  empty file the "No patients yet" line; the bare app's start is spawn -> its label painted;
+  the ratio is taken per run, so machine load hits both sides alike;
+- note form: ``n`` written -> the form's title painted;
+- close after a save: ``t`` (today as the date of service) and ``ctrl+s`` save a draft, the
+  caseload comes back, then ``q`` written -> the process has exited;
+- peak memory: ``VmHWM`` of the tplan process itself, read at first paint, after the save and
+  sampled every 5 ms until it exits (``ru_maxrss`` would carry the parent's peak).
 
     python bench/startup.py [--size counselor] [--runs 5]
 """
@@ -15,186 +19,119 @@ the engine per active patient, the first paint); it also reports the process's p
 from __future__ import annotations
 
 import argparse
-import fcntl
-import os
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
-import threading
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
-COLUMNS, ROWS = 120, 40
+from pty_probe import Terminal
+
+BARE_LABEL = "bare Textual app ready"
+BARE_APP = f"""
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label({BARE_LABEL!r})
+
+Bare().run()
+"""
+ROW = rb"in \d+ d|OVERDUE"
+EMPTY = rb"No patients yet"
+NOTE_FORM = rb"New progress note"
+CASELOAD_FOOTER = rb"Quick filter"
+CTRL_S = b"\x13"
 
 
-# --- the child side ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    bare_s: float
+    bare_peak_kb: int
+    start_s: float
+    peak_painted_kb: int
+    note_form_s: float = 0.0
+    peak_saved_kb: int = 0
+    close_s: float = 0.0
+    peak_kb: int = 0
 
 
-def _mark(path: str, extra: str = "") -> None:
-    import resource
-
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"{time.time()!r} {peak_kb} {extra}\n")
-
-
-def probe_bare(mark: str) -> None:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Label
-
-    class Bare(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Label("tplan")
-
-        def on_mount(self) -> None:
-            self.call_after_refresh(self._painted)
-
-        def _painted(self) -> None:
-            _mark(mark)
-            self.exit()
-
-    Bare().run()
-
-
-def probe_tplan(mark: str, db: str, as_of: str) -> None:
-    from tplan.cli import main
-    from tplan.ui.screens.caseload import CaseloadScreen
-
-    loaded = CaseloadScreen._loaded
-
-    def _loaded(self: CaseloadScreen, lines: list) -> None:  # type: ignore[type-arg]
-        loaded(self, lines)
-        self.app.call_after_refresh(_painted, self)
-
-    def _painted(screen: CaseloadScreen) -> None:
-        rows = len(screen.table.lines)
-        _mark(mark, f"rows={rows}")
-        _save_one_note(screen)
-        _mark(mark, "after-save")
-        screen.app.exit()
-
-    CaseloadScreen._loaded = _loaded  # type: ignore[method-assign]
-    main(["--db", db, "--as-of", as_of, "--clinician", "bench"])
-
-
-def _save_one_note(screen: object) -> None:
-    """Save one draft note, as the note form would (for the peak memory of a save)."""
-    from datetime import timedelta
-
-    from tplan.domain import Attendance, ProgressNote, SessionType
-
-    workspace = screen.app.workspace  # type: ignore[attr-defined]
-    patient = workspace.patients()[0]
-    now = workspace.clock.now()
-    note = ProgressNote(
-        date_of_service=now.date() - timedelta(days=0),
-        written_at=now,
-        session_type=SessionType.GROUP,
-        attendance=Attendance.ATTENDED,
-        sections={"data": "bench note", "assessment": "steady", "plan": "continue"},
-        author="bench",
-    )
-    workspace.save_draft(patient.id, note)
-
-
-# --- the parent side --------------------------------------------------------------------------
-
-
-def _drain(fd: int) -> None:
-    while True:
-        try:
-            if not os.read(fd, 65536):
-                return
-        except OSError:
-            return
-
-
-def run_once(args: list[str], mark: Path) -> list[tuple[float, int, str]]:
-    """Spawn one probe on a fresh pty; return its marks as (seconds since spawn, KB, extra)."""
-    mark.unlink(missing_ok=True)
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
-    env.pop("TEXTUAL", None)
-    drain = threading.Thread(target=_drain, args=(master,), daemon=True)
-    drain.start()
-    started = time.time()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, *args, "--mark", str(mark)],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-    )
-    os.close(slave)
+def bare() -> tuple[float, int]:
+    terminal = Terminal([sys.executable, "-c", BARE_APP])
     try:
-        proc.wait(timeout=300)
+        painted = terminal.expect(BARE_LABEL.encode())
+        return painted, terminal.peak
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-    if proc.returncode != 0 or not mark.exists():
-        raise RuntimeError(f"probe {args[:2]} failed with exit code {proc.returncode}")
-    marks = []
-    for line in mark.read_text().splitlines():
-        stamp, peak, *extra = line.split(" ", 2)
-        marks.append((float(stamp) - started, int(peak), " ".join(extra)))
-    return marks
+        terminal.close()
+
+
+def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
+    """One whole session: start, (with rows) open the note form, save a draft, quit."""
+    bare_s, bare_peak = bare()
+    terminal = Terminal([sys.executable, "-m", "tplan.cli", "--db", str(db), "--as-of", as_of,
+                         "--clinician", "bench"])
+    try:
+        start = terminal.expect(EMPTY if empty else ROW)
+        painted_peak = terminal.peak
+        if empty:
+            return Run(bare_s, bare_peak, start, painted_peak)
+        pressed = terminal.press(b"n")
+        note_form = terminal.expect(NOTE_FORM) - pressed
+        terminal.press(b"t" + CTRL_S)
+        terminal.expect(CASELOAD_FOOTER)
+        saved_peak = terminal.peak
+        quit_at = terminal.press(b"q")
+        close = terminal.wait_exit() - quit_at
+        if terminal.proc.returncode != 0:
+            raise RuntimeError(f"tplan exited with {terminal.proc.returncode}")
+        return Run(bare_s, bare_peak, start, painted_peak, note_form, saved_peak, close,
+                   terminal.peak)
+    finally:
+        terminal.close()
 
 
 def measure(size: str, runs: int) -> dict[str, float]:
-    """Median start times (s), their ratio, and peak memory (MB) of ``size``."""
+    """Medians of ``runs`` sessions on ``size`` ("empty" = a file that does not exist yet)."""
     from common import DEFAULT_CACHE, caseload_file, median
     from generate import ANCHOR
 
-    source = caseload_file(size, DEFAULT_CACHE)
-    bare: list[float] = []
-    tplan: list[float] = []
-    peaks: list[int] = []
-    peaks_saved: list[int] = []
-    bare_peaks: list[int] = []
+    empty = size == "empty"
+    source = None if empty else caseload_file(size, DEFAULT_CACHE)
+    results: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
-        db = Path(tmp) / "start.json"
-        mark = Path(tmp) / "mark.txt"
-        db.write_bytes(source.read_bytes())
-        db.chmod(0o600)
-        for _ in range(runs):  # alternate, so that machine load hits both alike
-            (b,) = run_once(["--probe", "bare"], mark)
-            bare.append(b[0])
-            bare_peaks.append(b[1])
-            painted, saved = run_once(
-                ["--probe", "tplan", "--db", str(db), "--as-of", ANCHOR.isoformat()], mark
-            )
-            tplan.append(painted[0])
-            peaks.append(painted[1])
-            peaks_saved.append(saved[1])
-    return {
-        "bare_s": median(bare),
-        "tplan_s": median(tplan),
-        "ratio": median(t / b for t, b in zip(tplan, bare, strict=True)),
-        "peak_mb": max(peaks) / 1024,
-        "peak_saved_mb": max(peaks_saved) / 1024,
-        "bare_peak_mb": max(bare_peaks) / 1024,
+        for n in range(runs):
+            db = Path(tmp) / f"run{n}" / "start.json"
+            db.parent.mkdir(mode=0o700)
+            if source is not None:
+                db.write_bytes(source.read_bytes())  # a fresh copy: every close starts alike
+                db.chmod(0o600)
+            results.append(tplan(db, ANCHOR.isoformat(), empty=empty))
+    file_mb = 0.0 if source is None else source.stat().st_size / 2**20
+    figures = {
+        "bare_s": median(r.bare_s for r in results),
+        "tplan_s": median(r.start_s for r in results),
+        "ratio": median(r.start_s / r.bare_s for r in results),
+        "bare_peak_mb": max(r.bare_peak_kb for r in results) / 1024,
+        "peak_painted_mb": max(r.peak_painted_kb for r in results) / 1024,
+        "file_mb": file_mb,
     }
+    if not empty:
+        figures |= {
+            "note_form_ms": 1000 * median(r.note_form_s for r in results),
+            "close_ms": 1000 * median(r.close_s for r in results),
+            "peak_saved_mb": max(r.peak_saved_kb for r in results) / 1024,
+            "peak_mb": max(r.peak_kb for r in results) / 1024,
+        }
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="start to interactive caseload")
-    parser.add_argument("--probe", choices=["bare", "tplan"])
-    parser.add_argument("--db")
-    parser.add_argument("--as-of")
-    parser.add_argument("--mark")
-    parser.add_argument("--size", default="counselor")
+    parser = argparse.ArgumentParser(description="start, note form and close, on a pty")
+    parser.add_argument("--size", default="counselor",
+                        choices=["empty", "typical", "counselor", "clinic"])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    if args.probe == "bare":
-        probe_bare(args.mark)
-        return 0
-    if args.probe == "tplan":
-        probe_tplan(args.mark, args.db, args.as_of)
-        return 0
-    result = measure(args.size, args.runs)
-    for key, value in result.items():
+    for key, value in measure(args.size, args.runs).items():
         print(f"{args.size} {key}: {value:.3f}")
     return 0
 
