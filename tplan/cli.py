@@ -81,11 +81,19 @@ def default_db_path() -> Path:
     return user_data_path("tplan", appauthor=False) / "tplan.json"
 
 
+AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+"""Dates ``--as-of`` accepts: the engine's windows reach back and forth from it."""
+
+
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date like 2026-03-12: {value!r}") from None
+    first, last = AS_OF_RANGE
+    if not first <= day <= last:
+        raise argparse.ArgumentTypeError(f"{value} is outside {first} .. {last}")
+    return day
 
 
 def _add_common(parser: argparse.ArgumentParser, *, db: bool = True, top: bool = False) -> None:

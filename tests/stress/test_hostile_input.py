@@ -198,8 +198,11 @@ def test_hostile_command_line_arguments(tmp_path: Path, value: str, command: str
 
 
 def test_a_stored_hostile_record_shows_in_the_caseload_output(db_path: Path) -> None:
-    """Markup, RTL and emoji in a name reach the plain-text and JSON caseload intact."""
-    name = "[bold]Ava[/] \u202eטל 👩🏽‍⚕️ <b>x</b>"
+    """Markup, RTL and emoji in a name reach the plain-text and JSON caseload intact.
+
+    (Bidi controls such as U+202E and the zero-width joiner of emoji sequences are format
+    characters, refused in names since issue #10: test_hostile_text covers them.)"""
+    name = "[bold]Ava[/] טל 👩🏽 ⚕️ <b>x</b>"
     seed(db_path, names=(name,))
     table = run_cli("caseload", "--as-of", TODAY.isoformat(), "--db", str(db_path))
     assert table.code == 0 and name in table.out

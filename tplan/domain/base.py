@@ -1,9 +1,16 @@
 """Shared building blocks of the domain: the base model, ids and safe text types.
 
 Text typed by a counselor is stored exactly as typed, with two exceptions that would
-otherwise break a later load, export or screen: line endings are normalised to ``\\n`` and
-control characters (other than newline and tab) or unpaired surrogates are refused with a
-message instead of being stored.
+otherwise break a later load, export or screen: line endings are normalised to ``\\n``, and
+characters that are invisible or act on the terminal are refused with a message naming them
+instead of being stored: control characters other than newline and tab (an ESC starts a
+terminal escape), unpaired surrogates, and *format* characters (Unicode category Cf: zero-width
+spaces and joiners, bidi overrides and isolates, soft hyphens ...), which make "Avery\\u200b
+Quill" look like "Avery Quill" or reorder what a reader sees. The rule is the same for names,
+ids, free text and the data copied into decisions (``SafeData``, bounded in depth and size).
+
+Records stored before format characters were refused still load (the store validates with
+``context={"stored": True}``); saving such a record again asks for the character to go.
 """
 
 from __future__ import annotations
@@ -11,9 +18,10 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import ValidationInfo as _Info
 
 SCHEMA_VERSION = 1
 """Version of the record format; bumped with a migration step in tplan.store.migrations."""
@@ -21,8 +29,18 @@ SCHEMA_VERSION = 1
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 20_000
 
+DATA_MAX_DEPTH = 8
+DATA_MAX_VALUES = 2_000
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+"""Unicode category Cf (format characters), as of Unicode 15."""
 
 
 class Model(BaseModel):
@@ -49,7 +67,9 @@ def _normalise_newlines(value: object) -> object:
     return value
 
 
-def _check_text(value: str) -> str:
+def check_text(value: str, stored: bool = False) -> str:
+    """The text rule (see the module docstring); ValueError names the character, never the
+    text. ``stored``: text already in a record file, where format characters are tolerated."""
     bad = _CONTROL.search(value)
     if bad:
         raise ValueError(
@@ -58,6 +78,30 @@ def _check_text(value: str) -> str:
         )
     if _SURROGATE.search(value):
         raise ValueError("contains a broken character that cannot be saved")
+    bad = None if stored else FORMAT_CHARACTERS.search(value)
+    if bad:
+        raise ValueError(
+            f"contains an invisible format character (U+{ord(bad.group()):04X}) at character "
+            f"{bad.start() + 1}; remove it and try again"
+        )
+    return value
+
+
+def _stored(info: _Info | None) -> bool:
+    context = info.context if info is not None else None
+    return isinstance(context, dict) and bool(context.get("stored"))
+
+
+def _check_text(value: str, info: _Info) -> str:
+    return check_text(value, _stored(info))
+
+
+def check_person_name(value: str) -> str:
+    """A clinician's name as the audit trail records it: the rules of ``Name`` (one printable
+    line of at most 200 characters, no control or format character)."""
+    _not_blank(_check_single_line(check_text(value)))
+    if len(value) > SHORT_TEXT_MAX:
+        raise ValueError(f"is too long (at most {SHORT_TEXT_MAX} characters)")
     return value
 
 
@@ -95,6 +139,49 @@ Name = Annotated[ShortText, AfterValidator(_not_blank)]
 
 RequiredText = Annotated[LongText, AfterValidator(_not_blank)]
 """Free text that must not be empty."""
+
+def _check_key(key: object, stored: bool) -> None:
+    if not isinstance(key, str):
+        raise ValueError("has a key that is not text")
+    if len(key) > SHORT_TEXT_MAX or "\n" in key or "\t" in key:
+        raise ValueError(f"has a key that is not a short single line (at most {SHORT_TEXT_MAX})")
+    check_text(key, stored)
+
+
+def _check_data(value: dict[str, Any], info: _Info) -> dict[str, Any]:
+    """Engine data kept in a record (rule data, a suggestion's signals): text, numbers, yes/no,
+    lists and nested objects only, every string under the text rule, bounded in depth and
+    size so that a hostile import cannot make a record that does not save or load again."""
+    stored = _stored(info)
+    count = 0
+
+    def walk(item: object, depth: int) -> None:
+        nonlocal count
+        count += 1
+        if count > DATA_MAX_VALUES:
+            raise ValueError(f"holds too many values (at most {DATA_MAX_VALUES:,})")
+        if depth > DATA_MAX_DEPTH:
+            raise ValueError(f"is nested too deeply (at most {DATA_MAX_DEPTH} levels)")
+        if isinstance(item, str):
+            if len(item) > LONG_TEXT_MAX:
+                raise ValueError(f"holds a text longer than {LONG_TEXT_MAX:,} characters")
+            check_text(item, stored)
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                _check_key(key, stored)
+                walk(inner, depth + 1)
+        elif isinstance(item, list | tuple):
+            for inner in item:
+                walk(inner, depth + 1)
+        elif not (item is None or isinstance(item, bool | int | float | date)):
+            raise ValueError("holds a value that is not text, a number, a date, yes/no or a list")
+
+    walk(value, 0)
+    return value
+
+
+SafeData = Annotated[dict[str, Any], AfterValidator(_check_data)]
+"""Data the engine keeps with a rule or a suggestion (see ``_check_data``)."""
 
 Id = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 

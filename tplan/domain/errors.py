@@ -21,6 +21,19 @@ _FRIENDLY: dict[str, str] = {
 }
 
 
+NAME_SHOWN = 40
+"""The longest key name (e.g. an unknown field of an import) an error shows."""
+
+
+def shown_name(name: str) -> str:
+    """A key name fit for an error line: every character that is not plainly visible (control,
+    format, separator ...) escaped as ``\\uXXXX``; a name longer than ``NAME_SHOWN`` is not a
+    field name but text, and is not repeated."""
+    if len(name) > NAME_SHOWN:
+        return f"(a name of {len(name)} characters, not shown)"
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in name)
+
+
 def _where(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for part in loc:
@@ -31,7 +44,7 @@ def _where(loc: tuple[int | str, ...]) -> str:
         ):
             continue
         else:
-            parts.append(part.replace("_", " "))
+            parts.append(shown_name(part.replace("_", " ")))
     return " › ".join(parts) if parts else "record"
 
 

@@ -7,11 +7,19 @@ of the suggestion it answered, so the record shows what the clinician saw.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import Field
 
-from tplan.domain.base import Id, Model, Name, RequiredText, new_id
+from tplan.domain.base import (
+    Id,
+    LongText,
+    Model,
+    Name,
+    RequiredText,
+    SafeData,
+    ShortText,
+    new_id,
+)
 from tplan.domain.enums import DecisionOutcome, LevelCode, SuggestionKind
 from tplan.domain.plan import LevelChange
 
@@ -19,29 +27,29 @@ from tplan.domain.plan import LevelChange
 class RuleHit(Model):
     """One rule that fired, with the data behind it, in words and as numbers."""
 
-    rule: str
+    rule: ShortText
     """Stable rule id, e.g. ``step_up.use_events``."""
     kind: SuggestionKind
-    message: str
+    message: LongText
     """E.g. "2 use events in last 14 days: 2026-03-02 reported alcohol; 2026-03-05 UDS ..."."""
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: SafeData = Field(default_factory=dict)
 
 
 class Criterion(Model):
     """One step-down or taper criterion, met or not, explained."""
 
-    criterion: str
+    criterion: ShortText
     met: bool
-    message: str
-    data: dict[str, Any] = Field(default_factory=dict)
+    message: LongText
+    data: SafeData = Field(default_factory=dict)
 
 
 class Alert(Model):
-    alert: str
+    alert: ShortText
     """Stable alert id, e.g. ``review_overdue``."""
-    message: str
+    message: LongText
     safety: bool = False
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: SafeData = Field(default_factory=dict)
 
 
 class TargetSchedule(Model):
@@ -51,23 +59,23 @@ class TargetSchedule(Model):
     """None for a step down from level 1: discharge to aftercare."""
     days_per_week: int | None = None
     hours_per_week: float | None = None
-    added_services: list[str] = Field(default_factory=list)
-    description: str
+    added_services: list[ShortText] = Field(default_factory=list)
+    description: LongText
 
 
 class Suggestion(Model):
     patient_id: Id
     as_of: date
     kind: SuggestionKind
-    headline: str
+    headline: LongText
     target: TargetSchedule | None = None
     fired: list[RuleHit] = Field(default_factory=list)
     step_down_criteria: list[Criterion] = Field(default_factory=list)
     taper_criteria: list[Criterion] = Field(default_factory=list)
     alerts: list[Alert] = Field(default_factory=list)
-    signals: dict[str, Any] = Field(default_factory=dict)
+    signals: SafeData = Field(default_factory=dict)
     """The computed inputs (attendance, craving mean, days since use ...), kept with decisions."""
-    policy_name: str = "default"
+    policy_name: ShortText = "default"
 
     @property
     def unmet_step_down(self) -> list[Criterion]:

@@ -467,10 +467,10 @@ class Workspace(SessionUseCases):
 
         ``path`` is a file, a directory (the default file name goes in it) or None (the
         current directory). An existing file is refused unless ``force``. The disclosure is
-        appended to the patient's ``disclosures`` (and audited) with status ``started``
-        *before* the file appears under its name, then marked ``completed`` (``failed`` when
-        the file never appeared): see ``tplan.services.disclosure``. So no copy exists without
-        its log entry, even if the process is killed half way.
+        appended to the patient's ``disclosures`` (and audited as ``export``) with status
+        ``started`` *before* the file appears under its name, then marked ``completed``
+        (``failed`` when the file never appeared): see ``tplan.services.disclosure``. So no copy
+        exists without its log entry, even if the process is killed half way.
         """
         from tplan.export import ExportError, default_filename, render
 
@@ -514,7 +514,7 @@ class Workspace(SessionUseCases):
             return entry.id
 
         try:
-            self._change(pid, "export_started", log, ["disclosures"])
+            self._change(pid, "export", log, ["disclosures"])
         except BaseException:
             disclosure.discard(temp)
             raise
@@ -534,15 +534,7 @@ class Workspace(SessionUseCases):
         return target
 
     def _disclosure_status(self, pid: str, entry_id: str, status: DisclosureStatus) -> None:
-        def apply(p: Patient) -> str:
-            p.disclosures = [
-                e.model_copy(update={"status": status}) if e.id == entry_id else e
-                for e in p.disclosures
-            ]
-            return entry_id
-
-        action = "export" if status is DisclosureStatus.COMPLETED else f"export_{status.value}"
-        self._change(pid, action, apply, ["disclosures"])
+        self.repo.set_disclosure_status(pid, entry_id, status)
 
     def envelope(self, patients: Iterable[Patient], as_of: date | None = None) -> Envelope:
         """The interchange envelope for ``patients`` (generated now, as of today by default)."""

@@ -24,7 +24,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
-from tplan.domain import Patient
+from tplan.domain import DisclosureStatus, Patient
+from tplan.domain.base import check_person_name
 from tplan.store import migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.clinic_records import ClinicRecords
@@ -34,6 +35,7 @@ from tplan.store.errors import (
     NewerSchemaError,
     PatientNotFound,
     ReadOnlyStoreError,
+    StoreError,
 )
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
 from tplan.store.signed_notes import check_signed_notes
@@ -63,7 +65,10 @@ class Repository(ClinicRecords):
         self, path: Path, clinician: str = "", *, read_only: bool = False, create: bool = True
     ) -> None:
         self.path = path
-        self.clinician = clinician
+        try:
+            self.clinician = check_person_name(clinician) if clinician else clinician
+        except ValueError as exc:
+            raise StoreError(f"the clinician name {exc}; nothing was opened") from None
         self.read_only = read_only
         self._os_user = os_user()
         self._db = TinyDB(
@@ -302,6 +307,25 @@ class Repository(ClinicRecords):
         self._verified.add(doc_id)
         return stored
 
+    def set_disclosure_status(
+        self, patient_id: str, entry_id: str, status: DisclosureStatus
+    ) -> Patient:
+        """Mark how an export ended on its disclosure entry, the one change saved without an
+        audit entry of its own: the audit's ``export`` entry, written when the disclosure was
+        logged, already names it (``record_id``)."""
+        self._require_writable()
+        patient = self.get(patient_id).model_copy(deep=True)
+        entry = next((e for e in patient.disclosures if e.id == entry_id), None)
+        if entry is None:
+            raise StoreError(f"no disclosure {entry_id} in patient {patient_id}")
+        entry.status = status
+        stored, document = _validated(patient)
+        doc_id = self._doc_ids[patient_id]
+        self._storage.put_documents({(PATIENTS_TABLE, doc_id): document})
+        self._cache[patient_id] = stored
+        self._verified.add(doc_id)
+        return stored
+
     def record_event(self, action: str, detail: str) -> None:
         """Audit something done to the file as a whole (no patient), e.g. a restore."""
         self._require_writable()
@@ -350,12 +374,16 @@ class Repository(ClinicRecords):
         )
 
 
+STORED = {"stored": True}
+"""Validation context of records read back: text stored before a rule tightened still loads."""
+
+
 def load_document(
     path: Path, doc_id: str, document: dict[str, Any], backup: Path | None
 ) -> Patient:
     """Validate one stored patient document; CorruptStoreError (no record content) when not."""
     try:
-        return Patient.model_validate(document)
+        return Patient.model_validate(document, context=STORED)
     except ValidationError as exc:
         where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
         raise CorruptStoreError(

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from tplan.services import Clock, Workspace
 
 IDLE_CHECK_SECONDS = 15.0
+SCREENSHOT_COMMAND = "Screenshot"
+"""Textual's palette command that saves the screen as an SVG (removed: see action_screenshot)."""
+SCREENSHOT_OFF = (
+    "Screenshots are off in tplan: they would copy patient records out of the record folder."
+)
 DEFAULT_IDLE_PRIVACY_MINUTES = 10.0
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -252,7 +257,19 @@ class TplanApp(App[None]):
         commands = getattr(screen, "palette_commands", None)
         if callable(commands):
             yield from commands()
-        yield from super().get_system_commands(screen)
+        yield from (
+            command
+            for command in super().get_system_commands(screen)
+            if command.title != SCREENSHOT_COMMAND
+        )
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Off: Textual's screenshot writes the screen, names included, to ~/Downloads 0644."""
+        self.notify(SCREENSHOT_OFF, severity="warning")
+
+    def deliver_screenshot(self, *_args: Any, **_kwargs: Any) -> str | None:
+        self.notify(SCREENSHOT_OFF, severity="warning")
+        return None
 
 
 def make_app(
