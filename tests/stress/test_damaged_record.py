@@ -3,38 +3,20 @@ compaction goes around it without losing it (issue #10, item 9)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import orjson
-from conftest import SECRET, TODAY, run_cli, seed
+from conftest import SECRET, TODAY, run_cli
+from damage import damaged_discharged
 
-from tplan.domain import Discharge, DischargeReason
 from tplan.services import FixedClock, Workspace
 from tplan.store import open_repository
 from tplan.store.journal import journal_path
 from tplan.ui.app import make_app
 
 
-def _damaged_discharged(db_path: Path) -> str:
-    """Seed three patients, discharge the last, damage its document as an older tplan (no
-    checksum) could have stored it; return its id."""
-    stored = seed(db_path, writes=1)
-    gone = stored[2].model_copy(update={"discharge": Discharge(
-        on=date(2026, 2, 1), reason=DischargeReason.COMPLETED, aftercare="weekly group")})
-    with open_repository(db_path, "J. Park") as repo:
-        repo.put(gone, "discharge")
-    raw = orjson.loads(db_path.read_bytes())
-    for key in ("store_format", "snapshot_crc32", "previous_journal_epoch"):
-        raw["_meta"]["1"].pop(key, None)
-    document = next(d for d in raw["patients"].values() if d["id"] == gone.id)
-    document["notes"][0]["craving"] = SECRET
-    db_path.write_bytes(orjson.dumps(raw))
-    return gone.id
-
-
 def test_caseload_names_the_damaged_record_and_compaction_keeps_it(db_path: Path) -> None:
-    gone = _damaged_discharged(db_path)
+    gone = damaged_discharged(db_path)
     done = run_cli("--db", str(db_path), "caseload", "--all")
     assert done.code == 0, done.err
     assert "damaged record" in done.out and gone in done.out and SECRET not in done.out
@@ -53,7 +35,7 @@ def test_caseload_names_the_damaged_record_and_compaction_keeps_it(db_path: Path
 
 
 async def test_the_top_bar_names_the_damaged_record(db_path: Path) -> None:
-    gone = _damaged_discharged(db_path)
+    gone = damaged_discharged(db_path)
     with open_repository(db_path, "J. Park") as repo:  # the compaction that finds it
         first = repo.active_patients()[0]
         repo.put(first.model_copy(update={"pronouns": "they/them"}), "edit")

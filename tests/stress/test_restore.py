@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import SECRET, note, run_cli, seed
+from damage import damaged_discharged
 
 from tplan.store import open_repository
 from tplan.store.journal import journal_path
@@ -70,6 +71,25 @@ def test_restore_keeps_the_snapshot_and_the_valid_journal_prefix_and_says_so(
     assert restore_entry.action == "restore" and restore_entry.by == "R. Admin"
     assert "2 save(s)" in restore_entry.detail and SECRET not in restore_entry.detail
     assert run_cli("--db", str(db_path), "caseload").code == 0
+
+
+def test_restore_of_a_damaged_journal_keeps_a_damaged_discharged_record_as_it_was(
+    db_path: Path,
+) -> None:
+    gone = damaged_discharged(db_path)
+    repo = open_repository(db_path, "J. Park")
+    active = repo.active_patients()[0]
+    for pronouns in ("she/her", "they/them", "he/him"):
+        active = repo.put(active.model_copy(update={"pronouns": pronouns}), "edit")
+    storage: AtomicJSONStorage = repo._storage
+    storage._journal.close()
+    storage._lock.release()
+    _damage_line(db_path, 4)
+    assert run_cli("--db", str(db_path), "restore").code == 0
+    done = run_cli("--db", str(db_path), "caseload", "--all")
+    assert done.code == 0 and gone in done.out
+    with open_repository(db_path, read_only=True) as repo:
+        assert repo.get(active.id).pronouns == "they/them"
 
 
 def test_restore_of_a_damaged_snapshot_puts_the_backup_back_and_sets_the_journal_aside(

@@ -31,10 +31,11 @@ from tplan.store.migrations import (
     EPOCH_KEY,
     META_DOC_ID,
     META_TABLE,
+    PATIENTS_TABLE,
     PREVIOUS_EPOCH_KEY,
     Tables,
 )
-from tplan.store.repository import explain_damage, open_repository
+from tplan.store.repository import load_document, open_repository
 from tplan.store.storage import backup_path, parse_database
 
 
@@ -94,8 +95,8 @@ def _refuse_if_healthy(path: Path) -> None:
             raise
         return  # a missing file beside its backup: put the backup back
     backup = backup_path(path)
-    if backup.exists():
-        _checked_backup(backup)  # a damaged backup is worth knowing about
+    if backup.exists():  # a backup that is no longer a tplan file is worth knowing about
+        parse_database(backup, read_regular(backup, "backup"))
     raise StoreError(f"{path} opens without damage; restore changed nothing")
 
 
@@ -107,10 +108,17 @@ def _verified_snapshot(path: Path) -> Tables | None:
         return None
     try:
         tables, _ = parse_database(path, raw)
-        explain_damage(path, tables, None)
+        _check_active_records(path, tables)
     except CorruptStoreError:
         return None
     return tables
+
+
+def _check_active_records(path: Path, tables: Tables) -> None:
+    """What opening needs: every active patient loads (a damaged discharged one is carried)."""
+    for doc_id, document in tables.get(PATIENTS_TABLE, {}).items():
+        if document.get("discharge") is None:
+            load_document(path, doc_id, document, None)
 
 
 def _checked_backup(backup: Path) -> bytes:
@@ -123,7 +131,7 @@ def _checked_backup(backup: Path) -> bytes:
     except OSError as exc:
         raise StoreError(f"cannot read {backup}: {exc.strerror}") from None
     tables, _ = parse_database(backup, raw)
-    explain_damage(backup, tables, None)
+    _check_active_records(backup, tables)
     return raw
 
 
@@ -158,7 +166,9 @@ def _salvage_journal(path: Path, tables: Tables, report: RestoreReport, stamp: s
         aside = journal_file.with_name(f"{journal_file.name}.damaged-{stamp}")
         os.link(journal_file, aside)
         write_private_atomic(journal_file, data[: replay.valid_end])
-        report.kept.append(f"the first {saves} save(s) of its journal, every one that verifies")
+        report.kept.append(
+            f"the first {saves} save(s) of its journal (every save before the damaged line)"
+        )
         report.set_aside.append(
             f"{replay.lines_after} journal line(s) from line {replay.damaged_line} on (line "
             f"{replay.damaged_line} is damaged; later ones follow it), in the whole journal "
