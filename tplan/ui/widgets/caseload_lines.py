@@ -20,10 +20,10 @@ from tplan.ui.widgets.caseload_model import (
 
 
 def last_note_cell(row: CaseloadRow, today: date) -> Cell:
-    """The last signed note; a newer draft shows as a draft ("✎ draft 1 d ago")."""
+    """The last signed note; a newer draft shows as a draft ("✎ 1 d ago")."""
     draft = row.last_draft
     if draft is not None and (row.last_note is None or draft > row.last_note):
-        return Cell(f"✎ draft {relative_days(draft, today)}", "muted")
+        return Cell(f"✎ {relative_days(draft, today)}", "muted")
     return Cell(relative_days(row.last_note, today) if row.last_note else "none")
 
 
