@@ -368,6 +368,79 @@ def write_caseload(size: Size, out: Path, seed: int = SEED) -> int:
     return out.stat().st_size
 
 
+GROUP_SIZE = 12
+"""Members per treatment group in ``write_sessions``: 240 active patients make 20 groups."""
+
+
+def write_sessions(path: Path, seed: int = SEED, weeks: int = 52) -> tuple[int, int]:
+    """Add treatment groups (12 active patients each, three 3-hour meetings a week) and a year
+    of their sessions with attendance to the record file at ``path``; today's sessions stay
+    unrecorded. Returns (sessions, attendance records)."""
+    from tplan.domain import (
+        AttendanceRecord,
+        AttendanceStatus,
+        RosterEntry,
+        Session,
+        TreatmentGroup,
+        TreatmentGroupKind,
+        Weekday,
+        WeeklyPattern,
+    )
+
+    rng = random.Random(seed + 11)
+    start = ANCHOR - timedelta(weeks=weeks)
+    patterns = (
+        ([Weekday.MON, Weekday.WED, Weekday.THU], clock_time(18)),
+        ([Weekday.TUE, Weekday.THU, Weekday.FRI], clock_time(9)),
+    )
+    statuses = [AttendanceStatus.PRESENT] * 16 + [
+        AttendanceStatus.LATE,
+        AttendanceStatus.ABSENT,
+        AttendanceStatus.EXCUSED,
+    ]
+    repo = open_repository(path, ME)
+    try:
+        active = sorted(repo.active_ids())
+        admitted = {pid: repo.get(pid).admission_date for pid in active}
+        groups, sessions, records = [], [], []
+        for number in range(0, len(active), GROUP_SIZE):
+            weekdays, at = patterns[(number // GROUP_SIZE) % 2]
+            members = active[number : number + GROUP_SIZE]
+            group = TreatmentGroup(
+                id=f"gr-bench-{number // GROUP_SIZE:02d}",
+                name=f"Group {number // GROUP_SIZE + 1}",
+                kind=TreatmentGroupKind.RELAPSE_PREVENTION,
+                facilitators=[ME],
+                active_from=start,
+                schedule=[WeeklyPattern(start=start, weekdays=weekdays, start_time=at,
+                                        duration_minutes=180)],
+                roster=[RosterEntry(patient_id=pid, joined=start) for pid in members],
+            )
+            groups.append(group)
+            day = start
+            while day < ANCHOR:
+                if group.meets_on(day):
+                    session = Session(on=day, group_id=group.id, start=at,
+                                      end=group.pattern.end_time, facilitators=[ME])
+                    sessions.append(session)
+                    for pid in members:
+                        if admitted[pid] > day:
+                            continue
+                        status = rng.choice(statuses)
+                        records.append(AttendanceRecord(
+                            session_id=session.id, patient_id=pid, status=status,
+                            late_minutes=15 if status is AttendanceStatus.LATE else 0,
+                            reason="illness" if status is AttendanceStatus.EXCUSED else "",
+                            recorded_by=ME,
+                            recorded_at=datetime.combine(day, clock_time(21, 10), tzinfo=UTC),
+                        ))
+                day += timedelta(days=1)
+        repo.import_clinic_records(groups, sessions, records, action="bench-generate")
+    finally:
+        repo.close()
+    return len(sessions), len(records)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), required=True)

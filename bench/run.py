@@ -26,6 +26,7 @@ import plan as plan_bench
 import save as save_bench
 import startup as startup_bench
 import suite as suite_bench
+import today as today_bench
 from common import Figure, print_table
 
 START_TARGET = {"empty": 1.6, "counselor": 2.0, "clinic": 2.5}
@@ -87,6 +88,15 @@ def run(sizes: list[str], runs: int, suite: bool) -> list[Figure]:
                    f"file {save['file_mb']:.0f} MB"),
             Figure("event-loop stall during save", size, save["stall_ms"], "ms", stall_target,
                    runs * 2, f"max {save['stall_max_ms']:.0f} ms"),
+        ]
+    if "clinic" in sizes:
+        today = today_bench.measure("clinic", runs)
+        note = f"{today['sessions']:.0f} sessions, {today['attendance_records']:.0f} attendances"
+        figures += [
+            Figure("Today painted after first paint", "clinic", today["today_ms"], "ms", 150.0,
+                   runs, note),
+            Figure("attendance save, 12-member roster", "clinic", today["attendance_save_ms"],
+                   "ms", 50.0, runs * 2, "one transaction"),
         ]
     if suite:
         tests = suite_bench.measure()

@@ -25,6 +25,8 @@ from tplan.domain import (
     AddendumKind,
     AftercarePlan,
     Attendance,
+    AttendanceRecord,
+    AttendanceStatus,
     Bam,
     Criterion,
     Decision,
@@ -39,6 +41,7 @@ from tplan.domain import (
     Goal,
     GroupKind,
     Identifier,
+    IndividualSchedule,
     Intervention,
     LevelChange,
     LevelCode,
@@ -62,10 +65,14 @@ from tplan.domain import (
     RiskEventKind,
     RiskKind,
     RiskStatus,
+    RosterEntry,
     RuleHit,
     ScreenMethod,
     ScreenResult,
     ScreenResultValue,
+    Session,
+    SessionsBundle,
+    SessionStatus,
     SessionType,
     Signature,
     SnapItem,
@@ -78,7 +85,11 @@ from tplan.domain import (
     SupportRole,
     SupportStatus,
     TargetSchedule,
+    TreatmentGroup,
+    TreatmentGroupKind,
     UseReport,
+    Weekday,
+    WeeklyPattern,
 )
 
 ANCHOR = date(2026, 3, 2)
@@ -88,6 +99,7 @@ SEED = 20260302
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "demo_caseload.json"
 EXPECTED_FILE_NAME = "demo_expected_kinds.json"
+SESSIONS_FILE_NAME = "demo_sessions.json"
 
 PARK = "J. Park"
 OYELARAN = "T. Oyelaran"
@@ -2088,6 +2100,211 @@ def build_patients() -> list[Patient]:
     return patients
 
 
+# --- the IOP week: groups, sessions and attendance (CLINICAL.md section 8) -------------------
+#
+# Three groups met for the ten weeks before ANCHOR (a Monday). Attendance follows the stories'
+# notes (a missed or excused note marks the patient's next session that week), with late
+# arrivals here and there, a holiday the program closed, and these deliberate facts:
+# - Tamsin missed four recent sessions: recorded misses take her below 90% over 30 days, so with
+#   sessions her step-down becomes "continue" (the one suggestion the sessions change);
+# - Kit and Lane missed one session each (below 100% like Bo, whose notes already say so);
+# - Friday's morning skills group was not recorded for Lane and Harper (the worklist shows it);
+# - today's evening group: 9 members, 7 recorded present, Kit and Quinn not recorded yet.
+
+GROUPS_FROM = -70
+EVENING_GROUP = (
+    "demo-avery-quill", "demo-bo-marchetti", "demo-casey-thistlewood", "demo-dara-fenwick",
+    "demo-emery-stroud", "demo-gale-brightwater", "demo-kit-ravensworth", "demo-quinn-halloway",
+    "demo-tamsin-orchard",
+)
+MORNING_GROUP = (
+    "demo-finley-ashgrove", "demo-harper-nightingale", "demo-indigo-larkspur",
+    "demo-lane-copperfield", "demo-nico-quarrington", "demo-sage-pennywhistle",
+    "demo-tamsin-orchard",
+)
+FAMILY_GROUP = (
+    "demo-avery-quill", "demo-bo-marchetti", "demo-harper-nightingale", "demo-sage-pennywhistle",
+    "demo-tamsin-orchard",
+)
+HOLIDAYS = {-67: "Christmas Day: program closed", -60: "New Year's Day: program closed"}
+RECENT_MISSES = {
+    "demo-tamsin-orchard": (-3, -5, -10, -12),
+    "demo-kit-ravensworth": (-11,),
+    "demo-lane-copperfield": (-10,),
+}
+UNRECORDED = {("gr-morning-skills", -3): ("demo-lane-copperfield", "demo-harper-nightingale")}
+NOT_YET_TODAY = {
+    "gr-evening-rp": ("demo-kit-ravensworth", "demo-quinn-halloway"),
+    "individual": ("demo-gale-brightwater", "demo-indigo-larkspur"),
+}
+"""Today's attendance not recorded yet: two evening group members, two afternoon individuals."""
+INDIVIDUAL_SLOTS = {
+    "demo-avery-quill": (0, 13), "demo-gale-brightwater": (0, 14), "demo-indigo-larkspur": (0, 15),
+}
+"""Patients seen individually on Mondays (today on the anchor): weekday offset and hour."""
+EXCUSES = ("illness", "court date", "work shift", "childcare fell through")
+TOPICS = {
+    "gr-evening-rp": ("High-risk situations", "Cravings and urge surfing", "Refusal skills",
+                      "Warning signs of relapse", "Building a sober network"),
+    "gr-morning-skills": ("Distress tolerance", "Emotion regulation", "Problem solving",
+                          "Sleep and routine", "Communication skills"),
+    "gr-family": ("Family roles in recovery", "Boundaries", "Rebuilding trust"),
+}
+
+
+def _treatment_group(
+    gid: str, name: str, kind: TreatmentGroupKind, leads: list[str], room: str,
+    weekdays: list[Weekday], start: time, minutes: int, members: Iterable[Patient],
+) -> TreatmentGroup:
+    roster = []
+    for patient in members:
+        joined = max(patient.admission_date, day(GROUPS_FROM))
+        left = patient.discharge.on if patient.discharge else None
+        roster.append(
+            RosterEntry(id=f"rm-{gid[3:]}-{patient.id[5:]}", patient_id=patient.id,
+                        joined=joined, left=left)
+        )
+    return TreatmentGroup(
+        id=gid, name=name, kind=kind, facilitators=leads, location=room,
+        active_from=day(GROUPS_FROM),
+        schedule=[WeeklyPattern(start=day(GROUPS_FROM), weekdays=weekdays, start_time=start,
+                                duration_minutes=minutes)],
+        roster=roster,
+    )
+
+
+def build_groups(patients: list[Patient]) -> list[TreatmentGroup]:
+    by_id = {p.id: p for p in patients}
+    evening = [by_id[pid] for pid in EVENING_GROUP]
+    evening.append(by_id["demo-morgan-featherstone"])  # until discharge
+    return [
+        _treatment_group(
+            "gr-evening-rp", "Evening relapse prevention", TreatmentGroupKind.RELAPSE_PREVENTION,
+            [PARK, OYELARAN], "Room 2", [Weekday.MON, Weekday.WED, Weekday.THU], time(18), 180,
+            evening,
+        ),
+        _treatment_group(
+            "gr-morning-skills", "Morning skills", TreatmentGroupKind.SKILLS, [BRANDVOLD],
+            "Room 1", [Weekday.TUE, Weekday.THU, Weekday.FRI], time(9), 180,
+            [by_id[pid] for pid in MORNING_GROUP],
+        ),
+        _treatment_group(
+            "gr-family", "Family group", TreatmentGroupKind.FAMILY, [PARK], "Room 3",
+            [Weekday.SAT], time(10), 90, [by_id[pid] for pid in FAMILY_GROUP],
+        ),
+    ]
+
+
+def individual_slot(patient: Patient) -> IndividualSchedule:
+    """When the patient's weekly 50-minute individual session with their counselor falls.
+
+    The demo stores these appointments as sessions (the patients' records stay as the stories
+    wrote them, so without the sessions file the notes' attendance still tells each story)."""
+    number = sum(map(ord, patient.id))
+    weekday, hour = INDIVIDUAL_SLOTS.get(patient.id, ((1, 2, 4)[number % 3], 13 + number % 4))
+    return IndividualSchedule(
+        id=f"is-{patient.id[5:]}", weekday=WEEKDAYS_ORDER[weekday], start_time=time(hour),
+        duration_minutes=50, clinician=patient.counselor, starts=patient.admission_date,
+    )
+
+
+WEEKDAYS_ORDER = tuple(Weekday)
+
+
+def _absences(patient: Patient, session_days: list[int]) -> dict[int, Attendance]:
+    """The patient's missed and excused notes, moved to their next session that week."""
+    marked: dict[int, Attendance] = {}
+    for note in patient.notes:
+        if note.attendance is A:
+            continue
+        offset = (note.date_of_service - ANCHOR).days
+        later = [o for o in session_days if offset <= o <= offset + 3 and o not in marked]
+        if later:
+            marked[later[0]] = note.attendance
+    for offset in RECENT_MISSES.get(patient.id, ()):
+        marked[offset] = N
+    return marked
+
+
+def build_sessions(patients: list[Patient], rng: random.Random) -> SessionsBundle:
+    groups = build_groups(patients)
+    by_id = {p.id: p for p in patients}
+    sessions: list[Session] = []
+    records: list[AttendanceRecord] = []
+    expected: dict[str, list[tuple[Session, int]]] = {}
+    for group in groups:
+        pattern = group.pattern
+        for offset in range(GROUPS_FROM, 1):
+            on = day(offset)
+            if not group.meets_on(on):
+                continue
+            members = group.members_on(on)
+            topics = TOPICS[group.id]
+            cancelled = group.id != "gr-family" and offset in HOLIDAYS
+            session = Session(
+                id=f"ss-{group.id[3:]}-{on.isoformat()}", on=on, group_id=group.id,
+                status=SessionStatus.CANCELLED if cancelled else SessionStatus.HELD,
+                cancel_reason=HOLIDAYS.get(offset, "") if cancelled else "",
+                topic="" if cancelled else topics[(offset - GROUPS_FROM) // 7 % len(topics)],
+                start=pattern.start_time, end=pattern.end_time,
+                facilitators=list(group.facilitators),
+            )
+            sessions.append(session)
+            if cancelled:
+                continue
+            for pid in members:
+                patient = by_id[pid]
+                if patient.admission_date <= on and (
+                    patient.discharge is None or on < patient.discharge.on
+                ):
+                    expected.setdefault(pid, []).append((session, offset))
+    for patient in patients:
+        schedule = individual_slot(patient)
+        for offset in range(GROUPS_FROM, 1):
+            on = day(offset)
+            if not schedule.occurs_on(on) or (patient.discharge and on >= patient.discharge.on):
+                continue
+            session = Session(
+                id=f"ss-{schedule.id[3:]}-{on.isoformat()}", on=on, patient_id=patient.id,
+                session_type=SessionType.INDIVIDUAL,
+                topic="Individual counseling", start=schedule.start_time,
+                end=schedule.end_time, facilitators=[schedule.clinician],
+            )
+            sessions.append(session)  # today's later ones are booked, not yet recorded
+            expected.setdefault(patient.id, []).append((session, offset))
+    for pid, attended in sorted(expected.items()):
+        attended.sort(key=lambda pair: (pair[1], pair[0].start))
+        group_days = sorted({offset for session, offset in attended if session.group_id})
+        absences = _absences(by_id[pid], group_days)
+        used: set[int] = set()
+        for session, offset in attended:
+            if offset == 0 and pid in NOT_YET_TODAY[session.group_id or "individual"]:
+                continue
+            if pid in UNRECORDED.get((session.group_id or "", offset), ()):
+                continue
+            status = AttendanceStatus.PRESENT
+            late = 0
+            reason = ""
+            if session.group_id and offset in absences and offset not in used:
+                used.add(offset)
+                status = (
+                    AttendanceStatus.ABSENT if absences[offset] is N else AttendanceStatus.EXCUSED
+                )
+                reason = rng.choice(EXCUSES) if status is AttendanceStatus.EXCUSED else ""
+            elif rng.random() < 0.07:
+                status, late = AttendanceStatus.LATE, rng.choice((10, 15, 20, 30))
+            end = datetime.combine(session.on, session.end, tzinfo=UTC)
+            records.append(
+                AttendanceRecord(
+                    id=f"at-{session.id[3:]}-{pid[5:]}", session_id=session.id, patient_id=pid,
+                    status=status, late_minutes=late, reason=reason,
+                    recorded_by=session.facilitators[0],
+                    recorded_at=end + timedelta(minutes=rng.choice((5, 10, 25))),
+                )
+            )
+    return SessionsBundle(as_of=ANCHOR, groups=groups, sessions=sessions, attendance=records)
+
+
 def build_envelope() -> Envelope:
     return Envelope(
         generated_at=datetime.combine(ANCHOR, time(6, 0), tzinfo=UTC),
@@ -2107,9 +2324,11 @@ def _write(path: Path, text: str) -> None:
 
 
 def write_demo(out: Path = DEFAULT_OUT) -> tuple[Path, Path]:
-    """Write the caseload and, beside it, the expected kind per patient."""
+    """Write the caseload and, beside it, the expected kind per patient and the sessions."""
     envelope = build_envelope()
     _write(out, envelope.model_dump_json(indent=2) + "\n")
+    bundle = build_sessions(envelope.patients, random.Random(SEED + 1))
+    _write(out.with_name(SESSIONS_FILE_NAME), bundle.model_dump_json(indent=1) + "\n")
     expected = {
         "anchor": ANCHOR.isoformat(),
         "kinds": {k: v.value for k, v in EXPECTED_KINDS.items()},

@@ -33,8 +33,9 @@ from tplan.domain import (
     friendly_errors,
 )
 from tplan.services import AsOfClock, Clock, SystemClock, Workspace
+from tplan.services.agenda import agenda_json, agenda_text, groups_json, groups_text
 from tplan.services.caseload import caseload_json, caseload_table
-from tplan.services.demo import load_demo
+from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import (
     NOTE_FORMATS,
     ROLES,
@@ -168,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("patient_id", nargs="?", metavar="PATIENT_ID")
     _add_common(sug)
     sug.add_argument("--json", action="store_true", help="stable JSON (documented in README)")
+
+    agenda = sub.add_parser("agenda", help="the day's sessions and the counselor's worklist")
+    _add_common(agenda)
+    agenda.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="the day to show (default: --as-of, else today)")
+    agenda.add_argument("--json", action="store_true", help="stable JSON (documented in README)")
+
+    groups = sub.add_parser("groups", help="the treatment groups: schedule, facilitators, roster")
+    _add_common(groups)
+    groups.add_argument("--json", action="store_true", help="stable JSON (documented in README)")
 
     exp = sub.add_parser("export", help="write a plan snapshot (md, html, json, fhir)")
     exp.add_argument("patient_id", metavar="PATIENT_ID")
@@ -313,9 +324,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def _write_demo(path: Path, args: argparse.Namespace) -> None:
     clock = _clock(args)
     patients = load_demo(clock.today())
+    bundle = load_demo_sessions(clock.today())
     repo = open_repository(path, clinician=_clinician(args), create=True)
     try:
         repo.import_patients(patients)
+        repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
     finally:
         repo.close()
 
@@ -390,6 +403,27 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agenda(args: argparse.Namespace) -> int:
+    workspace = _workspace(args, read_only=True)
+    try:
+        agenda = workspace.agenda(args.date)
+    finally:
+        workspace.close()
+    _print(agenda_json(agenda) if args.json else agenda_text(agenda))
+    return 0
+
+
+def cmd_groups(args: argparse.Namespace) -> int:
+    workspace = _workspace(args, read_only=True)
+    try:
+        groups = workspace.groups()
+        today = workspace.clock.today()
+    finally:
+        workspace.close()
+    _print(groups_json(groups, today) if args.json else groups_text(groups, today))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     try:
@@ -430,6 +464,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "caseload": cmd_caseload,
     "schema": cmd_schema,
     "suggest": cmd_suggest,
+    "agenda": cmd_agenda,
+    "groups": cmd_groups,
     "export": cmd_export,
     "restore": cmd_restore,
     "settings": cmd_settings,

@@ -20,7 +20,7 @@ from tplan.clinical.scoring import (
     phq9_meaningful_change,
     phq9_total,
 )
-from tplan.clinical.signals import Signals, compute_signals
+from tplan.clinical.signals import Signals, compute_signals, safety_messages
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -48,5 +48,6 @@ __all__ = [
     "phq9_meaningful_change",
     "phq9_total",
     "review_due",
+    "safety_messages",
     "suggest",
 ]

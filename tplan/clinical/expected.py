@@ -93,6 +93,15 @@ class SessionBook:
     """Individual sessions of a patient, by patient id."""
     records: dict[tuple[str, str], AttendanceRecord] = field(default_factory=dict)
     """(session id, patient id) -> attendance."""
+    _meets: dict[tuple[str, date], bool] = field(default_factory=dict)
+    """Memo of ``group.meets_on(day)``: many patients share a group."""
+
+    def meets(self, group: TreatmentGroup, day: date) -> bool:
+        key = (group.id, day)
+        found = self._meets.get(key)
+        if found is None:
+            found = self._meets[key] = group.meets_on(day)
+        return found
 
     @classmethod
     def build(
@@ -130,17 +139,20 @@ class SessionBook:
         if patient.discharge is not None:
             end = min(end, patient.discharge.on - timedelta(days=1))
         found: list[ExpectedSession] = []
-        groups = self.groups_of.get(patient.id, [])
+        stays = [
+            (group, [e for e in group.roster if e.patient_id == patient.id])
+            for group in self.groups_of.get(patient.id, [])
+        ]
         individual_days = {
             (session.schedule_id, session.on) for session in self.one_offs.get(patient.id, ())
         }
         day = start
         while day <= end:
-            for group in groups:
-                if not any(e.patient_id == patient.id and e.member_on(day) for e in group.roster):
+            for group, entries in stays:
+                if not any(e.member_on(day) for e in entries):
                     continue
                 session = self.group_sessions.get((group.id, day))
-                if session is not None or group.meets_on(day):
+                if session is not None or self.meets(group, day):
                     found.append(self._group_entry(patient.id, group, day, session))
             for schedule in patient.individual_schedules:
                 if schedule.occurs_on(day) and (schedule.id, day) not in individual_days:

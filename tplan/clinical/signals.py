@@ -39,6 +39,7 @@ from tplan.domain import (
     Phq9,
     ProgressNote,
     RiskStatus,
+    ScreenResultValue,
     SupportStatus,
 )
 
@@ -448,6 +449,33 @@ def safety_flags(
                 )
             )
     return flags
+
+
+def safety_messages(patient: Patient, as_of: date, policy: Policy) -> list[str]:
+    """Why the patient is a safety case on D, computed cheaply for the Today worklist: the
+    safety flags (PHQ-9 item 9, an imminent risk, an overdose event) and the overdose-risk alert
+    (use after a long time without use), without the rest of the signals."""
+    phq9s = records.measures(patient, as_of, Phq9)
+    latest = _phq9_score(phq9s[-1]) if phq9s else None
+    reviewed_on = last_signed_review(patient, as_of)
+    messages = [f.message for f in safety_flags(patient, as_of, policy, latest, reviewed_on)]
+    recent = policy.windows.recent_days
+    if any(
+        (note.use is not None and note.use.used)
+        or (
+            note.screen is not None
+            and any(r.result is ScreenResultValue.POSITIVE and not r.expected
+                    for r in note.screen.results)
+        )
+        for note in patient.notes
+        if note.signed and in_window(note.date_of_service, as_of, recent)
+    ):
+        events = records.use_events(patient, as_of, policy)
+        messages += [
+            f"use on {event.on.isoformat()} after {gap} days without use: overdose risk"
+            for event, gap in _use_after_abstinence(patient, events, as_of, policy)
+        ]
+    return messages
 
 
 def _use_after_abstinence(

@@ -71,7 +71,13 @@ from tplan.domain.schedule import (
     Weekday,
     WeeklyPattern,
 )
-from tplan.domain.sessions import AttendanceRecord, AttendanceStatus, Session, SessionStatus
+from tplan.domain.sessions import (
+    AttendanceRecord,
+    AttendanceStatus,
+    Session,
+    SessionsBundle,
+    SessionStatus,
+)
 from tplan.domain.suggestion import (
     Alert,
     Criterion,
@@ -146,6 +152,7 @@ __all__ = [
     "Session",
     "SessionStatus",
     "SessionType",
+    "SessionsBundle",
     "Signature",
     "SnapItem",
     "SnapKind",

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from tplan.domain.base import SCHEMA_VERSION, Id, Model, Name, ShortText, new_id
 from tplan.domain.enums import SessionType
+from tplan.domain.schedule import TreatmentGroup
 
 
 class SessionStatus(StrEnum):
@@ -136,3 +137,12 @@ class AttendanceRecord(Model):
         if not self.attended or session.cancelled:
             return 0
         return max(0, session.duration_minutes - self.late_minutes - self.left_early_minutes)
+
+
+class SessionsBundle(Model):
+    """The clinic's groups, sessions and attendance in one file (the demo ships one)."""
+
+    as_of: date
+    groups: list[TreatmentGroup] = Field(default_factory=list)
+    sessions: list[Session] = Field(default_factory=list)
+    attendance: list[AttendanceRecord] = Field(default_factory=list)

@@ -12,9 +12,15 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from tplan.clinical import ExpectedSession, Outcome, Policy
-from tplan.domain import DecisionOutcome, Patient, ProgressNote, Session, SessionType
-from tplan.services.caseload import CaseloadRow
+from tplan.clinical import ExpectedSession, Outcome, Policy, review_due, safety_messages
+from tplan.domain import (
+    DecisionOutcome,
+    Patient,
+    ProgressNote,
+    Session,
+    SessionType,
+    TreatmentGroup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,10 @@ class WorkItem:
     session: SessionKey | None = None
     note_id: str | None = None
     safety: bool = False
+    label: str = ""
+    """The session's name (a group's name, ``Individual`` ...) when the item is a session."""
+    patients: tuple[str, ...] = ()
+    """The patients the item concerns, when more than one."""
 
 
 WORK_ORDER = (
@@ -97,6 +107,10 @@ class Agenda:
 def day_text(on: date) -> str:
     """E.g. ``Mon 23 Nov``."""
     return f"{on:%a} {on.day} {on:%b}"
+
+
+def _title(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def note_for(
@@ -160,14 +174,19 @@ def worklist(
     day: date,
     expected: Mapping[str, list[ExpectedSession]],
     patients: Mapping[str, Patient],
-    rows: Iterable[CaseloadRow],
     policy: Policy,
 ) -> list[WorkItem]:
-    """Everything due on ``day`` across the caseload, most urgent kind first."""
+    """Everything due on ``day`` across the caseload, most urgent kind first.
+
+    Reviews and safety come from the cheap clinical functions (``review_due``,
+    ``safety_messages``), not from whole suggestions, so the agenda stays quick at clinic size.
+    """
     items: list[WorkItem] = []
     sustained = day - timedelta(days=policy.windows.sustained_days - 1)
-    recent = day - timedelta(days=policy.windows.recent_days - 1)
+    note_due = day - timedelta(days=policy.alerts.draft_older_than_days - 1)
     missing: dict[SessionKey, list[ExpectedSession]] = {}
+    unnoted: dict[SessionKey, list[ExpectedSession]] = {}
+    attended: dict[SessionKey, int] = {}
     roster_size: dict[SessionKey, int] = {}
     for entries in expected.values():
         for entry in entries:
@@ -176,52 +195,70 @@ def worklist(
             outcome = entry.outcome
             if outcome is Outcome.UNRECORDED and sustained <= entry.on < day:
                 missing.setdefault(key, []).append(entry)
-            if outcome is Outcome.ATTENDED and recent <= entry.on <= day:
+            if outcome is Outcome.ATTENDED and note_due <= entry.on <= day:
+                attended[key] = attended.get(key, 0) + 1
                 patient = patients[entry.patient_id]
                 if note_for(patient, entry, entry.session_type) is None:
-                    items.append(
-                        WorkItem(
-                            kind="no_note",
-                            text=f"no note: {day_text(entry.on)} {entry.label} · "
-                            f"{patient.display_name}",
-                            on=entry.on,
-                            patient_id=patient.id,
-                            session=key,
-                        )
-                    )
+                    unnoted.setdefault(key, []).append(entry)
+
+    def who(entries: list[ExpectedSession], of: int) -> str:
+        if len(entries) == 1:
+            return f" · {patients[entries[0].patient_id].display_name}"
+        return f" ({len(entries)} of {of})"
+
     for key, entries in sorted(missing.items(), key=lambda kv: (kv[0].on, kv[1][0].start)):
         first = entries[0]
-        who = (
-            f" ({len(entries)} of {roster_size[key]})"
-            if first.group_id is not None
-            else f" · {patients[first.patient_id].display_name}"
-        )
         items.append(
             WorkItem(
                 kind="attendance_not_recorded",
-                text=f"attendance not recorded: {day_text(key.on)} {first.label}{who}",
+                text=f"attendance not recorded: {day_text(key.on)} {_title(first.label)}"
+                + who(entries, roster_size[key]),
                 on=key.on,
-                patient_id=None if first.group_id is not None else first.patient_id,
+                patient_id=first.patient_id if len(entries) == 1 else None,
                 session=key,
+                label=_title(first.label),
+                patients=tuple(e.patient_id for e in entries),
+            )
+        )
+    for key, entries in sorted(unnoted.items(), key=lambda kv: (kv[0].on, kv[1][0].start)):
+        first = entries[0]
+        items.append(
+            WorkItem(
+                kind="no_note",
+                text=f"no note: {day_text(key.on)} {_title(first.label)}"
+                + who(entries, attended[key]),
+                on=key.on,
+                patient_id=first.patient_id if len(entries) == 1 else None,
+                session=key,
+                label=_title(first.label),
+                patients=tuple(e.patient_id for e in entries),
             )
         )
     due_after = timedelta(days=policy.alerts.deferred_decision_due_days)
-    for row in rows:
-        patient = row.patient
-        for note in patient.notes:
-            if not note.signed and note.date_of_service < day:
-                items.append(
-                    WorkItem(
-                        kind="old_draft",
-                        text=f"draft from {day_text(note.date_of_service)} · "
-                        f"{patient.display_name}: sign or delete",
-                        on=note.date_of_service,
-                        patient_id=patient.id,
-                        note_id=note.id,
-                    )
+    for patient in patients.values():
+        drafts = sorted(
+            (n for n in patient.notes if not n.signed and n.date_of_service < day),
+            key=lambda n: n.date_of_service,
+        )
+        if drafts:
+            oldest = drafts[0]
+            what = (
+                f"draft from {day_text(oldest.date_of_service)}"
+                if len(drafts) == 1
+                else f"{len(drafts)} drafts, oldest {day_text(oldest.date_of_service)}"
+            )
+            items.append(
+                WorkItem(
+                    kind="old_draft",
+                    text=f"{what} · {patient.display_name}: sign or delete",
+                    on=oldest.date_of_service,
+                    patient_id=patient.id,
+                    note_id=oldest.id,
                 )
-        if row.review_due is not None:
-            days = (row.review_due - day).days
+            )
+        due_on = review_due(patient, day, policy) if patient.level_on(day) else None
+        if due_on is not None:
+            days = (due_on - day).days
             if days <= policy.alerts.review_due_within_days:
                 when = (
                     f"OVERDUE {-days} d" if days < 0 else "today" if days == 0 else f"in {days} d"
@@ -230,7 +267,7 @@ def worklist(
                     WorkItem(
                         kind="review_due",
                         text=f"plan review {when} · {patient.display_name}",
-                        on=row.review_due,
+                        on=due_on,
                         patient_id=patient.id,
                     )
                 )
@@ -247,9 +284,9 @@ def worklist(
                         patient_id=patient.id,
                     )
                 )
-        if row.safety:
-            alert = next((a for a in row.alerts if a.safety), None)
-            reason = alert.message if alert is not None else row.headline
+        safety = safety_messages(patient, day, policy)
+        if safety:
+            reason = "; ".join(safety)
             items.append(
                 WorkItem(
                     kind="safety",
@@ -301,9 +338,76 @@ def work_item_json(item: WorkItem) -> dict[str, Any]:
 def agenda_json(agenda: Agenda) -> str:
     """The agenda with stable keys (documented in README, ``tplan agenda --json``)."""
     data = {
+        "format": "tplan.agenda",
+        "version": 1,
         "date": agenda.on.isoformat(),
         "clinician": agenda.clinician,
         "sessions": [session_json(s) for s in agenda.sessions],
         "worklist": [work_item_json(w) for w in agenda.worklist],
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def agenda_text(agenda: Agenda) -> str:
+    """The agenda as plain lines (symbols, not colours, carry the flags)."""
+    lines = [f"{day_text(agenda.on)} {agenda.on.year} · {agenda.clinician}", "Sessions"]
+    for item in agenda.sessions:
+        if item.cancelled:
+            state = f"cancelled ({item.session.cancel_reason})" if item.session else "cancelled"
+        else:
+            state = f"attendance {item.recorded}/{len(item.roster)} recorded"
+            state += f"  notes {item.notes_written}/{item.attended} ({item.notes_signed} signed)"
+        lines.append(
+            f"  {item.start:%H:%M}-{item.end:%H:%M}  {item.title}  ({len(item.roster)})  {state}"
+        )
+    if not agenda.sessions:
+        lines.append("  no sessions")
+    lines.append("To do")
+    for work in agenda.worklist:
+        flag = "!!" if work.safety else "! " if work.kind == "attendance_not_recorded" else "  "
+        lines.append(f" {flag} {work.text}")
+    if not agenda.worklist:
+        lines.append("  nothing")
+    return "\n".join(lines)
+
+
+def group_json(group: TreatmentGroup, today: date) -> dict[str, Any]:
+    pattern = group.pattern_on(today) or group.pattern
+    return {
+        "group_id": group.id,
+        "name": group.name,
+        "kind": group.kind.value,
+        "facilitators": list(group.facilitators),
+        "location": group.location,
+        "weekdays": [day.value for day in pattern.weekdays],
+        "start": f"{pattern.start_time:%H:%M}",
+        "end": f"{pattern.end_time:%H:%M}",
+        "duration_minutes": pattern.duration_minutes,
+        "active_from": group.active_from.isoformat(),
+        "active_to": group.active_to.isoformat() if group.active_to else None,
+        "active": group.active_on(today),
+        "members_today": group.members_on(today),
+    }
+
+
+def groups_json(groups: Iterable[TreatmentGroup], today: date) -> str:
+    """The stable JSON of ``tplan groups --json`` (documented in README)."""
+    data = {
+        "format": "tplan.groups",
+        "version": 1,
+        "date": today.isoformat(),
+        "groups": [group_json(g, today) for g in groups],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def groups_text(groups: Iterable[TreatmentGroup], today: date) -> str:
+    lines = []
+    for group in groups:
+        pattern = group.pattern_on(today) or group.pattern
+        ended = "" if group.active_on(today) else "  (not active)"
+        lines.append(
+            f"{group.name}  {pattern.describe()}  {', '.join(group.facilitators)}"
+            f"  {len(group.members_on(today))} members{ended}"
+        )
+    return "\n".join(lines) if lines else "No treatment groups yet."

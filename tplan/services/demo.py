@@ -18,10 +18,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tplan.domain import Envelope, Patient, Suggestion, SuggestionKind
+from tplan.domain import (
+    WEEKDAYS,
+    Envelope,
+    Patient,
+    SessionsBundle,
+    Suggestion,
+    SuggestionKind,
+    Weekday,
+)
 
 DEMO_FILE = "demo_caseload.json"
 EXPECTED_FILE = "demo_expected_kinds.json"
+SESSIONS_FILE = "demo_sessions.json"
 
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
@@ -62,6 +71,21 @@ def load_demo(today: date) -> list[Patient]:
     return [shift_patient(patient, days) for patient in envelope.patients]
 
 
+def load_demo_sessions(today: date) -> SessionsBundle:
+    """The demo's groups, sessions and attendance moved like the patients (``load_demo``).
+
+    Weekdays move with the dates (a Monday group opened on a Wednesday meets on Wednesdays),
+    so today's sessions and their rosters stay those the demo was written for.
+    """
+    bundle = SessionsBundle.model_validate_json(demo_file(SESSIONS_FILE).read_bytes())
+    days = (today - bundle.as_of).days
+    if days == 0:
+        return bundle
+    shifted = _shift(bundle, timedelta(days=days), in_suggestion=False)
+    assert isinstance(shifted, SessionsBundle)
+    return shifted
+
+
 def shift_patient(patient: Patient, days: int) -> Patient:
     """A copy of ``patient`` with every date and datetime ``days`` days later (or earlier)."""
     if days == 0:
@@ -81,6 +105,8 @@ def _shift(value: Any, delta: timedelta, *, in_suggestion: bool) -> Any:
         return type(value).model_validate(fields)
     if isinstance(value, date):  # datetime is a date too: both move by whole days
         return value + delta
+    if isinstance(value, Weekday):
+        return WEEKDAYS[(WEEKDAYS.index(value) + delta.days) % 7]
     if isinstance(value, list):
         return [_shift(item, delta, in_suggestion=in_suggestion) for item in value]
     if isinstance(value, tuple):
@@ -105,8 +131,10 @@ __all__ = [
     "DEMO_ANCHOR",
     "DEMO_FILE",
     "EXPECTED_KINDS",
+    "SESSIONS_FILE",
     "demo_file",
     "load_demo",
+    "load_demo_sessions",
     "read_demo",
     "shift_patient",
 ]

@@ -30,7 +30,6 @@ from tplan.services.agenda import Agenda, SessionKey, agenda_sessions, worklist
 from tplan.services.errors import RecordNotFound, ServiceError
 
 if TYPE_CHECKING:
-    from tplan.services.caseload import CaseloadRow
     from tplan.services.clock import Clock
     from tplan.store import Repository
 
@@ -58,7 +57,6 @@ class SessionUseCases:
     patients: Callable[..., list[Patient]]
     _upsert_field: Callable[..., Patient]
     _change: Callable[..., Patient]
-    caseload: Callable[..., list[CaseloadRow]]
 
     # --- groups and rosters --------------------------------------------------------------
 
@@ -178,6 +176,14 @@ class SessionUseCases:
                     )
         raise RecordNotFound("session", key.occurrence)
 
+    def stored_session(self, key: SessionKey) -> Session:
+        """The session of this occurrence, stored first if nothing was recorded for it yet
+        (e.g. to link a note to it)."""
+        session = self.session(key)
+        if session.id in {s.id for s in self.repo.sessions_between(key.on, key.on)}:
+            return session
+        return self.repo.save_session(session, "save session")
+
     def session_roster(self, session: Session) -> list[Patient]:
         """Who is expected at the session: the group's members that day who are in care, by
         name; or the one patient of an individual session."""
@@ -255,11 +261,10 @@ class SessionUseCases:
         patients = {p.id: p for p in self.patients()}
         first = on - timedelta(days=self.policy.windows.sustained_days - 1)
         expected = {pid: book.expected(p, first, on) for pid, p in patients.items()}
-        rows = self.caseload(on, book=book)
         return Agenda(
             on=on,
             clinician=self.clinician,
             sessions=tuple(agenda_sessions(on, expected, patients)),
-            worklist=tuple(worklist(on, expected, patients, rows, self.policy)),
+            worklist=tuple(worklist(on, expected, patients, self.policy)),
         )
 

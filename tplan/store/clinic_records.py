@@ -234,6 +234,32 @@ class ClinicRecords:
             self._commit(writes, entries)
         return stored_session, self.attendance_for([stored_session.id])
 
+    def import_clinic_records(
+        self,
+        groups: Iterable[TreatmentGroup],
+        sessions: Iterable[Session],
+        attendance: Iterable[AttendanceRecord],
+        action: str = "import",
+    ) -> None:
+        """Store new groups, sessions and attendance all or nothing (one journal line, one
+        audit entry); an id already stored is refused (ValueError)."""
+        self._require_writable()
+        writes: list[tuple[_Table[Any], BaseModel, dict[str, Any]]] = []
+        for table, records in (
+            (self._groups, groups),
+            (self._sessions, sessions),
+            (self._attendance, attendance),
+        ):
+            new_ids = [record.id for record in records]  # type: ignore[attr-defined]
+            if len(set(new_ids)) != len(new_ids) or set(new_ids) & set(table.doc_ids):
+                raise ValueError(f"a {table.what} id is already stored or given twice")
+            writes.extend((table, *_stored(record)) for record in records)
+        if not writes:
+            return
+        counts = {name: sum(t.name == name for t, _, _ in writes) for name in CLINIC_TABLES}
+        fields = tuple(f"{name}: {count}" for name, count in counts.items() if count)
+        self._commit(writes, [self._entry(action, None, None, fields)])
+
     # --- internals -----------------------------------------------------------------------
 
     def _existing(self, table: _Table[M], record_id: str) -> M | None:
@@ -264,7 +290,7 @@ class ClinicRecords:
         placed: list[tuple[_Table[Any], BaseModel, str]] = []
         for table, record, document in writes:
             record_id = record.id  # type: ignore[attr-defined]
-            doc_id = table.doc_ids.get(record_id) or table.storage.new_doc_ids(table.name)[0]
+            doc_id = table.doc_ids.get(record_id) or self._storage.new_doc_ids(table.name)[0]
             changes[(table.name, doc_id)] = document
             placed.append((table, record, doc_id))
         audit_ids = self._storage.new_doc_ids(AUDIT_TABLE, len(entries)) if entries else []

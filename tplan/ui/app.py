@@ -52,6 +52,7 @@ class TplanApp(App[None]):
         Binding("f2", "toggle_privacy", "Privacy (initials only)", show=False, id="privacy"),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="quit"),
         Binding("q", "quit", "Quit", id="quit_q"),
+        Binding("ctrl+t", "today", "Today", show=False, id="today"),
     ]
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
@@ -74,6 +75,7 @@ class TplanApp(App[None]):
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self._settings_given = settings is not None
         self.settings = settings if settings is not None else Settings()
         """The counselor's settings (tplan.settings): start screen, note format, refusals."""
         theme = theme or self.settings.theme
@@ -99,7 +101,37 @@ class TplanApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         from tplan.ui.screens.caseload import CaseloadScreen
 
+        if self.start_screen() == "today":
+            from tplan.ui.screens.today import TodayScreen
+
+            return TodayScreen()
         return CaseloadScreen()
+
+    def start_screen(self) -> str:
+        """``today`` or ``caseload``: the settings' start screen. An app built without
+        settings (tests, benches) keeps the caseload it always started on."""
+        return self.settings.start_screen if self._settings_given else "caseload"
+
+    def action_today(self) -> None:
+        """Show the Today screen (the day's sessions and the worklist)."""
+        from tplan.ui.screens.today import TodayScreen
+
+        self.show_screen(TodayScreen)
+
+    def show_screen(self, kind: type[Screen[Any]]) -> None:
+        """Go back to the screen of this kind if it is open below, else open a new one.
+
+        A form with unsaved text on the way stops it (with a word)."""
+        if isinstance(self.screen, kind):
+            return
+        if not any(isinstance(screen, kind) for screen in self.screen_stack):
+            self.push_screen(kind())
+            return
+        while not isinstance(self.screen, kind):
+            if getattr(self.screen, "dirty", False):
+                self.notify("Finish or cancel the open form first.", severity="warning")
+                return
+            self.pop_screen()
 
     def today(self) -> date:
         return self.clock.today()
@@ -129,7 +161,11 @@ class TplanApp(App[None]):
 
         if isinstance(self.screen, PatientScreen) and self.screen.patient_id == patient_id:
             return
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, PatientScreen):
+        from tplan.ui.screens.caseload import CaseloadScreen
+        from tplan.ui.screens.today import TodayScreen
+
+        home = (PatientScreen, CaseloadScreen, TodayScreen)  # forms above them close first
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, home):
             if getattr(self.screen, "dirty", False):
                 self.notify("Finish or cancel the open form first.", severity="warning")
                 return
@@ -254,6 +290,9 @@ class TplanApp(App[None]):
             self.action_toggle_theme,
         )
         yield SystemCommand("Help", "Every key of this screen (F1)", self.action_help)
+        yield SystemCommand(
+            "Today", "Today's sessions and the worklist (ctrl+t)", self.action_today
+        )
         commands = getattr(screen, "palette_commands", None)
         if callable(commands):
             yield from commands()

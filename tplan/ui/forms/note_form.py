@@ -37,7 +37,7 @@ from tplan.domain import (
     UseReport,
     new_id,
 )
-from tplan.services import NoteStateError
+from tplan.services import NoteStateError, SessionKey
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import (
@@ -146,6 +146,27 @@ class NoteForm(FormScreen[Patient | None]):
             if objective.status is not ObjectiveStatus.CANCELLED or objective.id in addressed
         ]
         self.substances: list[str] = []
+        self.session_choices = self._session_choices()
+        self._link: SessionKey | None = None
+
+    def _session_choices(self) -> list[tuple[str, SessionKey]]:
+        """The patient's sessions on the note's day, to link the note to (SessionKey values)."""
+        assert self.patient is not None
+        day = self.original.date_of_service if self.original else self.today()
+        choices = []
+        for entry in self.workspace.sessions_on(self.patient.id, day):
+            label = f"{entry.start:%H:%M} {entry.label}"
+            choices.append((label, SessionKey(entry.occurrence, entry.on)))
+        return choices
+
+    def _linked_choice(self) -> SessionKey | None:
+        linked = self.original.session_id if self.original else None
+        if linked is None:
+            return None
+        for _, key in self.session_choices:
+            if self.workspace.session(key).id == linked:
+                return key
+        return None
 
     def heading(self) -> str:
         return "Progress note · draft" if self.original else "New progress note"
@@ -173,6 +194,20 @@ class NoteForm(FormScreen[Patient | None]):
             ),
             key="session_type",
         )
+        if self.session_choices:
+            yield FieldRow(
+                "Linked session",
+                choice(
+                    "session_link",
+                    self.session_choices,
+                    self._linked_choice(),
+                    blank=True,
+                    prompt="none",
+                    classes="",
+                ),
+                key="session_link",
+                claims=("session_id",),
+            )
         yield FieldRow(
             "Attendance",
             choice(
@@ -484,11 +519,14 @@ class NoteForm(FormScreen[Patient | None]):
                 continue
             if items is not None:
                 measures.append(model(items=items))
+        self._link = r.choice("session_link", required=False) if self.session_choices else None
         values: dict[str, Any] = {
             "session_type": r.choice("session_type"),
             "attendance": r.choice("attendance"),
             "risk_observations": r.text("risk_observations"),
         }
+        if not self.session_choices and self.original is not None:
+            values["session_id"] = self.original.session_id
         r.check()
         n = self.original
         return ProgressNote(
@@ -579,6 +617,11 @@ class NoteForm(FormScreen[Patient | None]):
 
     def persist(self, payload: ProgressNote | SignRequest) -> Patient:
         note = payload.note if isinstance(payload, SignRequest) else payload
+        if self._link is not None:
+            session = self.workspace.stored_session(self._link)
+            note = note.model_copy(update={"session_id": session.id})
+            if isinstance(payload, SignRequest):
+                payload = SignRequest(note)
         patient = self.workspace.save_draft(self.patient_id, note)
         if isinstance(payload, SignRequest):
             patient = self.workspace.sign_note(self.patient_id, note.id)

@@ -416,6 +416,29 @@ class PatientScreen(Screen[None]):
         self.open_form(self._forms().NaloxoneForm(self.ws, self.patient_id))
 
     @editing
+    def action_individual_schedule(self) -> None:
+        from tplan.ui.forms.group_forms import IndividualScheduleForm
+
+        current = self.patient.individual_schedules if self.patient else []
+        sid = next((s.id for s in current if s.stopped is None), None)
+        self.open_form(IndividualScheduleForm(self.ws, self.patient_id, sid))
+
+    @editing
+    def action_individual_attendance(self) -> None:
+        """Attendance of this patient's individual (or family) session today."""
+        from tplan.services import SessionKey
+        from tplan.ui.forms.attendance_form import AttendanceForm
+
+        today = self.tplan.today()
+        entries = [e for e in self.ws.sessions_on(self.patient_id, today) if not e.group_id]
+        if not entries:
+            self.notify("No individual session today for this patient.", severity="warning")
+            return
+        entry = entries[0]
+        session = self.ws.session(SessionKey(entry.occurrence, entry.on))
+        self.open_form(AttendanceForm(self.ws, session, entry.label.capitalize()))
+
+    @editing
     def action_decide(self) -> None:
         if self.patient is None or not self.patient.active:
             self.notify("This episode is closed: nothing to decide.", severity="warning")
@@ -587,6 +610,9 @@ class PatientScreen(Screen[None]):
             ("New objective", "o", self.action_objective),
             ("New medication", "m", self.action_medication),
             ("Record a naloxone check", "N", self.action_naloxone),
+            ("Individual sessions (schedule)", "palette", self.action_individual_schedule),
+            ("Attendance of today's individual session", "palette",
+             self.action_individual_attendance),
             ("Back to the caseload", "escape", self.action_back),
         ):
             yield SystemCommand(title, f"This patient ({help_text})", action)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from tplan.clinical.levels import level_label
@@ -16,6 +17,14 @@ from tplan.ui.widgets.caseload_model import (
     relative_days,
     review_cell,
 )
+
+
+def last_note_cell(row: CaseloadRow, today: date) -> Cell:
+    """The last signed note; a newer draft shows as a draft ("✎ 1 d ago")."""
+    draft = row.last_draft
+    if draft is not None and (row.last_note is None or draft > row.last_note):
+        return Cell(f"✎ {relative_days(draft, today)}", "muted")
+    return Cell(relative_days(row.last_note, today) if row.last_note else "none")
 
 
 def explanation(suggestion: Suggestion | None) -> str:
@@ -67,7 +76,7 @@ def line_from_row(row: CaseloadRow) -> CaseloadLine:
         ),
         "review": review_cell(due, today),
         "suggestion": badge,
-        "last_note": Cell(relative_days(row.last_note, today) if row.last_note else "none"),
+        "last_note": last_note_cell(row, today),
         "counselor": Cell(row.counselor),
         "alerts": Cell(alert_text or "—", "" if alerts else "muted"),
     }

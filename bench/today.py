@@ -1,0 +1,105 @@
+"""The Today screen and recording attendance at clinic size.
+
+The clinic file (240 active patients) gets 20 treatment groups of 12 and a year of their
+sessions with attendance (``generate.write_sessions``); today's sessions are unrecorded.
+
+- today: an app whose start screen is Today (headless, 120x40); from the first paint of the
+  screen to the paint after the agenda (sessions and worklist) is shown.
+- attendance save: ``Workspace.record_attendance`` of a 12-member roster (one transaction,
+  one journal line, 12 audit entries), each run changing every member's mark.
+
+    python bench/today.py [--size clinic] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+async def _today_times(db: Path, runs: int) -> list[float]:
+    from generate import ANCHOR, ME
+
+    from tplan.services import FixedClock, Workspace
+    from tplan.settings import Settings
+    from tplan.store import open_repository
+    from tplan.ui.app import make_app
+    from tplan.ui.screens.today import TodayScreen
+
+    times: list[float] = []
+    for _ in range(runs):
+        clock = FixedClock(ANCHOR)
+        workspace = Workspace(open_repository(db, "bench", read_only=True), clock)
+        settings = Settings(clinician=ME, start_screen="today", privacy_after_minutes=0)
+        try:
+            app = make_app(workspace, clock=clock, settings=settings)
+            async with app.run_test(size=(120, 40)):
+                while not (isinstance(app.screen, TodayScreen) and app.screen.is_mounted):
+                    await asyncio.sleep(0)
+                first = asyncio.Event()
+                app.screen.call_after_refresh(first.set)
+                await first.wait()
+                start = time.perf_counter()
+                screen = app.screen
+                while screen.agenda is None:
+                    await asyncio.sleep(0.001)
+                painted = asyncio.Event()
+                screen.call_after_refresh(painted.set)
+                await painted.wait()
+                times.append(time.perf_counter() - start)
+                await app.workers.wait_for_complete()
+        finally:
+            workspace.close()
+    return times
+
+
+def measure(size: str, runs: int) -> dict[str, float]:
+    from common import DEFAULT_CACHE, median, working_copy
+    from generate import ANCHOR, write_sessions
+
+    from tplan.domain import AttendanceStatus
+    from tplan.services import FixedClock, Mark, SessionKey, Workspace
+    from tplan.store import open_repository
+
+    result: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
+        db = working_copy(size, Path(tmp), DEFAULT_CACHE)
+        sessions, records = write_sessions(db)
+        result["sessions"], result["attendance_records"] = sessions, records
+        result["today_ms"] = 1000 * median(asyncio.run(_today_times(db, runs)))
+        workspace = Workspace(open_repository(db, "bench"), FixedClock(ANCHOR), clinician="bench")
+        try:
+            group = workspace.groups()[0]
+            session = workspace.session(SessionKey(group.id, ANCHOR))
+            roster = workspace.session_roster(session)
+            result["roster"] = len(roster)
+            saves: list[float] = []
+            for run in range(runs * 2):
+                status = AttendanceStatus.PRESENT if run % 2 else AttendanceStatus.ABSENT
+                marks = {p.id: Mark(status) for p in roster}
+                start = time.perf_counter()
+                session, _ = workspace.record_attendance(session, marks)
+                saves.append(time.perf_counter() - start)
+            result["attendance_save_ms"] = 1000 * median(saves)
+        finally:
+            workspace.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Today screen and attendance save")
+    parser.add_argument("--size", default="clinic")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    for key, value in measure(args.size, args.runs).items():
+        print(f"{args.size} {key}: {value:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    raise SystemExit(main())

@@ -1,0 +1,255 @@
+"""Today: the day's sessions in time order and the counselor's worklist (SCREENS.md sketch).
+
+The agenda is computed by the workspace in a thread worker. ``enter`` on a session records its
+attendance; on a work item it opens the form that clears it (attendance, a note, the draft,
+the review, the decision panel, or the patient for a safety alert). ``c`` goes to the caseload.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from tplan.services import Agenda, AgendaSession, SessionKey, WorkItem
+from tplan.services.agenda import day_text
+from tplan.ui.forms.fields import literal
+from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tplan.ui.app import TplanApp
+
+WORK_SYMBOLS = {
+    "safety": "!!",
+    "attendance_not_recorded": "! ",
+    "no_note": "✎ ",
+    "old_draft": "✎ ",
+    "review_due": "⏰",
+    "deferred_decision": "? ",
+}
+AGENDA_GROUP = "today-agenda"
+
+
+def session_line(item: AgendaSession, width: int) -> str:
+    """``18:00-21:00  Evening relapse prevention   9  attendance 7/9  notes 0/7``."""
+    when = f"{item.start:%H:%M}-{item.end:%H:%M}"
+    if item.cancelled:
+        state = "cancelled"
+    else:
+        recorded = "✔" if item.attendance_done else f"{item.recorded}/{len(item.roster)}"
+        state = f"attendance {recorded}"
+        if item.attended:
+            state += f"  notes {item.notes_written}/{item.attended}"
+            if item.notes_written:
+                state += f" ({item.notes_signed} signed)"
+    room = max(12, width - len(when) - STATE_WIDTH - 10)
+    return f"{when}  {fit(item.title, room):<{room}} {len(item.roster):>2}  {state}"
+
+
+STATE_WIDTH = 30
+"""Room kept for "attendance 7/9  notes 0/7 (0 signed)" so the columns line up."""
+
+
+def fit(text: str, width: int) -> str:
+    """One line of at most ``width`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+class TodayScreen(Screen[None]):
+    """The start screen: what today holds and what is left to do."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "attendance", "Attendance", id="attendance"),
+        Binding("c", "caseload", "Caseload", id="caseload"),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+    AUTO_FOCUS = "#sessions"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.agenda: Agenda | None = None
+        self.initials: dict[str, str] = {}
+        """Display name -> initials, for privacy mode (F2)."""
+
+    @property
+    def tplan(self) -> TplanApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("today", id="top-bar")
+        yield Static("Sessions", classes="today-heading")
+        yield OptionList(id="sessions")
+        yield Static("To do", classes="today-heading")
+        yield OptionList(id="todo")
+        yield StableFooter(compact=False, show_command_palette=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self.load()
+
+    def _privacy_changed(self, _privacy: bool) -> None:
+        if self.agenda is not None:
+            self.show(self.agenda)
+
+    def load(self) -> None:
+        self._compute()
+
+    @work(thread=True, exclusive=True, group=AGENDA_GROUP, exit_on_error=False)
+    def _compute(self) -> Agenda:
+        workspace = self.tplan.workspace
+        agenda = workspace.agenda(self.tplan.today())
+        self.initials = {p.display_name: p.initials for p in workspace.patients()}
+        return agenda
+
+    @on(Worker.StateChanged)
+    def _computed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != AGENDA_GROUP or event.worker.node is not self:
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.show(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.notify("The agenda could not be computed.", severity="error")
+
+    def show(self, agenda: Agenda) -> None:
+        self.agenda = agenda
+        width = self.app.size.width
+        summary = f"{day_text(agenda.on)} · {agenda.clinician} · {len(agenda.worklist)} to do"
+        self.query_one(TopBar).set_right(summary)
+        sessions = self.query_one("#sessions", OptionList)
+        highlighted = sessions.highlighted
+        sessions.clear_options()
+        lines = [self._private(session_line(s, width)) for s in agenda.sessions]
+        sessions.add_options(
+            [Option(literal(line), id=f"s{n}") for n, line in enumerate(lines)]
+            or [Option(literal("no sessions today"), disabled=True)]
+        )
+        if agenda.sessions:
+            sessions.highlighted = min(highlighted or 0, len(agenda.sessions) - 1)
+        todo_list = self.query_one("#todo", OptionList)
+        kept = todo_list.highlighted
+        todo_list.clear_options()
+        work = [
+            fit(f"{WORK_SYMBOLS.get(w.kind, '  ')} {self._work_text(w)}", width - 4)
+            for w in agenda.worklist
+        ]
+        todo_list.add_options(
+            [Option(literal(line), id=f"w{n}") for n, line in enumerate(work)]
+            or [Option(literal("nothing to do"), disabled=True)]
+        )
+        if work:
+            todo_list.highlighted = min(kept or 0, len(work) - 1)
+
+    def on_resize(self) -> None:
+        if self.agenda is not None:
+            self.show(self.agenda)
+
+    def _work_text(self, item: WorkItem) -> str:
+        return self._private(item.text)
+
+    def _private(self, text: str) -> str:
+        """Names become initials while privacy is on."""
+        if not self.tplan.privacy:
+            return text
+        for name, initials in self.initials.items():
+            text = text.replace(name, initials)
+        return text
+
+    # --- opening what clears a line -----------------------------------------------------
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        if self.agenda is None or not option_id:
+            return
+        index = int(option_id[1:])
+        if option_id.startswith("s"):
+            item = self.agenda.sessions[index]
+            self.open_attendance(item.key, item.title)
+        else:
+            self.open_work(self.agenda.worklist[index])
+
+    def action_attendance(self) -> None:
+        sessions = self.query_one("#sessions", OptionList)
+        if self.agenda is None or sessions.highlighted is None or not self.agenda.sessions:
+            return
+        item = self.agenda.sessions[sessions.highlighted]
+        self.open_attendance(item.key, item.title)
+
+    def open_attendance(self, key: SessionKey, title: str) -> None:
+        from tplan.ui.forms.attendance_form import AttendanceForm
+
+        if self.tplan.read_only:
+            from tplan.ui.read_only import READ_ONLY_MESSAGE
+
+            self.notify(READ_ONLY_MESSAGE, severity="warning")
+            return
+        session = self.tplan.workspace.session(key)
+        self._push(AttendanceForm(self.tplan.workspace, session, title))
+
+    def open_work(self, item: WorkItem) -> None:
+        from tplan.ui.forms import decision_panel, episode_forms, note_form
+
+        ws = self.tplan.workspace
+        if item.kind == "attendance_not_recorded" and item.session is not None:
+            self.open_attendance(item.session, item.label)
+        elif item.kind == "no_note" and (item.patient_id or item.patients):
+            self._push(note_form.NoteForm(ws, item.patient_id or item.patients[0]))
+        elif item.kind == "old_draft" and item.patient_id:
+            self._push(note_form.NoteForm(ws, item.patient_id, item.note_id))
+        elif item.kind == "review_due" and item.patient_id:
+            self._push(episode_forms.ReviewForm(ws, item.patient_id))
+        elif item.kind == "deferred_decision" and item.patient_id:
+            self._push(decision_panel.DecisionPanel(ws, item.patient_id))
+        elif item.patient_id:
+            self.tplan.open_patient(item.patient_id)
+        else:
+            self.notify("Open the session's members from the caseload.", timeout=3)
+
+    def _push(self, form: Screen[Any]) -> None:
+        def done(result: Any) -> None:
+            patient_id = getattr(form, "patient_id", None)
+            if result is not None and patient_id:
+                self.tplan.caseload_changed(patient_id)
+
+        self.app.push_screen(form, done)
+
+    # --- elsewhere ----------------------------------------------------------------------
+
+    def action_caseload(self) -> None:
+        from tplan.ui.screens.caseload import CaseloadScreen
+
+        self.tplan.show_screen(CaseloadScreen)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from a form: the line it cleared goes away."""
+        if self.agenda is not None:
+            self.load()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        from tplan.ui.forms.group_forms import GroupForm, GroupMembersForm
+
+        ws = self.tplan.workspace
+        yield SystemCommand("Caseload", "All patients (c)", self.action_caseload)
+        yield SystemCommand("Record attendance", "For the highlighted session (t)",
+                            self.action_attendance)
+        yield SystemCommand("New treatment group", "Name, schedule, facilitators",
+                            lambda: self._push(GroupForm(ws)))
+        for group in ws.groups():
+            # the palette reads a command's title as markup: no brackets from typed names
+            name = group.name.replace("[", "(").replace("]", ")")
+            yield SystemCommand(f"Edit group: {name}", "Details and weekly schedule",
+                                lambda gid=group.id: self._push(GroupForm(ws, gid)))
+            yield SystemCommand(f"Members: {name}", "Add a patient, or one who leaves",
+                                lambda gid=group.id: self._push(GroupMembersForm(ws, gid)))
