@@ -143,6 +143,7 @@ async def test_an_export_shows_in_the_history_with_its_recipient_and_audit(
         assert isinstance(app.screen, forms.ExportForm)
         await type_in(pilot, "recipient", "Dr. [b]Lee[/b] <PCP>")
         await type_in(pilot, "purpose", "care coordination")
+        await type_in(pilot, "consent", "consent form signed 2026-03-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Static
 
 from tplan.domain import PART2_NOTICE, ExportFormat
 from tplan.export import default_filename
+from tplan.export.disclosure import consent_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, literal, text_input
 
@@ -63,14 +64,15 @@ class ExportForm(FormScreen[Path | None]):
         yield FieldRow("Purpose", text_input("purpose", TPO), key="purpose")
         yield FieldRow(
             "Consent",
-            text_input("consent", TPO),
+            text_input("consent", ""),
             key="consent",
-            hint="the patient's signed consent (reference), or treatment/payment/operations",
+            hint="the patient's signed consent (reference), or treatment/payment/operations; "
+            "may stay empty only for the internal chart copy",
         )
         yield FieldRow(
             "Redact",
             checkbox(
-                "redact", "minimum necessary: initials, birth year, no contact details", False
+                "redact", "minimum necessary: no names, contacts, identifiers, exact dates", False
             ),
             key="redact",
         )
@@ -104,9 +106,12 @@ class ExportForm(FormScreen[Path | None]):
             "redact": r.flag("redact"),
             "force": r.flag("force"),
         }
-        for key in ("path", "recipient", "purpose", "consent"):
+        for key in ("path", "recipient", "purpose"):
             if not values[key]:
                 r.fail(key, "is required")
+        problem = consent_problem(values["recipient"], values["purpose"], values["consent"])
+        if problem:
+            r.fail("consent", problem)
         if values["redact"] and values["fmt"] is ExportFormat.JSON:
             r.fail(
                 "redact", "a JSON export is the full record for re-import: choose another format"
