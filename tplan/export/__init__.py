@@ -6,8 +6,10 @@ the services layer's job.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
+from tplan.clinical import ExpectedSession
 from tplan.domain import ExportFormat, ExportLogEntry, Patient, Suggestion
 from tplan.export.documents import render_html, render_markdown
 from tplan.export.fhir import render_fhir
@@ -37,13 +39,15 @@ def render(
     suggestion: Suggestion | None,
     redact: bool = False,
     disclosure: ExportLogEntry | None = None,
+    sessions: Sequence[ExpectedSession] = (),
 ) -> bytes:
     """The patient's record as of ``as_of`` in ``fmt``, UTF-8 encoded.
 
     Markdown, HTML and FHIR show the record as it stood on ``as_of``; JSON is the full record
     for re-import and cannot be redacted (an ``ExportError`` says so). ``disclosure`` is this
     export's log entry (recipient, purpose, consent; its id seeds the FHIR ids); without one,
-    an internal chart copy with a fresh id is assumed.
+    an internal chart copy with a fresh id is assumed. ``sessions`` are the patient's
+    expected sessions with their attendance (attended ones become FHIR Encounters).
     """
     fmt = ExportFormat(fmt)
     if fmt is ExportFormat.JSON:
@@ -64,6 +68,7 @@ def render(
         suggestion=suggestion,
         redact=redact,
         disclosure=disclosure,
+        sessions=sessions,
     )
     if fmt is ExportFormat.FHIR:
         return render_fhir(patient, view, generated_at, disclosure)

@@ -21,6 +21,7 @@ from tplan.domain import ExportLogEntry, Patient
 from tplan.export import fhir_clinical as clinical
 from tplan.export import fhir_codes as codes
 from tplan.export import fhir_plan as plan
+from tplan.export import fhir_sessions
 from tplan.export.fhir_bundle import BundleBuilder, FhirDates, Reference, Resource, instant
 from tplan.export.fhir_bundle import narrative as _narrative
 from tplan.export.labels import label
@@ -53,6 +54,7 @@ def render_fhir(
     medications = clinical.medications(bundle, view, patient_ref, conditions)
     measures = clinical.measures(bundle, view, patient_ref)
     screens = clinical.screens(bundle, view, patient_ref)
+    encounters = fhir_sessions.encounters(bundle, view, patient_ref, organization, episodes)
     signatures = _signatures(bundle, view, care_plan, patient_ref, staff, generated_at)
     consent = _consent(bundle, view, disclosure, patient_ref, organization)
     sections = [
@@ -64,6 +66,9 @@ def render_fhir(
         _section("measures", "Measures (PHQ-9, GAD-7, BAM, craving)", measures),
         _section("screens", "Drug screens", screens),
         _section("level-of-care", "Level of care", episodes, _level_text(view)),
+        _section(
+            "sessions", "Sessions and attendance", encounters, view.attendance_summary or None
+        ),
         _section("supports", "Support system and care team", [r for _, r in supports] + [team]),
         _section("signatures", "Reviews and signatures", signatures),
     ]

@@ -196,6 +196,7 @@ EXPECTED_POSITIVE = coding(
 
 LEVEL_SYSTEM = LOCAL_SYSTEM + "asam-level-of-care"
 RISK_KIND_SYSTEM = LOCAL_SYSTEM + "risk-kind"
+SESSION_TYPE_SYSTEM = LOCAL_SYSTEM + "session-type"
 RISK_EVENT_SYSTEM = LOCAL_SYSTEM + "risk-event"
 MEDICATION_CATEGORY = LOCAL_SYSTEM + "medication-category"
 DISCHARGE_REASON_SYSTEM = LOCAL_SYSTEM + "discharge-reason"

@@ -11,11 +11,13 @@ show them as the year or as days since admission (``RelativeDates``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from tplan.clinical import ExpectedSession
 from tplan.domain import Patient
 from tplan.domain.base import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from tplan.export.labels import label
@@ -115,7 +117,8 @@ class Redactor:
         return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def redactor_for(patient: Patient) -> Redactor:
+def redactor_for(patient: Patient, facilitators: Iterable[str] = ()) -> Redactor:
+    """The redactor of one patient's record; ``facilitators`` of their sessions are added."""
     names: dict[str, str] = {}
 
     def add(name: str, replacement: str) -> None:
@@ -132,10 +135,29 @@ def redactor_for(patient: Patient) -> Redactor:
         for intervention in objective.interventions:
             if intervention.staff:
                 add(intervention.staff, FACILITATOR)
+    for facilitator in facilitators:
+        add(facilitator, FACILITATOR)
     literals = {patient.id, *(i.value for i in patient.identifiers)}
     return Redactor(
         names=names, literals=tuple(sorted((s for s in literals if s), key=len, reverse=True))
     )
+
+
+def redact_session(item: ExpectedSession, redactor: Redactor) -> ExpectedSession:
+    """An expected session without facilitator names or identifying words in its text."""
+    session = item.session
+    if session is not None:
+        session = session.model_copy(
+            update={
+                "facilitators": [FACILITATOR] if session.facilitators else [],
+                "topic": redactor.text(session.topic),
+                "cancel_reason": redactor.text(session.cancel_reason),
+            }
+        )
+    record = item.record
+    if record is not None:
+        record = record.model_copy(update={"reason": redactor.text(record.reason)})
+    return replace(item, label=redactor.text(item.label), session=session, record=record)
 
 
 # Fields that name staff (kept: a receiver needs to know who is accountable) or hold codes.
@@ -145,9 +167,9 @@ _KEEP = frozenset(
 )  # fmt: skip
 
 
-def redact_patient(patient: Patient) -> Patient:
+def redact_patient(patient: Patient, redactor: Redactor | None = None) -> Patient:
     """The record with every identifier of the Safe Harbor list removed from its text."""
-    redactor = redactor_for(patient)
+    redactor = redactor or redactor_for(patient)
     data = patient.model_dump()
     data["identifiers"] = []
     data["disclosures"] = []

@@ -8,10 +8,13 @@ them. Redaction (minimum necessary) happens here, once, for every document forma
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from tplan.clinical import ExpectedSession, Outcome
 from tplan.domain import (
     PART2_NOTICE,
     Addendum,
@@ -49,6 +52,7 @@ from tplan.export.redaction import (
     REDACTED_ITEMS,
     RelativeDates,
     redact_patient,
+    redact_session,
     redactor_for,
 )
 from tplan.export.scores import Score, score_measure
@@ -222,6 +226,18 @@ class PlanView:
     dates: RelativeDates | None = None
     """Set in a redacted copy: dates are shown as days since admission."""
     program: str = PROGRAM_NAME
+    sessions: list[ExpectedSession] = field(default_factory=list)
+    """Expected sessions from admission to the as-of date, with their attendance."""
+
+    @property
+    def recent_sessions(self) -> list[ExpectedSession]:
+        return [s for s in self.sessions if s.on >= self.notes_since]
+
+    @property
+    def attendance_summary(self) -> str:
+        """E.g. "12 attended, 1 missed, 1 excused" over every expected session."""
+        counts = Counter(s.outcome for s in self.sessions)
+        return ", ".join(f"{counts[o]} {o.value}" for o in Outcome if counts[o])
 
     @property
     def discharged(self) -> bool:
@@ -296,11 +312,17 @@ def build_view(
     suggestion: Suggestion | None,
     redact: bool = False,
     disclosure: ExportLogEntry | None = None,
+    sessions: Sequence[ExpectedSession] = (),
 ) -> PlanView:
     """The record as of ``as_of``; with ``redact`` a Safe Harbor copy (see redaction.py)."""
+    sessions = [s for s in sessions if s.on <= as_of]
     if redact:
+        redactor = redactor_for(
+            patient, (f for s in sessions if s.session for f in s.session.facilitators)
+        )
+        sessions = [redact_session(s, redactor) for s in sessions]
         if disclosure is not None:  # e.g. a consent reference that names the patient
-            scrub = redactor_for(patient).text
+            scrub = redactor.text
             disclosure = disclosure.model_copy(
                 update={
                     "recipient": scrub(disclosure.recipient),
@@ -309,7 +331,7 @@ def build_view(
                     "file_name": "",
                 }
             )
-        patient = redact_patient(patient)
+        patient = redact_patient(patient, redactor)
     dates = RelativeDates(patient.admission_date) if redact else None
     signed_notes = [
         note
@@ -382,6 +404,7 @@ def build_view(
         disclosure=disclosure,
         redaction=REDACTED_ITEMS if redact else (),
         dates=dates,
+        sessions=sessions,
     )
 
 

@@ -518,6 +518,7 @@ class Workspace(SessionUseCases):
                 suggestion=suggestion,
                 redact=redact,
                 disclosure=entry,
+                sessions=self.expected_sessions(pid, patient.admission_date, day),
             )
         except ExportError as exc:
             raise ExportRefused(str(exc)) from None
