@@ -8,15 +8,19 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tplan.clinical.engine import suggest
 from tplan.domain import ExportFormat, Patient
 from tplan.export import render
 from tplan.services.demo import read_demo
 
 DEMO = read_demo()
 AVERY = next(p for p in DEMO.patients if p.id == "demo-avery-quill")
+PRECISE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+YEAR_START = re.compile(r'"\d{4}-01-01T00:00:00\+00:00"')
 REDACTED_FORMATS = [ExportFormat.MARKDOWN, ExportFormat.HTML, ExportFormat.FHIR]
 
 # Made-up words no template or clinical text contains (so a hit is always a leak).
@@ -107,3 +111,19 @@ def test_no_name_or_phone_survives_redaction(
         assert found is None, f"{fmt.value}: {found and found.group()!r} survived"
         assert phone not in redacted, f"{fmt.value}: the phone number survived"
         assert "[patient]" in redacted.replace("\\[", "[").replace("\\]", "]")
+
+
+@pytest.mark.parametrize("patient", DEMO.patients, ids=lambda p: p.id)
+def test_no_date_more_precise_than_the_year_survives(patient: Patient) -> None:
+    """Dates become days since admission (FHIR: the year); the suggestion's messages too."""
+    suggestion = suggest(patient, DEMO.as_of) if patient.active else None
+    for fmt in REDACTED_FORMATS:
+        args = {"as_of": DEMO.as_of, "generated_at": datetime(2026, 3, 2, 9, tzinfo=UTC)}
+        full = render(patient, fmt, suggestion=suggestion, **args).decode()
+        assert PRECISE_DATE.search(full)  # the full copy has dates: the test can fail
+        redacted = render(patient, fmt, suggestion=suggestion, redact=True, **args).decode()
+        # FHIR instants (Bundle.timestamp ...) must be full: a redacted copy uses the year's start.
+        redacted = YEAR_START.sub("", redacted)
+        found = PRECISE_DATE.search(redacted)
+        assert found is None, f"{fmt.value}: {found and found.group()}"
+        assert "day 0" in redacted or fmt is ExportFormat.FHIR

@@ -62,3 +62,29 @@ async def test_the_internal_chart_copy_needs_no_consent_typed(
         "internal chart copy",
         "treatment/payment/operations",
     )
+
+
+async def test_a_redacted_copy_from_the_form_is_named_without_the_patient_id(
+    app, settle, patient_id, saved, tmp_path, monkeypatch
+) -> None:
+    from textual.widgets import Checkbox, Input
+
+    monkeypatch.chdir(tmp_path)
+    avery = patient_id("Avery")
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        app.open_patient(avery)
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert avery in form.query_one("#path", Input).value
+        form.query_one("#redact", Checkbox).value = True
+        await settle(pilot)
+        assert avery not in form.query_one("#path", Input).value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    (entry,) = saved(avery).disclosures
+    assert entry.redacted and entry.file_name.startswith("redacted-plan_")
+    assert avery not in entry.file_name and (tmp_path / entry.file_name).exists()

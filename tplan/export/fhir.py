@@ -33,6 +33,10 @@ def render_fhir(
 ) -> bytes:
     """A document Bundle of the record as shown in ``view`` (already as of its date and
     redacted); ids derive from ``disclosure.id``, so no two exports share one."""
+    # A redacted copy keeps only years; a timestamp must still be an instant: the year's start.
+    stamp = (
+        instant(generated_at) if view.dates is None else f"{generated_at.year}-01-01T00:00:00+00:00"
+    )
     security = _security(view)
     bundle = BundleBuilder(disclosure.id, security, FhirDates(view.dates))
     organization = bundle.add(
@@ -55,7 +59,7 @@ def render_fhir(
     measures = clinical.measures(bundle, view, patient_ref)
     screens = clinical.screens(bundle, view, patient_ref)
     encounters = fhir_sessions.encounters(bundle, view, patient_ref, organization, episodes)
-    signatures = _signatures(bundle, view, care_plan, patient_ref, staff, generated_at)
+    signatures = _signatures(bundle, view, care_plan, patient_ref, staff, stamp)
     consent = _consent(bundle, view, disclosure, patient_ref, organization)
     sections = [
         _section("alerts", "Alerts and safety", risks, _safety_text(view)),
@@ -89,7 +93,7 @@ def render_fhir(
         },
         "identifier": {"system": "urn:ietf:rfc:3986", "value": "urn:uuid:" + bundle_id},
         "type": "document",
-        "timestamp": instant(generated_at),
+        "timestamp": stamp,
         "entry": entries,
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)
@@ -188,7 +192,7 @@ def _signatures(
     care_plan: Reference,
     patient: Reference,
     staff: _Staff,
-    generated_at: datetime,
+    stamp: str,
 ) -> list[Reference]:
     """A Provenance per signed plan review: who signed the plan, when."""
     refs = []
@@ -209,7 +213,7 @@ def _signatures(
             "target": [care_plan],
             "occurredDateTime": bundle.dates.day(row.review.on),
             # A redacted copy keeps only years: the record time is then the export's own.
-            "recorded": instant(latest if view.dates is None else generated_at),
+            "recorded": instant(latest) if view.dates is None else stamp,
             "activity": codes.concept(text="plan review signed"),
             "agent": [
                 {
@@ -283,7 +287,7 @@ def _composition(
         "status": "final",
         "type": codes.concept(codes.coding(codes.LOINC, "18776-5", "Plan of care note")),
         "subject": patient,
-        "date": instant(generated_at),
+        "date": bundle.dates.day(generated_at),
         "author": [counselor],
         "title": "Treatment plan snapshot as of "
         + (view.dates.day(view.as_of) if view.dates else view.as_of.isoformat()),

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from tplan.clinical import ExpectedSession
 from tplan.domain import Patient
@@ -178,6 +180,14 @@ def redact_patient(patient: Patient, redactor: Redactor | None = None) -> Patien
     for support in scrubbed["supports"]:
         support["contact"] = ""
     return Patient.model_validate(scrubbed)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def redact_model(model: ModelT, redactor: Redactor) -> ModelT:
+    """Any record (e.g. a suggestion, whose messages hold dates) with its text redacted."""
+    return type(model).model_validate(_walk(model.model_dump(), redactor))
 
 
 def _walk(node: Any, redactor: Redactor, key: str = "") -> Any:

@@ -51,6 +51,7 @@ from tplan.export.redaction import (
     PATIENT,
     REDACTED_ITEMS,
     RelativeDates,
+    redact_model,
     redact_patient,
     redact_session,
     redactor_for,
@@ -321,6 +322,8 @@ def build_view(
             patient, (f for s in sessions if s.session for f in s.session.facilitators)
         )
         sessions = [redact_session(s, redactor) for s in sessions]
+        if suggestion is not None:  # its messages carry dates
+            suggestion = redact_model(suggestion, redactor)
         if disclosure is not None:  # e.g. a consent reference that names the patient
             scrub = redactor.text
             disclosure = disclosure.model_copy(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from tplan.domain import PART2_NOTICE, ExportFormat
 from tplan.export import default_filename
@@ -40,8 +41,12 @@ class ExportForm(FormScreen[Path | None]):
     def heading(self) -> str:
         return "Export the plan"
 
-    def _default_path(self, fmt: ExportFormat) -> str:
+    def _default_path(self, fmt: ExportFormat, redact: bool = False) -> str:
+        """The suggested file; for a redacted copy the folder, so that the service names the
+        file without the patient id."""
         assert self.patient is not None
+        if redact:
+            return str(self.directory) + os.sep
         return str(self.directory / default_filename(self.patient, fmt, self.today()))
 
     def compose_fields(self) -> ComposeResult:
@@ -72,7 +77,7 @@ class ExportForm(FormScreen[Path | None]):
         yield FieldRow(
             "Redact",
             checkbox(
-                "redact", "minimum necessary: no names, contacts, identifiers, exact dates", False
+                "redact", "minimum necessary: no names, ids, contacts or dates", False
             ),
             key="redact",
         )
@@ -87,10 +92,21 @@ class ExportForm(FormScreen[Path | None]):
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
         """Follow the format with the file name, unless the counselor typed their own."""
+        if event.value is not Select.NULL:
+            self._follow(ExportFormat(event.value), self.query_one("#redact", Checkbox).value)
+
+    @on(Checkbox.Changed, "#redact")
+    def _redact_changed(self, event: Checkbox.Changed) -> None:
+        """A redacted copy's file name must not carry the patient id."""
+        fmt = self.query_one("#format", Select).value
+        if fmt is not Select.NULL:
+            self._follow(ExportFormat(fmt), event.value)
+
+    def _follow(self, fmt: ExportFormat, redact: bool) -> None:
         path = self.query_one("#path", Input)
-        if event.value is Select.NULL or path.value != self._suggested_path:
-            return
-        self._suggested_path = self._default_path(ExportFormat(event.value))
+        if path.value != self._suggested_path:
+            return  # the counselor typed their own
+        self._suggested_path = self._default_path(fmt, redact)
         path.value = self._suggested_path
         self._initial["path"] = (self._suggested_path,)
 
