@@ -137,6 +137,8 @@ def redactor_for(patient: Patient, facilitators: Iterable[str] = ()) -> Redactor
         for intervention in objective.interventions:
             if intervention.staff:
                 add(intervention.staff, FACILITATOR)
+    for schedule in patient.individual_schedules:
+        add(schedule.clinician, FACILITATOR)
     for facilitator in facilitators:
         add(facilitator, FACILITATOR)
     literals = {patient.id, *(i.value for i in patient.identifiers)}
