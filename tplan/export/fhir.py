@@ -60,7 +60,7 @@ def render_fhir(
     screens = clinical.screens(bundle, view, patient_ref)
     encounters = fhir_sessions.encounters(bundle, view, patient_ref, organization, episodes)
     signatures = _signatures(bundle, view, care_plan, patient_ref, staff, stamp)
-    consent = _consent(bundle, view, disclosure, patient_ref, organization)
+    consent = _consent(bundle, view, disclosure, patient_ref, organization, generated_at)
     sections = [
         _section("alerts", "Alerts and safety", risks, _safety_text(view)),
         _section("plan", "Treatment plan", [care_plan, *_some(aftercare)]),
@@ -238,6 +238,7 @@ def _consent(
     disclosure: ExportLogEntry,
     patient: Reference,
     organization: Reference,
+    generated_at: datetime,
 ) -> Reference:
     recipient = bundle.add("Organization", "recipient", {"name": _shown(view).recipient})
     provision: Resource = {
@@ -261,7 +262,7 @@ def _consent(
         ),
         "category": [codes.concept(codes.coding(codes.LOINC, "59284-0", "Patient Consent"))],
         "patient": patient,
-        "dateTime": bundle.dates.day(disclosure.at),
+        "dateTime": bundle.dates.day(generated_at),  # the document's time, as everywhere
         "organization": [organization],
         "sourceAttachment": {"title": "Consent relied on: " + _shown(view).consent},
         "policy": [{"uri": codes.PART2_POLICY}],
