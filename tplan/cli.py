@@ -188,11 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--force", action="store_true", help="overwrite an existing file")
     exp.add_argument("--recipient", default="internal chart copy")
     exp.add_argument("--purpose", default="treatment/payment/operations")
-    exp.add_argument("--consent", default="treatment/payment/operations",
+    exp.add_argument("--consent", default="",
                      help="reference to the patient's signed consent, or "
-                     "treatment/payment/operations")
+                     "treatment/payment/operations; required for any disclosure but the "
+                     "internal chart copy, and a signed consent outside treatment, payment "
+                     "and operations")
     exp.add_argument("--redact", action="store_true",
-                     help="minimum-necessary copy: initials only, no contact details")
+                     help="minimum-necessary copy (HIPAA Safe Harbor): no names, contact "
+                     "details, identifiers or precise dates")
     _add_common(exp)
 
     rest = sub.add_parser("restore", help="recover a damaged record file: keep every save that "

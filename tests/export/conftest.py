@@ -540,6 +540,17 @@ def export() -> Exporter:
             generated_at=GENERATED_AT,
             suggestion=suggestion,
             redact=redact,
+            disclosure=ExportLogEntry(
+                id="ex-redacted" if redact else "ex-full",
+                at=GENERATED_AT,
+                by="Casey Counselor",
+                format=fmt,
+                as_of=AS_OF,
+                recipient="Dr. Lee, primary care",
+                purpose="coordination of care",
+                consent="consent form signed by Jordan Alex Rivera on 2026-01-05",
+                redacted=redact,
+            ),
         )
         assert isinstance(data, bytes)
         return data.decode("utf-8")

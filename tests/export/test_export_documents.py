@@ -14,6 +14,10 @@ from tplan.export.templating import css_string
 DOCUMENTS = [ExportFormat.MARKDOWN, ExportFormat.HTML]
 
 
+INLINE = {"span", "strong", "em", "bdi", "code", "a"}
+"""Tags inside a line of text: they do not separate words."""
+
+
 class Page(HTMLParser):
     """The text a reader sees and the tags and attributes the page holds."""
 
@@ -31,12 +35,14 @@ class Page(HTMLParser):
         self.attrs.extend(attrs)
         if tag in ("style", "title"):
             self._skip += 1
-        self._chunks.append(" ")
+        if tag not in INLINE:
+            self._chunks.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "title"):
             self._skip -= 1
-        self._chunks.append(" ")
+        if tag not in INLINE:
+            self._chunks.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -184,8 +190,8 @@ def test_html_is_self_contained_and_prints_cleanly(rich_patient: Patient, export
     assert not {"script", "link", "img", "iframe", "object", "embed"} & set(page.tags)
     assert not any(name.startswith("on") for name, _ in page.attrs)  # no event handlers
     assert not re.search(r"(https?:)?//[a-z]", output.split("<body>")[0].split("</style>")[0])
-    assert "@media print" in output and "break-before: page" in output
-    footer = output[output.index("@bottom-center") : output.index("</style>")]
+    assert "@media print" in output and "break-before: page" not in output  # sections flow
+    footer = output[output.index("@bottom-left") : output.index("</style>")]
     assert PART2_NOTICE in footer  # printed in the bottom margin of every page
     assert output.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in output

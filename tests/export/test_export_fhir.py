@@ -66,43 +66,56 @@ def codings(node: Any, system: str) -> list[str]:
 
 def test_the_bundle_is_valid_fhir_r4b(rich_patient: Patient, export) -> None:
     bundle = Bundle.model_validate_json(export(rich_patient, ExportFormat.FHIR))
-    assert bundle.type == "collection"
+    assert bundle.type == "document"
+    assert bundle.entry[0].resource.get_resource_type() == "Composition"
     kinds = Counter(entry.resource.get_resource_type() for entry in bundle.entry)
-    assert kinds["Patient"] == 1 and kinds["Practitioner"] == 1
-    assert kinds["CarePlan"] == 1 and kinds["CareTeam"] == 1
-    assert kinds["Condition"] == 2  # one per problem
+    assert kinds["Patient"] == 1 and kinds["Practitioner"] == 1  # the counselor signed too
+    assert kinds["CarePlan"] == 2 and kinds["CareTeam"] == 1  # the plan and the aftercare plan
+    assert kinds["Condition"] == 2  # one per problem; the F11.20 diagnosis is problem 1's
     assert kinds["Goal"] == 2 + 3  # two goals, three objectives in the plan on the as-of date
     assert kinds["RelatedPerson"] == 2
+    assert kinds["Organization"] == 2  # the program and the recipient
+    assert kinds["MedicationStatement"] == 2  # buprenorphine/naloxone and naloxone on hand
+    assert kinds["RiskAssessment"] == 2 and kinds["Flag"] == 2 and kinds["AdverseEvent"] == 1
+    assert kinds["EpisodeOfCare"] == 2 and kinds["Provenance"] == 1 and kinds["Consent"] == 1
 
 
 def test_every_reference_resolves_inside_the_bundle(bundle_json: dict[str, Any]) -> None:
     full_urls = [entry["fullUrl"] for entry in bundle_json["entry"]]
     assert len(set(full_urls)) == len(full_urls)
     assert all(url.startswith("urn:uuid:") for url in full_urls)
-    references = [value for key, value in walk(bundle_json) if key == "reference"]
+    references = [
+        value for key, value in walk(bundle_json) if key == "reference" and isinstance(value, str)
+    ]
     assert len(references) > 50
     assert set(references) <= set(full_urls)
 
 
-def test_ids_are_deterministic(rich_patient: Patient, export) -> None:
+def test_ids_are_reproducible_from_the_disclosure_entry(rich_patient: Patient, export) -> None:
     assert export(rich_patient, ExportFormat.FHIR) == export(rich_patient, ExportFormat.FHIR)
 
 
-def test_security_labels_and_notice_on_bundle_and_every_resource(
-    bundle_json: dict[str, Any],
+def test_security_labels_on_bundle_and_every_resource_and_the_notice_once(
+    rich_patient: Patient, export
 ) -> None:
+    text = export(rich_patient, ExportFormat.FHIR)
+    bundle_json = orjson.loads(text)
     for item in [bundle_json, *resources(bundle_json)]:
         security = {(c["system"], c["code"]) for c in item["meta"]["security"]}
-        assert security == {
+        assert {
             (CONFIDENTIALITY, "R"),
             (ACT_CODE, "42CFRPart2"),
             (ACT_CODE, "NORDSCLCD"),
-        }
-        assert PART2_NOTICE in [tag.get("display") for tag in item["meta"]["tag"]]
+            (ACT_CODE, "ETH"),  # substance use
+            (ACT_CODE, "PSY"),  # F32.1 is a mental health diagnosis
+        } <= security
+    assert PART2_NOTICE in [tag.get("display") for tag in bundle_json["meta"]["tag"]]
+    assert text.count(PART2_NOTICE) == 1
+    assert all("tag" not in r["meta"] for r in resources(bundle_json))
 
 
 def test_care_plan(bundle_json: dict[str, Any]) -> None:
-    (plan,) = resources(bundle_json, "CarePlan")
+    (plan,) = [p for p in resources(bundle_json, "CarePlan") if p["title"] != "Aftercare plan"]
     assert plan["status"] in CAREPLAN_STATUS and plan["status"] == "active"
     assert plan["intent"] == "plan"
     assert plan["period"] == {"start": "2026-01-05"}
@@ -156,7 +169,10 @@ def test_measure_observations(bundle_json: dict[str, Any]) -> None:
         == ["survey"]
     ]
     loinc = Counter(code for o in surveys for code in codings(o["code"], "http://loinc.org"))
-    assert loinc == {"44261-6": 7, "70274-6": 4}  # PHQ-9 and GAD-7 in signed notes by 12 March
+    # PHQ-9 (7) and GAD-7 (4) in signed notes by 12 March: panel, total and every item.
+    assert loinc["44249-1"] == 7 and loinc["44261-6"] == 7 and loinc["44260-8"] == 7
+    assert loinc["69737-5"] == 4 and loinc["70274-6"] == 4 and loinc["69736-7"] == 4
+    assert sum(loinc.values()) == 7 * 11 + 4 * 9
     phq9 = sorted(
         (o["effectiveDateTime"], o["valueInteger"])
         for o in surveys
@@ -164,7 +180,10 @@ def test_measure_observations(bundle_json: dict[str, Any]) -> None:
     )
     assert phq9[0] == ("2026-01-05", 17) and phq9[-1] == ("2026-03-09", 3)
     local = Counter(
-        c["code"] for o in surveys for c in o["code"]["coding"] if c["system"].startswith("urn:")
+        c["code"]
+        for o in surveys
+        for c in o["code"]["coding"]
+        if "/CodeSystem/measure" in c["system"]
     )
     assert local == {"bam-use": 2, "bam-risk": 2, "bam-protective": 2, "craving": 6}
     # BAM Use 1 is a concern (>= 1); Risk 10 and Protective 16 are not.
@@ -175,7 +194,11 @@ def test_measure_observations(bundle_json: dict[str, Any]) -> None:
         for c in o["code"]["coding"]
     }
     assert concerns == {"bam-use"}
-    assert all(o["status"] == "final" and isinstance(o["valueInteger"], int) for o in surveys)
+    assert all(
+        o["status"] == "final" and isinstance(o["valueInteger"], int)
+        for o in surveys
+        if "hasMember" not in o
+    )
 
 
 def test_screen_observations(bundle_json: dict[str, Any]) -> None:
@@ -211,7 +234,10 @@ def test_supports_and_care_team(bundle_json: dict[str, Any]) -> None:
     assert len(team["participant"]) == 3  # counselor and two active supports
     (patient,) = resources(bundle_json, "Patient")
     assert patient["birthDate"] == "1988-07-14"
-    assert {"type": {"text": "MRN"}, "value": "MRN-445566"} in patient["identifier"]
+    (mrn,) = [i for i in patient["identifier"] if i["value"] == "MRN-445566"]
+    assert mrn["system"].startswith("https://") and mrn["type"]["coding"][0]["code"] == "MR"
+    assert patient["name"][0]["family"] == "Rivera"
+    assert patient["name"][0]["given"] == ["Jordan", "Alex"]
 
 
 def test_as_of_filters_the_bundle(rich_patient: Patient, export, texts) -> None:

@@ -22,7 +22,8 @@ def test_export_writes_a_private_file_and_logs_the_disclosure(
         admitted.id, ExportFormat.MARKDOWN, out, recipient="Dr. Lee, PCP",
         purpose="care coordination", consent="consent signed 2026-03-01", redact=True,
     )
-    assert written.parent == out and written.name.startswith(admitted.id)
+    assert written.parent == out and written.name.startswith("redacted-plan_2026_")
+    assert admitted.id not in written.name  # a redacted copy's name does not identify
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert PART2_NOTICE in written.read_text()
     entry = workspace.patient(admitted.id).disclosures[-1]

@@ -230,10 +230,12 @@ async def test_export_writes_the_file_and_logs_the_disclosure(
         await choose(pilot, "format", "HTML")
         await type_in(pilot, "recipient", "Dr. Lee <PCP>")
         await type_in(pilot, "purpose", "care coordination")
+        await type_in(pilot, "consent", "consent form signed 2026-03-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
     (written,) = app.results
     assert written.parent == target and written.suffix == ".html"
+    assert written.name.startswith("redacted-plan_")  # no patient id in a redacted copy's name
     assert written.stat().st_mode & 0o777 == 0o600
     assert "42 CFR part 2" in written.read_text(encoding="utf-8")
     entry = saved(AVERY).disclosures[-1]

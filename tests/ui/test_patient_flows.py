@@ -143,6 +143,7 @@ async def test_an_export_shows_in_the_history_with_its_recipient_and_audit(
         assert isinstance(app.screen, forms.ExportForm)
         await type_in(pilot, "recipient", "Dr. [b]Lee[/b] <PCP>")
         await type_in(pilot, "purpose", "care coordination")
+        await type_in(pilot, "consent", "consent form signed 2026-03-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
@@ -154,7 +155,7 @@ async def test_an_export_shows_in_the_history_with_its_recipient_and_audit(
     assert "Dr. [b]Lee[/b] <PCP>" in history  # user text, never markup
     assert "care coordination" in history
     assert "md as of 12 Mar · full" in history
-    audit = history[history.index("Audit trail (2)") :]
+    audit = history[history.index("Audit trail (3)") :]  # the import, export started and done
     assert audit.index("export") < audit.index("import")  # newest first
     assert "disclosures" in audit  # the changed field, never its content
     assert "care coordination" not in audit

@@ -1,400 +1,355 @@
-"""The FHIR R4 export: a ``collection`` Bundle of one patient's plan as of a date.
+"""The FHIR R4 export: a ``document`` Bundle of one patient's plan as of a date.
 
-Resource ids are uuid5 values derived from tplan's own ids, so exporting the same record twice
-gives the same ``urn:uuid:`` fullUrls and references. Every reference points inside the Bundle.
+The Composition comes first and lists every section a receiving program needs (alerts and
+safety, plan, problems, goals, medications, measures, drug screens, level of care, supports,
+discharge, disclosure); the program is an Organization, the counselor a Practitioner,
+signatures are Provenance, and the disclosure's recipient, purpose and consent a Consent.
+The 42 CFR 2.32 notice is carried once, in the Bundle's ``meta.tag``; the security labels are
+on the Bundle and on every resource, so they survive splitting it.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
-from fractions import Fraction
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import orjson
 
-from tplan.domain import Intervention, Patient, ScreenResultValue, SupportStatus
+from tplan.domain import ExportLogEntry, Patient
+from tplan.export import fhir_clinical as clinical
 from tplan.export import fhir_codes as codes
-from tplan.export.labels import label, level_label, schedule_label
-from tplan.export.snapshot import GoalRow, ObjectiveRow, PlanView, ProblemRow, SupportRow
-
-ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:tplan:fhir")
-"""Namespace of the uuid5 resource ids; never change it, or ids of earlier exports change."""
-
-Resource = dict[str, Any]
-
-
-class _Bundle:
-    """Collects resources with derived ids and hands back references to them."""
-
-    def __init__(self, patient_id: str) -> None:
-        self._patient_id = patient_id
-        self.entries: list[dict[str, Any]] = []
-
-    def ref(self, kind: str, key: str) -> str:
-        return "urn:uuid:" + self._uuid(kind, key)
-
-    def _uuid(self, kind: str, key: str) -> str:
-        return str(uuid.uuid5(ID_NAMESPACE, f"{self._patient_id}/{kind}/{key}"))
-
-    def add(self, kind: str, key: str, body: Resource) -> dict[str, str]:
-        """Add a resource of type ``kind``; returns a Reference to it."""
-        resource_id = self._uuid(kind, key)
-        resource = {"resourceType": kind, "id": resource_id, "meta": _meta(), **body}
-        self.entries.append({"fullUrl": "urn:uuid:" + resource_id, "resource": resource})
-        return {"reference": "urn:uuid:" + resource_id}
+from tplan.export import fhir_plan as plan
+from tplan.export import fhir_sessions
+from tplan.export.fhir_bundle import BundleBuilder, FhirDates, Reference, Resource, instant
+from tplan.export.fhir_bundle import narrative as _narrative
+from tplan.export.labels import label
+from tplan.export.snapshot import PlanView
 
 
-def _meta() -> dict[str, Any]:
-    return {
-        "security": [dict(label) for label in codes.SECURITY_LABELS],
-        "tag": [dict(codes.NOTICE_TAG)],
-    }
-
-
-def _instant(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # tplan keeps times in UTC
-    return value.isoformat()
-
-
-def render_fhir(patient: Patient, view: PlanView, generated_at: datetime) -> bytes:
-    """A Bundle of the record as shown in ``view`` (already as of its date and redacted)."""
-    bundle = _Bundle(patient.id)
-    patient_ref = bundle.add("Patient", "patient", _patient(patient, view))
-    counselor_ref = bundle.add(
-        "Practitioner", "counselor", {"name": [{"text": view.identity.counselor}]}
+def render_fhir(
+    patient: Patient, view: PlanView, generated_at: datetime, disclosure: ExportLogEntry
+) -> bytes:
+    """A document Bundle of the record as shown in ``view`` (already as of its date and
+    redacted); ids derive from ``disclosure.id``, so no two exports share one."""
+    # A redacted copy keeps only years; a timestamp must still be an instant: the year's start.
+    stamp = (
+        instant(generated_at) if view.dates is None else f"{generated_at.year}-01-01T00:00:00+00:00"
     )
-    condition_refs = {
-        row.problem.id: bundle.add("Condition", row.problem.id, _condition(row, patient_ref))
-        for row in view.problems
-    }
-    goal_refs = _goals(bundle, view, patient_ref, condition_refs)
-    support_refs = [
-        (row, bundle.add("RelatedPerson", row.support.id, _related_person(row, patient_ref)))
-        for row in view.supports
-    ]
-    care_team_ref = bundle.add(
-        "CareTeam", "care-team", _care_team(view, patient_ref, counselor_ref, support_refs)
+    security = _security(view)
+    bundle = BundleBuilder(disclosure.id, security, FhirDates(view.dates))
+    organization = bundle.add(
+        "Organization", "program", {"active": True, "name": codes.PROGRAM_NAME}
     )
-    bundle.add(
-        "CarePlan",
-        "care-plan",
-        _care_plan(
-            view,
-            patient_ref,
-            counselor_ref,
-            care_team_ref,
-            list(condition_refs.values()),
-            goal_refs,
+    patient_ref = bundle.add("Patient", "patient", _patient(patient, view, organization))
+    staff = _Staff(bundle)
+    counselor = staff.ref(view.identity.counselor)
+    by_problem, conditions = plan.conditions(bundle, view, patient_ref)
+    goals, objectives = plan.goals(bundle, view, patient_ref, by_problem)
+    supports = plan.related_people(bundle, view, patient_ref)
+    team = plan.care_team(bundle, view, patient_ref, counselor, supports)
+    episodes = plan.level_history(bundle, view, patient_ref, organization)
+    care_plan = plan.care_plan(
+        bundle, view, patient_ref, counselor, team, conditions, goals, objectives
+    )
+    aftercare = plan.aftercare_plan(bundle, view, patient_ref, care_plan)
+    risks = clinical.risks(bundle, view, patient_ref)
+    medications = clinical.medications(bundle, view, patient_ref, conditions)
+    measures = clinical.measures(bundle, view, patient_ref)
+    screens = clinical.screens(bundle, view, patient_ref)
+    encounters = fhir_sessions.encounters(bundle, view, patient_ref, organization, episodes)
+    signatures = _signatures(bundle, view, care_plan, patient_ref, staff, stamp)
+    consent = _consent(bundle, view, disclosure, patient_ref, organization, generated_at)
+    sections = [
+        _section("alerts", "Alerts and safety", risks, _safety_text(view)),
+        _section("plan", "Treatment plan", [care_plan, *_some(aftercare)]),
+        _section("problems", "Problems and diagnoses", conditions),
+        _section("goals", "Goals and objectives", goals, _goals_text(view)),
+        _section("medications", "Medications and naloxone", medications),
+        _section("measures", "Measures (PHQ-9, GAD-7, BAM, craving)", measures),
+        _section("screens", "Drug screens", screens),
+        _section("level-of-care", "Level of care", episodes, _level_text(view)),
+        _section(
+            "sessions", "Sessions and attendance", encounters, view.attendance_summary or None
         ),
-    )
-    _observations(bundle, view, patient_ref)
+        _section("supports", "Support system and care team", [r for _, r in supports] + [team]),
+        _section("signatures", "Reviews and signatures", signatures),
+    ]
+    if view.discharged:
+        sections.append(_section("discharge", "Discharge", [], plan._discharge_text(view)))
+    sections.append(_section("disclosure", "Disclosure", [consent], _disclosure_text(view)))
+    composition = _composition(bundle, view, generated_at, patient_ref, counselor, organization)
+    composition["section"] = sections
+    bundle.add("Composition", "composition", composition)
+    entries = bundle.entries[-1:] + bundle.entries[:-1]  # a document opens with its Composition
+    bundle_id = bundle.uuid("Bundle", "bundle")
     document = {
         "resourceType": "Bundle",
-        "id": str(uuid.uuid5(ID_NAMESPACE, f"{patient.id}/Bundle/{view.as_of.isoformat()}")),
-        "meta": _meta(),
-        "type": "collection",
-        "timestamp": _instant(generated_at),
-        "entry": bundle.entries,
+        "id": bundle_id,
+        "meta": {
+            "security": [*security, *_purposes(disclosure.purpose)],
+            "tag": [dict(codes.NOTICE_TAG)],
+        },
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": "urn:uuid:" + bundle_id},
+        "type": "document",
+        "timestamp": stamp,
+        "entry": entries,
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
-def _patient(patient: Patient, view: PlanView) -> Resource:
+def _security(view: PlanView) -> list[dict[str, str]]:
+    labels = [dict(label) for label in codes.SECURITY_LABELS]
+    labels.append(dict(codes.ETH))  # a substance use disorder program's record
+    if plan.has_mental_health_diagnosis(view):
+        labels.append(dict(codes.PSY))
+    if view.redacted:
+        labels.append(dict(codes.REDACTED))
+    return labels
+
+
+def _purposes(purpose: str) -> list[dict[str, str]]:
+    words = re.findall(r"[a-z]+", purpose.lower())
+    found = {codes.PURPOSES[w]["code"]: codes.PURPOSES[w] for w in words if w in codes.PURPOSES}
+    return [dict(coding) for coding in found.values()]
+
+
+def human_name(text: str, use: str | None = None) -> dict[str, Any]:
+    """ "Jordan Alex Rivera" -> family "Rivera", given ["Jordan", "Alex"], and the text."""
+    parts = text.split()
+    name: dict[str, Any] = {"text": text}
+    if use:
+        name["use"] = use
+    if len(parts) > 1:
+        name["family"] = parts[-1]
+        name["given"] = parts[:-1]
+    elif parts:
+        name["given"] = parts
+    return name
+
+
+def _patient(patient: Patient, view: PlanView, organization: Reference) -> Resource:
     identity = view.identity
-    body: Resource = {"active": view.discharge_on is None}
+    body: Resource = {"active": not view.discharged}
     if not view.redacted:
         body["identifier"] = [
             {"system": codes.PATIENT_ID_SYSTEM, "value": patient.id},
-            *({"type": {"text": i.system}, "value": i.value} for i in identity.identifiers),
+            *(_identifier(i.system, i.value) for i in identity.identifiers),
         ]
-    body["name"] = [{"text": identity.name}]
+        body["name"] = [human_name(identity.name, "official")]
     body["gender"] = identity.gender
     body["birthDate"] = identity.birth  # a year alone in a redacted copy (FHIR allows it)
+    body["managingOrganization"] = organization
     return body
 
 
-def _condition(row: ProblemRow, patient_ref: dict[str, str]) -> Resource:
-    problem = row.problem
-    code = codes.concept(
-        *([codes.coding(codes.ICD10CM, problem.icd10)] if problem.icd10 else []),
-        text=problem.title,
-    )
-    body: Resource = {
-        "clinicalStatus": codes.concept(
-            codes.coding(codes.CONDITION_CLINICAL, codes.CONDITION_STATUS[problem.status])
-        ),
-        "category": [codes.PROBLEM_LIST_ITEM],
-        "code": code,
-        "subject": patient_ref,
-    }
-    if problem.patient_words:
-        body["note"] = [{"text": "In the patient's words: " + problem.patient_words}]
-    return body
-
-
-def _achievement(status: str | None) -> dict[str, Any]:
-    if status is None:
-        return {}
-    display = codes.ACHIEVEMENT_DISPLAY[status]
+def _identifier(system: str, value: str) -> dict[str, Any]:
+    if system.strip().upper() in {"MRN", "MR", "MEDICAL RECORD NUMBER"}:
+        return {
+            "use": "usual",
+            "type": codes.concept(
+                codes.coding(codes.IDENTIFIER_TYPE, "MR", "Medical record number"), text=system
+            ),
+            "system": codes.MRN_SYSTEM,
+            "value": value,
+        }
+    slug = re.sub(r"[^a-z0-9]+", "-", system.lower()).strip("-") or "other"
     return {
-        "achievementStatus": codes.concept(codes.coding(codes.GOAL_ACHIEVEMENT, status, display))
+        "type": {"text": system},
+        "system": codes.IDENTIFIER_SYSTEM + slug,
+        "value": value,
     }
 
 
-def _goals(
-    bundle: _Bundle,
+class _Staff:
+    """One Practitioner per staff name (the counselor, signers)."""
+
+    def __init__(self, bundle: BundleBuilder) -> None:
+        self._bundle = bundle
+        self._refs: dict[str, Reference] = {}
+
+    def ref(self, name: str) -> Reference:
+        key = " ".join(name.split()).lower()
+        if key not in self._refs:
+            self._refs[key] = self._bundle.add(
+                "Practitioner", f"staff/{key}", {"name": [human_name(name)]}
+            )
+        return self._refs[key]
+
+
+_AUTHOR_SIGNATURE = codes.coding(
+    codes.SIGNATURE_TYPE, "1.2.840.10065.1.12.1.1", "Author's Signature"
+)
+_CONSENT_SIGNATURE = codes.coding(
+    codes.SIGNATURE_TYPE, "1.2.840.10065.1.12.1.7", "Consent Signature"
+)
+
+
+def _signatures(
+    bundle: BundleBuilder,
     view: PlanView,
-    patient_ref: dict[str, str],
-    condition_refs: dict[str, dict[str, str]],
-) -> list[dict[str, str]]:
+    care_plan: Reference,
+    patient: Reference,
+    staff: _Staff,
+    stamp: str,
+) -> list[Reference]:
+    """A Provenance per signed plan review: who signed the plan, when."""
     refs = []
-    for row in view.problems:
-        addresses = [condition_refs[row.problem.id]]
-        for goal_row in row.goals:
-            goal_ref = bundle.add("Goal", goal_row.goal.id, _goal(goal_row, patient_ref, addresses))
-            refs.append(goal_ref)
-            for objective_row in goal_row.objectives:
-                refs.append(
-                    bundle.add(
-                        "Goal",
-                        objective_row.objective.id,
-                        _objective(objective_row, goal_ref, patient_ref, addresses),
-                    )
-                )
+    for row in view.reviews:
+        signed = [
+            (sig, staff.ref(sig.signer), _AUTHOR_SIGNATURE, "author")
+            for sig in [row.counselor_signature]
+            if sig is not None
+        ] + [
+            (sig, patient, _CONSENT_SIGNATURE, "informant")
+            for sig in [row.patient_signature]
+            if sig is not None
+        ]
+        if not signed:
+            continue
+        latest = max(sig.signed_at for sig, *_ in signed)
+        body: Resource = {
+            "target": [care_plan],
+            "occurredDateTime": bundle.dates.day(row.review.on),
+            # A redacted copy keeps only years: the record time is then the export's own.
+            "recorded": instant(latest) if view.dates is None else stamp,
+            "activity": codes.concept(text="plan review signed"),
+            "agent": [
+                {
+                    "type": codes.concept(codes.coding(codes.PROVENANCE_AGENT, role)),
+                    "who": who,
+                }
+                for _, who, _, role in signed
+            ],
+        }
+        if view.dates is None:
+            body["signature"] = [
+                {"type": [kind], "when": instant(sig.signed_at), "who": who}
+                for sig, who, kind, _ in signed
+            ]
+        refs.append(bundle.add("Provenance", row.review.id, body))
     return refs
 
 
-def _goal(row: GoalRow, patient_ref: dict[str, str], addresses: list[dict[str, str]]) -> Resource:
-    lifecycle, achievement = codes.GOAL_STATUS[row.goal.status]
-    return {
-        "lifecycleStatus": lifecycle,
-        **_achievement(achievement),
-        "description": {"text": row.goal.text},
-        "subject": patient_ref,
-        "addresses": addresses,
-    }
-
-
-def _objective(
-    row: ObjectiveRow,
-    goal_ref: dict[str, str],
-    patient_ref: dict[str, str],
-    addresses: list[dict[str, str]],
-) -> Resource:
-    objective = row.objective
-    lifecycle, achievement = codes.OBJECTIVE_STATUS[row.status]
-    body: Resource = {
-        "extension": [
+def _consent(
+    bundle: BundleBuilder,
+    view: PlanView,
+    disclosure: ExportLogEntry,
+    patient: Reference,
+    organization: Reference,
+    generated_at: datetime,
+) -> Reference:
+    recipient = bundle.add("Organization", "recipient", {"name": _shown(view).recipient})
+    provision: Resource = {
+        "type": "permit",
+        "actor": [
             {
-                "url": codes.GOAL_RELATIONSHIP_EXTENSION,
-                "extension": [
-                    {
-                        "url": "type",
-                        "valueCodeableConcept": codes.concept(
-                            codes.coding(codes.GOAL_RELATIONSHIP_TYPE, "milestone", "Milestone")
-                        ),
-                    },
-                    {"url": "target", "valueReference": goal_ref},
-                ],
+                "role": codes.concept(
+                    codes.coding(codes.PARTICIPATION_TYPE, "IRCP", "information recipient")
+                ),
+                "reference": recipient,
             }
         ],
-        "lifecycleStatus": lifecycle,
-        **_achievement(achievement),
-        "description": {"text": objective.text},
-        "subject": patient_ref,
-        "startDate": min(change.on for change in objective.history).isoformat(),
-        "addresses": addresses,
     }
-    if objective.target_date:
-        body["target"] = [{"dueDate": objective.target_date.isoformat()}]
-    return body
-
-
-def _related_person(row: SupportRow, patient_ref: dict[str, str]) -> Resource:
-    role = row.support.role
-    role_text = label(role) + (", sober support" if row.support.sober_support else "")
-    codings = [codes.coding(codes.SUPPORT_ROLE_SYSTEM, role.value, label(role))]
-    if role in codes.ROLE_CODES:
-        codings.insert(0, codes.ROLE_CODES[role])
+    purposes = _purposes(disclosure.purpose)
+    if purposes:
+        provision["purpose"] = purposes
     body: Resource = {
-        "active": row.status is SupportStatus.ACTIVE,
-        "patient": patient_ref,
-        "relationship": [codes.concept(*codings, text=role_text)],
-        "name": [{"text": row.name}],
+        "status": "active",
+        "scope": codes.concept(
+            codes.coding(codes.CONSENT_SCOPE, "patient-privacy", "Privacy Consent")
+        ),
+        "category": [codes.concept(codes.coding(codes.LOINC, "59284-0", "Patient Consent"))],
+        "patient": patient,
+        "dateTime": bundle.dates.day(generated_at),  # the document's time, as everywhere
+        "organization": [organization],
+        "sourceAttachment": {"title": "Consent relied on: " + _shown(view).consent},
+        "policy": [{"uri": codes.PART2_POLICY}],
+        "provision": provision,
     }
-    if row.contact:  # empty in a redacted copy
-        body["telecom"] = [{"system": _telecom_system(row.contact), "value": row.contact}]
-    return body
+    return bundle.add("Consent", "disclosure", body)
 
 
-def _telecom_system(contact: str) -> str:
-    if "@" in contact:
-        return "email"
-    if re.fullmatch(r"[\d\s()+.\-]{5,}", contact):
-        return "phone"
-    return "other"
+def _shown(view: PlanView) -> ExportLogEntry:
+    assert view.disclosure is not None, "render() always passes the export's log entry"
+    return view.disclosure
 
 
-def _care_team(
+def _composition(
+    bundle: BundleBuilder,
     view: PlanView,
-    patient_ref: dict[str, str],
-    counselor_ref: dict[str, str],
-    supports: list[tuple[SupportRow, dict[str, str]]],
+    generated_at: datetime,
+    patient: Reference,
+    counselor: Reference,
+    organization: Reference,
 ) -> Resource:
-    participants = [{"role": [{"text": "counselor"}], "member": counselor_ref}]
-    participants += [
-        {"role": [{"text": label(row.support.role)}], "member": ref}
-        for row, ref in supports
-        if row.status is SupportStatus.ACTIVE
-    ]
-    period = {"start": view.identity.admission_date.isoformat()}
-    if view.discharge_on:
-        period["end"] = view.discharge_on.isoformat()
     return {
-        "status": "inactive" if view.discharge_on else "active",
-        "name": "Treatment team",
-        "subject": patient_ref,
-        "period": period,
-        "participant": participants,
+        "status": "final",
+        "type": codes.concept(codes.coding(codes.LOINC, "18776-5", "Plan of care note")),
+        "subject": patient,
+        "date": bundle.dates.day(generated_at),
+        "author": [counselor],
+        "title": "Treatment plan snapshot as of "
+        + (view.dates.day(view.as_of) if view.dates else view.as_of.isoformat()),
+        "confidentiality": "R",
+        "custodian": organization,
+        "event": [{"period": bundle.dates.period(view.identity.admission_date, view.discharge_on)}],
     }
 
 
-def _care_plan(
-    view: PlanView,
-    patient_ref: dict[str, str],
-    counselor_ref: dict[str, str],
-    care_team_ref: dict[str, str],
-    condition_refs: list[dict[str, str]],
-    goal_refs: list[dict[str, str]],
-) -> Resource:
-    period = {"start": view.identity.admission_date.isoformat()}
-    if view.discharge_on:
-        period["end"] = view.discharge_on.isoformat()
-    body: Resource = {
-        "status": "completed" if view.discharge_on else "active",
-        "intent": "plan",
-        "title": "Individualized treatment plan",
-        "subject": patient_ref,
-        "period": period,
-        "author": counselor_ref,
-        "careTeam": [care_team_ref],
-        "addresses": condition_refs,
-        "goal": goal_refs,
+def _some(ref: Reference | None) -> list[Reference]:
+    return [ref] if ref is not None else []
+
+
+def _section(
+    code: str, title: str, entries: Iterable[Reference], text: str | None = None
+) -> dict[str, Any]:
+    entries = list(entries)
+    section: dict[str, Any] = {
+        "title": title,
+        "code": codes.concept(codes.coding(codes.SECTION_SYSTEM, code, title)),
     }
-    level = view.current_level
-    if level is not None:
-        body["category"] = [
-            codes.concept(
-                codes.coding(codes.LEVEL_SYSTEM, level.level.value, level_label(level)),
-                text=level_label(level),
+    if entries:
+        section["text"] = _narrative(text or f"{title}: {len(entries)} entries.")
+        section["entry"] = entries
+    else:
+        section["text"] = _narrative(text or "None recorded.")
+        if not text:
+            section["emptyReason"] = codes.concept(
+                codes.coding(codes.LIST_EMPTY_REASON, "nilknown", "Nil Known")
             )
-        ]
-        body["note"] = [{"text": f"Schedule: {schedule_label(level)}."}]
-    activities = [
-        _activity(intervention)
-        for row in view.problems
-        for goal_row in row.goals
-        for objective_row in goal_row.objectives
-        for intervention in objective_row.interventions
+    return section
+
+
+def _safety_text(view: PlanView) -> str:
+    parts = [
+        f"{label(r.risk.kind)} risk, severity {r.severity} of 4 ({label(r.status)})"
+        for r in view.risks
     ]
-    if activities:
-        body["activity"] = activities
-    return body
+    parts += [f"risk event: {label(e.kind)}" for e in view.risk_events]
+    if view.naloxone is not None:
+        parts.append("naloxone " + ("on hand" if view.naloxone.on_hand else "NOT on hand"))
+    return "; ".join(parts) + "." if parts else "None recorded."
 
 
-def _activity(intervention: Intervention) -> dict[str, Any]:
-    per_week = Fraction(intervention.times_per_week).limit_denominator(12)
-    description = label(intervention.modality)
-    if intervention.description:
-        description += ": " + intervention.description
-    if intervention.staff:
-        description += f" ({intervention.staff})"
-    return {
-        "detail": {
-            "code": {"text": label(intervention.modality)},
-            "status": "in-progress" if intervention.active else "stopped",
-            "description": description,
-            "scheduledTiming": {
-                # e.g. 0.5 a week -> 1 per 2 weeks
-                "repeat": {
-                    "frequency": per_week.numerator,
-                    "period": per_week.denominator,
-                    "periodUnit": "wk",
-                }
-            },
-        }
-    }
+def _goals_text(view: PlanView) -> str | None:
+    overdue = view.overdue_objectives
+    return f"{overdue} objective(s) overdue." if overdue else None
 
 
-def _observations(bundle: _Bundle, view: PlanView, patient_ref: dict[str, str]) -> None:
-    def survey(key: str, on: str, code: dict[str, str], value: int, **extra: Any) -> None:
-        body = {
-            "status": "final",
-            "category": [codes.SURVEY],
-            "code": codes.concept(code, text=code["display"]),
-            "subject": patient_ref,
-            "effectiveDateTime": on,
-            "valueInteger": value,
-            **extra,
-        }
-        bundle.add("Observation", key, body)
-
-    for item in view.measures:
-        score, on = item.score, item.on.isoformat()
-        if score.total is not None:
-            extra: dict[str, Any] = {"interpretation": [{"text": score.band}]}
-            if score.flags:
-                extra["note"] = [{"text": flag} for flag in score.flags]
-            survey(item.key, on, codes.INSTRUMENT_CODES[score.instrument], score.total, **extra)
-        else:
-            for name, value in score.subscales.items():
-                concern = name in score.concerns
-                extra = {"interpretation": [{"text": "concern"}]} if concern else {}
-                survey(f"{item.key}/{name}", on, codes.BAM_CODES[name], value, **extra)
-    for row in view.trend:
-        if row.craving is not None:
-            survey(
-                f"craving/{row.on.isoformat()}", row.on.isoformat(), codes.CRAVING_CODE, row.craving
-            )
-    for screen_row in view.screens:
-        for index, result in enumerate(screen_row.screen.results):
-            body: Resource = {
-                "status": "final",
-                "category": [codes.LABORATORY],
-                "code": codes.concept(
-                    codes.coding(codes.SCREEN_SUBSTANCE_SYSTEM, _slug(result.substance)),
-                    text=result.substance,
-                ),
-                "subject": patient_ref,
-                "effectiveDateTime": screen_row.on.isoformat(),
-                "method": {"text": f"{screen_row.screen.method.value} drug screen"},
-            }
-            if result.result in codes.SCREEN_VALUES:
-                body["valueCodeableConcept"] = codes.concept(codes.SCREEN_VALUES[result.result])
-            else:
-                body["dataAbsentReason"] = codes.concept(
-                    codes.SCREEN_ABSENT[result.result], text=result.result.value
-                )
-            interpretation = _screen_interpretation(result.result, result.expected)
-            if interpretation:
-                body["interpretation"] = [interpretation]
-            bundle.add("Observation", f"{screen_row.note_id}/screen/{index}", body)
-
-
-def _screen_interpretation(result: ScreenResultValue, expected: bool) -> dict[str, Any] | None:
-    if result is ScreenResultValue.POSITIVE and expected:
-        return codes.concept(codes.EXPECTED_POSITIVE, text="expected positive: prescribed")
-    if result in codes.SCREEN_ABSENT:
-        return codes.concept(
-            codes.coding(codes.SCREEN_RESULT_SYSTEM, result.value, result.value),
-            text=result.value,
-        )
+def _level_text(view: PlanView) -> str | None:
+    if view.discharged:
+        return "Discharged; the level history ends at discharge."
     return None
 
 
-def _slug(text: str) -> str:
-    """A code from a substance name: "Buprenorphine " -> "buprenorphine"."""
-    return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-") or "substance"
+def _disclosure_text(view: PlanView) -> str:
+    shown = _shown(view)
+    text = (
+        f"Disclosed to {shown.recipient} for {shown.purpose}; consent relied on: "
+        f"{shown.consent}. Redisclosure is prohibited without consent (42 CFR part 2)."
+    )
+    if view.redacted:
+        text += " Minimum-necessary copy; redacted: " + "; ".join(view.redaction) + "."
+    return text

@@ -31,6 +31,8 @@ class Score:
     """Safety flags and concerns, in words."""
     concerns: frozenset[str] = frozenset()
     """BAM subscales at a level of concern."""
+    items: tuple[int, ...] = ()
+    """PHQ-9 and GAD-7 item answers (0-3), in the instrument's order."""
 
     @property
     def summary(self) -> str:
@@ -45,10 +47,10 @@ def score_measure(measure: Measure) -> Score:
         total = phq9_total(measure)
         item9 = phq9_item9(measure)
         flags = [f"item 9 (self-harm) = {item9}: safety flag"] if item9 > 0 else []
-        return Score("PHQ-9", total, phq9_band(total), flags=flags)
+        return Score("PHQ-9", total, phq9_band(total), flags=flags, items=tuple(measure.items))
     if isinstance(measure, Gad7):
         total = gad7_total(measure)
-        return Score("GAD-7", total, gad7_band(total))
+        return Score("GAD-7", total, gad7_band(total), items=tuple(measure.items))
     if isinstance(measure, Bam):
         sub = bam_subscales(measure)
         flags = []

@@ -6,9 +6,11 @@ template cannot forget to escape user text.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from tplan.export.labels import label, level_label, number, schedule_label, when
@@ -33,12 +35,22 @@ def _finalize_html(value: object) -> object:
     return "" if value is None else value
 
 
+@pass_context
+def _when(context: Context, value: date | datetime | None) -> str:
+    """A date as ISO, or as days since admission in a redacted copy (``v.dates``)."""
+    view = context.get("v")
+    dates = getattr(view, "dates", None)
+    if dates is not None and value is not None:
+        return dates.day(value)
+    return when(value)
+
+
 _COMMON_FILTERS = {
     "label": label,
     "level": level_label,
     "schedule": schedule_label,
     "number": number,
-    "when": when,
+    "when": _when,
 }
 
 
@@ -60,6 +72,7 @@ def markdown_environment() -> Environment:
     env = _environment(autoescape=False, finalize=_finalize_markdown)
     env.filters["cell"] = lambda text: MarkdownSafe(md_cell(text))
     env.filters["block"] = lambda text, indent=0: MarkdownSafe(md_block(text, indent))
+    env.filters["safe_md"] = MarkdownSafe  # template text, not user text
     return env
 
 
@@ -71,8 +84,16 @@ def css_string(text: object) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+@pass_context
+def _html_when(context: Context, value: date | datetime | None) -> Markup:
+    """A date that a printed line never breaks ("2026-10-" / "20")."""
+    text = _when(context, value)
+    return Markup('<span class="date">{}</span>').format(text) if text else Markup("")
+
+
 @cache
 def html_environment() -> Environment:
     env = _environment(autoescape=True, finalize=_finalize_html)
     env.filters["css_string"] = css_string
+    env.filters["when"] = _html_when
     return env

@@ -46,6 +46,7 @@ from tplan.domain import (
     SupportGroup,
     SupportPerson,
 )
+from tplan.domain.base import new_id
 from tplan.domain.suggestion import Decision
 from tplan.services import disclosure
 from tplan.services.caseload import CaseloadRow, caseload_row
@@ -473,21 +474,29 @@ class Workspace(SessionUseCases):
         exists without its log entry, even if the process is killed half way.
         """
         from tplan.export import ExportError, default_filename, render
+        from tplan.export.disclosure import consent_or_default, consent_problem
 
         if self.repo.read_only:
             raise ReadOnlyStoreError(self.repo.path)
         fmt = ExportFormat(fmt)
         day = as_of or self.clock.today()
+        problem = consent_problem(recipient, purpose, consent)
+        if problem:
+            raise ExportRefused(problem)
+        consent = consent_or_default(recipient, purpose, consent)
         patient = self.repo.get(pid)
+        export_id = new_id("ex")
         target = Path(path).expanduser() if path is not None else Path.cwd()
         if target.is_dir():
-            target = target / default_filename(patient, fmt, day)
+            tag = export_id.removeprefix("ex-")[:8]
+            target = target / default_filename(patient, fmt, day, redact=redact, tag=tag)
         if target.exists() and not force:
             raise ExportRefused(
                 f"{target} already exists; choose another name or allow overwriting"
             )
         now = self.clock.now()
         entry = ExportLogEntry(
+            id=export_id,
             at=now,
             by=self.clinician,
             format=fmt,
@@ -502,8 +511,14 @@ class Workspace(SessionUseCases):
         suggestion = suggest(patient, day, self.policy) if patient.active else None
         try:
             data = render(
-                patient, fmt, as_of=day, generated_at=document_time(now), suggestion=suggestion,
+                patient,
+                fmt,
+                as_of=day,
+                generated_at=document_time(now),
+                suggestion=suggestion,
                 redact=redact,
+                disclosure=entry,
+                sessions=self.expected_sessions(pid, patient.admission_date, day),
             )
         except ExportError as exc:
             raise ExportRefused(str(exc)) from None

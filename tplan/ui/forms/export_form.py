@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from tplan.domain import PART2_NOTICE, ExportFormat
 from tplan.export import default_filename
+from tplan.export.disclosure import consent_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, literal, text_input
 
@@ -39,8 +41,12 @@ class ExportForm(FormScreen[Path | None]):
     def heading(self) -> str:
         return "Export the plan"
 
-    def _default_path(self, fmt: ExportFormat) -> str:
+    def _default_path(self, fmt: ExportFormat, redact: bool = False) -> str:
+        """The suggested file; for a redacted copy the folder, so that the service names the
+        file without the patient id."""
         assert self.patient is not None
+        if redact:
+            return str(self.directory) + os.sep
         return str(self.directory / default_filename(self.patient, fmt, self.today()))
 
     def compose_fields(self) -> ComposeResult:
@@ -63,14 +69,15 @@ class ExportForm(FormScreen[Path | None]):
         yield FieldRow("Purpose", text_input("purpose", TPO), key="purpose")
         yield FieldRow(
             "Consent",
-            text_input("consent", TPO),
+            text_input("consent", ""),
             key="consent",
-            hint="the patient's signed consent (reference), or treatment/payment/operations",
+            hint="the patient's signed consent (reference), or treatment/payment/operations; "
+            "may stay empty only for the internal chart copy",
         )
         yield FieldRow(
             "Redact",
             checkbox(
-                "redact", "minimum necessary: initials, birth year, no contact details", False
+                "redact", "minimum necessary: no names, ids, contacts or dates", False
             ),
             key="redact",
         )
@@ -85,10 +92,21 @@ class ExportForm(FormScreen[Path | None]):
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
         """Follow the format with the file name, unless the counselor typed their own."""
+        if event.value is not Select.NULL:
+            self._follow(ExportFormat(event.value), self.query_one("#redact", Checkbox).value)
+
+    @on(Checkbox.Changed, "#redact")
+    def _redact_changed(self, event: Checkbox.Changed) -> None:
+        """A redacted copy's file name must not carry the patient id."""
+        fmt = self.query_one("#format", Select).value
+        if fmt is not Select.NULL:
+            self._follow(ExportFormat(fmt), event.value)
+
+    def _follow(self, fmt: ExportFormat, redact: bool) -> None:
         path = self.query_one("#path", Input)
-        if event.value is Select.NULL or path.value != self._suggested_path:
-            return
-        self._suggested_path = self._default_path(ExportFormat(event.value))
+        if path.value != self._suggested_path:
+            return  # the counselor typed their own
+        self._suggested_path = self._default_path(fmt, redact)
         path.value = self._suggested_path
         self._initial["path"] = (self._suggested_path,)
 
@@ -104,9 +122,12 @@ class ExportForm(FormScreen[Path | None]):
             "redact": r.flag("redact"),
             "force": r.flag("force"),
         }
-        for key in ("path", "recipient", "purpose", "consent"):
+        for key in ("path", "recipient", "purpose"):
             if not values[key]:
                 r.fail(key, "is required")
+        problem = consent_problem(values["recipient"], values["purpose"], values["consent"])
+        if problem:
+            r.fail("consent", problem)
         if values["redact"] and values["fmt"] is ExportFormat.JSON:
             r.fail(
                 "redact", "a JSON export is the full record for re-import: choose another format"
