@@ -116,7 +116,7 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         assert "OVERDUE" in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
-        await type_into(pilot, "#summary", "Reviewed with Lane; objectives unchanged")
+        await type_into(pilot, "#review_summary", "Reviewed with Lane; objectives unchanged")
         for box in ("#patient_signs", "#counselor_signs"):
             app.screen.query_one(box).focus()
             await pilot.press("enter")

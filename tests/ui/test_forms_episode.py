@@ -127,7 +127,7 @@ async def test_review_signed_clears_review_due(
     due_before = workspace.caseload_row(AVERY).review_due
     app = FormHarness(workspace, clock, lambda ws: ReviewForm(ws, AVERY))
     async with app.run_test(size=SIZE) as pilot:
-        await type_in(pilot, "summary", "Reviewed all objectives")
+        await type_in(pilot, "review_summary", "Reviewed all objectives")
         app.form.query_one("#patient_signs").focus()
         await pilot.press("enter")
         await pilot.press("ctrl+s")

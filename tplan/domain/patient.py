@@ -80,6 +80,15 @@ def initials_of(display_name: str) -> str:
     return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
 
 
+def age_group_on(birth_date: date, on: date, override: AgeGroup | None = None) -> AgeGroup:
+    """Adult from the 18th birthday (policy hours differ for adolescents), unless overridden."""
+    if override is not None:
+        return override
+    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+    age = on.year - birth_date.year - int(before_birthday)
+    return AgeGroup.ADULT if age >= ADULT_AGE else AgeGroup.ADOLESCENT
+
+
 def _sorted_levels(history: list[LevelChange]) -> list[LevelChange]:
     if not history:
         raise ValueError("needs at least one level of care")
@@ -201,9 +210,16 @@ class Patient(Model):
         return on.year - self.birth_date.year - int(before_birthday)
 
     def age_group_on(self, on: date) -> AgeGroup:
-        if self.age_group is not None:
-            return self.age_group
-        return AgeGroup.ADULT if self.age_on(on) >= ADULT_AGE else AgeGroup.ADOLESCENT
+        return age_group_on(self.birth_date, on, self.age_group)
+
+    def expected_positives(self, on: date) -> set[str]:
+        """Screen substances (casefolded) that a medication active on ``on`` explains."""
+        return {
+            substance.casefold()
+            for medication in self.medications
+            if medication.active_on(on)
+            for substance in medication.screens_as
+        }
 
     def level_on(self, on: date) -> LevelChange | None:
         """The level and schedule in force on ``on`` (the last entry starting on or before it)."""

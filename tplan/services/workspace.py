@@ -46,6 +46,12 @@ from tplan.domain import (
     SupportGroup,
     SupportPerson,
 )
+from tplan.domain.rules import (
+    last_use_problem,
+    record_problems,
+    review_problem,
+    service_date_problem,
+)
 from tplan.domain.suggestion import Decision
 from tplan.services import disclosure
 from tplan.services.caseload import CaseloadRow, caseload_row
@@ -55,6 +61,7 @@ from tplan.services.errors import (
     ImportError_,
     NoteStateError,
     RecordNotFound,
+    RecordRuleError,
     ServiceError,
 )
 from tplan.services.interchange import build_envelope, read_envelope
@@ -180,6 +187,8 @@ class Workspace(SessionUseCases):
     # --- episode -------------------------------------------------------------------------
 
     def admit(self, patient: Patient) -> Patient:
+        if problem := last_use_problem(patient.last_use_at_intake, patient.admission_date):
+            raise RecordRuleError("last_use_at_intake", f"last use at intake {problem}")
         return self.repo.add(patient, action="admit")
 
     def change_level(self, pid: str, change: LevelChange) -> Patient:
@@ -193,6 +202,9 @@ class Workspace(SessionUseCases):
         return self._change(pid, "change_level", apply, ["level_history"])
 
     def record_review(self, pid: str, review: PlanReview) -> Patient:
+        if problem := review_problem(review):
+            raise RecordRuleError("summary", f"plan review: {problem}")
+
         def apply(p: Patient) -> str:
             p.reviews = _upsert(p.reviews, review)
             return review.id
@@ -330,19 +342,36 @@ class Workspace(SessionUseCases):
 
     # --- notes ---------------------------------------------------------------------------
 
-    def save_draft(self, pid: str, note: ProgressNote) -> Patient:
-        """Create or replace an unsigned note; a signed note is locked (SignedNoteError)."""
-        if note.signed:
-            raise NoteStateError("a draft cannot carry a signature; save it, then sign it")
+    def _check_note(self, patient: Patient, note: ProgressNote) -> None:
+        if problem := service_date_problem(patient, note.date_of_service, self.clock.today()):
+            raise RecordRuleError("date_of_service", f"date of service {problem}")
 
+    def _put_note(self, pid: str, note: ProgressNote, action: str) -> Patient:
         def apply(p: Patient) -> str:
             existing = p.find_note(note.id)
             if existing is not None and existing.signed:
                 raise SignedNoteError(note.id, "it cannot be edited")
+            self._check_note(p, note)
             p.notes = _upsert(p.notes, note)
             return note.id
 
-        return self._change(pid, "save_draft", apply, ["notes"])
+        return self._change(pid, action, apply, ["notes"])
+
+    def save_draft(self, pid: str, note: ProgressNote) -> Patient:
+        """Create or replace an unsigned note; a signed note is locked (SignedNoteError)."""
+        if note.signed:
+            raise NoteStateError("a draft cannot carry a signature; save it, then sign it")
+        return self._put_note(pid, note, "save_draft")
+
+    def sign_new_note(self, pid: str, note: ProgressNote) -> Patient:
+        """Save a note (new or a draft's latest text) and sign it in one transaction: a failed
+        save leaves no half-done draft, a refused one nothing at all."""
+        if note.signed:
+            raise SignedNoteError(note.id, "it is already signed")
+        signed = note.model_copy(
+            update={"signed_at": self.clock.now(), "signed_by": self.clinician}
+        )
+        return self._put_note(pid, signed, "sign_note")
 
     def sign_note(self, pid: str, note_id: str) -> Patient:
         """Sign a draft now, as this clinician; from then on it only takes addenda."""
@@ -351,6 +380,7 @@ class Workspace(SessionUseCases):
             note = _find(p.notes, note_id, "note")
             if note.signed:
                 raise SignedNoteError(note_id, "it is already signed")
+            self._check_note(p, note)
             signed = note.model_copy(
                 update={"signed_at": self.clock.now(), "signed_by": self.clinician}
             )
@@ -556,8 +586,14 @@ class Workspace(SessionUseCases):
             for i, p in enumerate(patients, start=1)
             if p.id in self.repo
         ]
-        if taken:
-            raise ImportError_("the import", taken)
+        today = self.clock.today()
+        broken = [
+            f"record #{i}: {problem}"
+            for i, p in enumerate(patients, start=1)
+            for problem in record_problems(p, today)
+        ]
+        if taken or broken:
+            raise ImportError_("the import", [*taken, *broken])
         return self.repo.import_patients(patients, action="import")
 
     def import_envelope(self, path: Path | str) -> list[Patient]:

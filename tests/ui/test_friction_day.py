@@ -1,0 +1,175 @@
+"""Issue #16: the frictions of a counselor's day at 80x24, each driven by the keys a counselor
+presses, checked on the screen and in the file afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from tplan.domain import Patient
+from tplan.services import Workspace
+from tplan.ui import forms
+from tplan.ui.app import TplanApp
+from tplan.ui.screens.caseload import CaseloadScreen
+from tplan.ui.screens.patient import PatientScreen
+
+SMALL = (80, 24)
+AVERY = "demo-avery-quill"
+LANE = "demo-lane-copperfield"
+
+
+async def open_patient(pilot: Pilot[None], settle, name: str) -> PatientScreen:
+    """`/`, the name, `enter` to leave the filter, `enter` to open the row."""
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CaseloadScreen)
+    await pilot.press("slash", *["space" if ch == " " else ch for ch in name])
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    if not isinstance(pilot.app.screen, PatientScreen):
+        await pilot.press("enter")
+        await settle(pilot)
+    assert isinstance(pilot.app.screen, PatientScreen)
+    return pilot.app.screen
+
+
+async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Focus a field and give it a whole string (Input value / TextArea text), as typed."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    if isinstance(widget, Input):
+        widget.value = text
+    elif isinstance(widget, TextArea):
+        widget.text = text
+    await pilot.pause()
+
+
+def field_error(app: TplanApp, key: str) -> str:
+    return app.screen.field_errors().get(key, "")  # type: ignore[attr-defined]
+
+
+# --- 1. plan review: "What changed" is visible, reachable and required ---------------------------
+
+
+async def test_review_at_80x24_needs_what_changed_before_it_counts(
+    app: TplanApp, workspace: Workspace, settle, screen_text, saved: Callable[[str], Patient]
+) -> None:
+    due_before = workspace.caseload_row(LANE).review_due
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Lane")
+        assert "OVERDUE" in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, forms.ReviewForm)
+        await pilot.press("tab")
+        summary = review.query_one("#review_summary", TextArea)
+        assert app.focused is summary and summary.region.height >= 3
+        assert "progress, changes to the plan" in screen_text(app)
+        await pilot.press("tab", "enter")  # sign as counselor, nothing written
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is review
+        assert "say what changed" in field_error(app, "review_summary")
+        assert app.focused is summary
+        await pilot.press(*"Two objectives met", "enter", *"Family session added")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        assert "OVERDUE" not in screen_text(app)
+    stored = saved(LANE).reviews[-1]
+    assert stored.summary == "Two objectives met\nFamily session added"
+    assert workspace.caseload_row(LANE).review_due > due_before
+
+
+# --- 16. escape on the review form after changes asks before discarding -------------------------
+
+
+async def test_escape_on_a_changed_review_asks_first(
+    app: TplanApp, settle, saved: Callable[[str], Patient]
+) -> None:
+    before = saved(LANE).reviews
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Lane")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("tab", *"Half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.ReviewForm)
+        assert app.screen.query_one("#review_summary", TextArea).text == "Half a thought"
+    assert saved(LANE).reviews == before
+
+
+# --- 2. dates: before admission refused, past target warned, shortcuts shown ---------------------
+
+
+async def test_note_before_admission_is_refused_and_focus_goes_to_the_date(
+    app: TplanApp, settle, saved: Callable[[str], Patient]
+) -> None:
+    before = saved(AVERY).notes
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("n")
+        await settle(pilot)
+        note = app.screen
+        assert isinstance(note, forms.NoteForm)
+        await type_into(pilot, "#date_of_service", "2020-01-01")
+        await type_into(pilot, "#section_data", "Group on holiday triggers")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen is note
+        assert "before the admission" in field_error(app, "date_of_service")
+        assert app.focused is note.query_one("#date_of_service")  # item 14
+    assert saved(AVERY).notes == before
+
+
+async def test_date_shortcuts_show_the_date_they_became(app: TplanApp, settle, today: date) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("n")
+        await settle(pilot)
+        field = app.screen.query_one("#date_of_service", Input)
+        field.focus()
+        await pilot.press("home", "ctrl+k", "-", "7", "tab")
+        await pilot.pause()
+        assert field.value == (today - timedelta(days=7)).isoformat()
+        field.focus()
+        await pilot.press("home", "ctrl+k", "y", "tab")
+        await pilot.pause()
+        assert field.value == (today - timedelta(days=1)).isoformat()
+
+
+async def test_a_past_target_date_is_saved_only_when_confirmed(
+    app: TplanApp, settle, today: date, saved: Callable[[str], Patient]
+) -> None:
+    count = len(list(saved(AVERY).objectives()))
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("o")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, forms.ObjectiveForm)
+        await type_into(pilot, "#text", "Call sponsor 3 times a week")
+        await type_into(pilot, "#target_date", "2026-01-15")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, forms.ConfirmDialog)
+        assert "15 Jan 2026 is in the past" in str(app.screen.question)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form
+        assert len(list(saved(AVERY).objectives())) == count
+        await type_into(pilot, "#target_date", "+30")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    added = [o for o in saved(AVERY).objectives() if o.text == "Call sponsor 3 times a week"]
+    assert added[0].target_date == today + timedelta(days=30)
