@@ -173,3 +173,66 @@ async def test_a_past_target_date_is_saved_only_when_confirmed(
         assert isinstance(app.screen, PatientScreen)
     added = [o for o in saved(AVERY).objectives() if o.text == "Call sponsor 3 times a week"]
     assert added[0].target_date == today + timedelta(days=30)
+
+
+# --- 7. quick filters: "mine" counts what it shows; "alerts" shows every flagged row -------------
+
+
+def caseload(app: TplanApp) -> CaseloadScreen:
+    return next(s for s in app.screen_stack if isinstance(s, CaseloadScreen))
+
+
+async def press_f_until(pilot: Pilot[None], label: str) -> str:
+    """`f` until the quick-filter bar brackets ``label``; returns the bar's text."""
+    screen = caseload(pilot.app)  # type: ignore[arg-type]
+    for _ in range(12):
+        bar = str(screen.query_one("#quick-filters").content)
+        if f"[{label} " in bar:
+            return bar
+        await pilot.press("f")
+        await pilot.pause()
+    raise AssertionError(f"no [{label} …] in the bar: {bar}")
+
+
+async def test_mine_counts_the_rows_it_shows_and_alerts_shows_every_flag(
+    app: TplanApp, settle
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = caseload(app)
+        flagged = [ln.patient_id for ln in screen.all_lines if ln.cells["flag"].text]
+        mine = [ln.patient_id for ln in screen.all_lines if ln.counselor == "J. Park"]
+        assert any(ln.safety and not ln.alert_count for ln in screen.all_lines)
+        bar = await press_f_until(pilot, "alerts")
+        shown = [ln.patient_id for ln in screen.table.lines]
+        assert sorted(shown) == sorted(flagged)
+        assert f"[alerts {len(flagged)}]" in bar
+        bar = await press_f_until(pilot, "mine")
+        assert [ln.patient_id for ln in screen.table.lines] == mine
+        assert f"[mine {len(mine)}]" in bar and len(mine) == 10
+
+
+# --- 11. sorts start with what needs attention, and always show their arrow ---------------------
+
+
+async def test_sorts_start_with_what_needs_attention_and_show_an_arrow(
+    app: TplanApp, settle, screen_text
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = caseload(app)
+        while screen.sort_key != "phq9":
+            await pilot.press("s")
+            await pilot.pause()
+        values = [ln.sort_keys["phq9"] for ln in screen.table.lines]
+        assert values[0] == max(v for v in values if v is not None)
+        header = screen_text(app).splitlines()[3]
+        assert "PHQ▼" in header or "PHQ9▼" in header
+        while screen.sort_key != "last_note":
+            await pilot.press("s")
+            await pilot.pause()
+        assert "by last note▲" in screen_text(app)
+        while screen.sort_key != "counselor":
+            await pilot.press("s")
+            await pilot.pause()
+        assert "by counselor▲" in screen_text(app)

@@ -286,6 +286,12 @@ class ObjectiveForm(FormScreen[Patient | None]):
         if warning is None:
             super().start_save(payload)
             return
+        settings = getattr(self.app, "settings", None)
+        if "past_target_date" in getattr(settings, "refuse_warnings", ()):
+            self.revalidate({"target_date": warning})
+            self._focus_first_error(["target_date"])
+            self.set_status(f"Not saved: the {warning} (your settings refuse it)")
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
