@@ -104,6 +104,8 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, forms.DecisionPanel)
+        app.screen.query_one("#outcome").focus()
+        await pilot.press("enter")  # accept: a choice, never preselected
         await type_into(pilot, "#rationale", "All criteria met; she agrees")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -236,3 +236,100 @@ async def test_sorts_start_with_what_needs_attention_and_show_an_arrow(
             await pilot.press("s")
             await pilot.pause()
         assert "by counselor▲" in screen_text(app)
+
+
+# --- 4. a decided safety review shows on the caseload until the plan review clears it ----------
+
+
+async def test_a_decided_safety_review_shows_until_the_review_clears_it(
+    app: TplanApp, settle, screen_text
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Dara")
+        await pilot.press("d")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, forms.DecisionPanel)
+        panel.query_one("#outcome").focus()
+        await pilot.press("enter")  # accept (the first button)
+        await type_into(pilot, "#rationale", "Seen today; safety plan updated")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        line = next(ln for ln in caseload(app).all_lines if ln.name.startswith("Dara"))
+        assert line.cells["suggestion"].text == "!! decided"
+        assert "decided 12:00, review pending" in line.explanation
+        assert "!! decided" in screen_text(app)
+        await open_patient(pilot, settle, "Dara")
+        await pilot.press("r")
+        await settle(pilot)
+        await type_into(pilot, "#review_summary", "Safety plan reviewed after the overdose")
+        await pilot.press("tab", "enter")  # sign as counselor
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        line = next(ln for ln in caseload(app).all_lines if ln.name.startswith("Dara"))
+        assert "decided" not in line.cells["suggestion"].text
+        assert "review pending" not in line.explanation
+
+
+# --- 5. a level change shows what else changes; nothing preselected; defer asks when -----------
+
+
+async def test_decision_shows_the_cadence_and_a_defer_needs_a_follow_up(
+    app: TplanApp, settle, today: date, saved: Callable[[str], Patient]
+) -> None:
+    level = saved(AVERY).current_level
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("d")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, forms.DecisionPanel)
+        effect = str(panel.query_one("#accept-effect").content)
+        assert "review due moves from 16 Mar to 15 May" in effect
+        assert "interventions set for the old level" in effect and "3×/wk" in effect
+        await type_into(pilot, "#rationale", "Wants two more weeks first")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is panel  # nothing was preselected
+        assert "choose accept, decline or defer" in field_error(app, "outcome")
+        assert not panel.query_one("#row-follow_up_on").display
+        panel.query_one("#outcome").focus()
+        await pilot.press("right", "right", "enter")  # defer
+        await pilot.pause()
+        assert panel.query_one("#row-follow_up_on").display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "required when you defer" in field_error(app, "follow_up_on")
+        await type_into(pilot, "#follow_up_on", "+14")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    stored = saved(AVERY)
+    assert stored.decisions[-1].follow_up_on == today + timedelta(days=14)
+    assert stored.current_level == level
+
+
+# --- 10. state reads without colour ------------------------------------------------------------
+
+
+async def test_checked_unchecked_and_focused_differ_without_colour(app: TplanApp, settle) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Lane")
+        await pilot.press("r")
+        await settle(pilot)
+        box = app.screen.query_one("#counselor_signs")
+        assert "▐ ▌" in str(box.render())
+        box.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "▐X▌" in str(box.render())
+        await pilot.pause()
+        label = app.screen.query_one("#row-counselor_signs .field-label")
+        assert label.styles.text_style.reverse
+        other = app.screen.query_one("#row-patient_signs .field-label")
+        assert not other.styles.text_style.reverse

@@ -18,7 +18,14 @@ from tplan.domain.base import (
     ShortText,
     new_id,
 )
-from tplan.domain.enums import AgeGroup, DischargeReason, DisclosureStatus, ExportFormat, Gender
+from tplan.domain.enums import (
+    AgeGroup,
+    DischargeReason,
+    DisclosureStatus,
+    ExportFormat,
+    Gender,
+    SuggestionKind,
+)
 from tplan.domain.notes import ProgressNote
 from tplan.domain.plan import (
     AftercarePlan,
@@ -211,6 +218,22 @@ class Patient(Model):
 
     def age_group_on(self, on: date) -> AgeGroup:
         return age_group_on(self.birth_date, on, self.age_group)
+
+    def pending_safety_decision(self, as_of: date) -> Decision | None:
+        """The latest decision on a safety review that no signed plan review has followed yet
+        (the safety flag stays until a review clears it; the decision shows it was seen)."""
+        decided = [
+            d
+            for d in self.decisions
+            if d.suggestion.kind is SuggestionKind.SAFETY_REVIEW and d.decided_at.date() <= as_of
+        ]
+        if not decided:
+            return None
+        latest = max(decided, key=lambda d: d.decided_at)
+        reviewed = any(
+            r.signed and latest.decided_at.date() <= r.on <= as_of for r in self.reviews
+        )
+        return None if reviewed else latest
 
     def expected_positives(self, on: date) -> set[str]:
         """Screen substances (casefolded) that a medication active on ``on`` explains."""

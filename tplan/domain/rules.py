@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from tplan.domain.enums import DecisionOutcome
 from tplan.domain.notes import ProgressNote
 from tplan.domain.patient import Patient
 from tplan.domain.plan import PlanReview
@@ -45,6 +46,17 @@ def target_date_warning(target: date | None, today: date) -> str | None:
     """A target date already past is allowed (an old objective) but worth a second look."""
     if target is not None and target < today:
         return f"target date {target:%d %b %Y} is in the past"
+    return None
+
+
+def follow_up_problem(outcome: DecisionOutcome, on: date | None, today: date) -> str | None:
+    """A deferred decision names when to look again, and that day is not already past."""
+    if outcome is not DecisionOutcome.DEFER:
+        return None
+    if on is None:
+        return "is required when you defer"
+    if on < today:
+        return "is in the past"
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -43,6 +43,8 @@ class CaseloadRow:
     review_due: date | None
     alerts: tuple[Alert, ...]
     safety: bool
+    safety_decided_at: datetime | None
+    """When a safety review was decided while the flag waits for a plan review to clear it."""
     kind: SuggestionKind | None
     headline: str
     patient: Patient
@@ -79,6 +81,8 @@ def caseload_row(
     review = signals.get("review_due")
     dated = [note for note in patient.notes if note.date_of_service <= as_of]
     attendance = _counts(signals.get("attendance_sustained"))
+    safety = kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts)
+    pending = patient.pending_safety_decision(as_of)
     return CaseloadRow(
         as_of=as_of,
         patient_id=patient.id,
@@ -99,7 +103,8 @@ def caseload_row(
         phq9=(signals.get("phq9_latest") or {}).get("total"),
         review_due=date.fromisoformat(review) if isinstance(review, str) else None,
         alerts=alerts,
-        safety=kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts),
+        safety=safety,
+        safety_decided_at=pending.decided_at if pending is not None and safety else None,
         kind=kind,
         headline=suggestion.headline if suggestion is not None else "discharged",
         patient=patient,

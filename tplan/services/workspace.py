@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -47,6 +48,7 @@ from tplan.domain import (
     SupportPerson,
 )
 from tplan.domain.rules import (
+    follow_up_problem,
     last_use_problem,
     record_problems,
     review_problem,
@@ -68,6 +70,16 @@ from tplan.services.interchange import build_envelope, read_envelope
 from tplan.services.sessions import SessionUseCases
 from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError, StoreError
 from tplan.store.audit import os_user
+
+
+@dataclass(frozen=True)
+class AcceptPreview:
+    """Review due before and after an accepted level change, and the active interventions
+    (objective id, intervention) whose frequencies the counselor may want to change with it."""
+
+    review_due_before: date | None
+    review_due_after: date | None
+    interventions: tuple[tuple[str, Intervention], ...]
 
 
 class _HasId(Protocol):
@@ -416,7 +428,12 @@ class Workspace(SessionUseCases):
     # --- decisions -----------------------------------------------------------------------
 
     def record_decision(
-        self, pid: str, suggestion: Suggestion, outcome: DecisionOutcome, rationale: str
+        self,
+        pid: str,
+        suggestion: Suggestion,
+        outcome: DecisionOutcome,
+        rationale: str,
+        follow_up_on: date | None = None,
     ) -> Decision:
         """Keep the clinician's answer with a copy of the suggestion it answered.
 
@@ -427,7 +444,12 @@ class Workspace(SessionUseCases):
         """
         if suggestion.patient_id != pid:
             raise ServiceError("the suggestion belongs to another patient")
+        if problem := follow_up_problem(
+            DecisionOutcome(outcome), follow_up_on, self.clock.today()
+        ):
+            raise RecordRuleError("follow_up_on", f"follow-up date {problem}")
         decision = Decision(
+            follow_up_on=follow_up_on,
             decided_at=self.clock.now(),
             decided_by=self.clinician,
             outcome=DecisionOutcome(outcome),
@@ -448,6 +470,35 @@ class Workspace(SessionUseCases):
         fields = ["decisions", "level_history"] if change is not None else ["decisions"]
         self._change(pid, "record_decision", apply, fields)
         return decision
+
+    def accept_preview(self, pid: str, suggestion: Suggestion) -> AcceptPreview:
+        """What accepting would change besides the level: the review due date (its cadence
+        follows the level) and the interventions whose frequencies were set for the old one."""
+        from tplan.clinical.engine import review_due
+
+        patient = self.repo.get(pid)
+        today = self.clock.today()
+        probe = Decision(
+            decided_at=self.clock.now(),
+            decided_by=self.clinician,
+            outcome=DecisionOutcome.ACCEPT,
+            rationale="preview",
+            suggestion=suggestion,
+        )
+        change = self._accepted_change(patient, probe)
+        if change is None:
+            return AcceptPreview(None, None, ())
+        after = patient.model_copy(update={"level_history": [*patient.level_history, change]})
+        frequencies = tuple(
+            (objective.id, intervention)
+            for objective in patient.objectives()
+            for intervention in objective.interventions
+            if intervention.active
+        )
+        return AcceptPreview(
+            review_due(patient, today, self.policy), review_due(after, today, self.policy),
+            frequencies,
+        )
 
     def _accepted_change(self, patient: Patient, decision: Decision) -> LevelChange | None:
         target = decision.suggestion.target

@@ -17,6 +17,7 @@ from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, Sw
 
 from tplan.domain.dates import DATE_HINT, Direction, parse_date
 from tplan.ui.forms.parsing import Parsed
+from tplan.ui.widgets.toggles import Tick
 
 VALUE_WIDGETS = (Input, TextArea, Select, Checkbox, Switch, RadioSet)
 """Widgets whose value a form reads (and compares to decide whether it is dirty)."""
@@ -82,6 +83,14 @@ class FieldRow(Horizontal):
             if self.hint:
                 yield Static(literal(self.hint), classes="field-hint")
             yield Static("", classes="field-error", markup=False)
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        # A class, not :focus-within: Textual restyles a pseudo-class change on this row only,
+        # so the label (a child) kept its old style and the focused row looked like the others.
+        self.add_class("-focused")
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-focused")
 
     def snapshot(self) -> tuple[Any, ...]:
         """Values of every input widget inside this row (rows may grow, e.g. screen results)."""
@@ -210,4 +219,4 @@ def text_area(key: str, text: str = "", *, tall: bool = False, placeholder: str 
 
 
 def checkbox(key: str, label: str, value: bool) -> Checkbox:
-    return Checkbox(literal(label), value, id=key, compact=True)
+    return Tick(literal(label), value, id=key, compact=True)

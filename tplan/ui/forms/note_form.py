@@ -54,6 +54,7 @@ from tplan.ui.forms.fields import (
     text_input,
 )
 from tplan.ui.forms.parsing import Parsed, parse_int, parse_items, parse_list
+from tplan.ui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -224,7 +225,7 @@ class NoteForm(FormScreen[Patient | None]):
             label = f"O{index} {objective.text.splitlines()[0]}"
             rows.append(
                 Horizontal(
-                    Checkbox(literal(label), rating is not None, id=f"obj_{index}", compact=True),
+                    Tick(literal(label), rating is not None, id=f"obj_{index}", compact=True),
                     choice(
                         f"rating_{index}",
                         enum_options(ProgressRating, RATING_LABELS),
@@ -335,7 +336,7 @@ class NoteForm(FormScreen[Patient | None]):
                 blank=True,
                 classes="",
             ),
-            Checkbox("expected (Rx)", expected, id=f"expected_{index}", compact=True),
+            Tick("expected (Rx)", expected, id=f"expected_{index}", compact=True),
             classes="result-row",
         )
 
