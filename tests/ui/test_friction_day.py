@@ -333,3 +333,26 @@ async def test_checked_unchecked_and_focused_differ_without_colour(app: TplanApp
         assert label.styles.text_style.reverse
         other = app.screen.query_one("#row-patient_signs .field-label")
         assert not other.styles.text_style.reverse
+
+
+# --- 3. privacy mode shows every name the record knows as initials ------------------------------
+
+
+async def test_privacy_masks_supports_and_note_previews(app: TplanApp, settle, screen_text) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_patient(pilot, settle, "Bo")
+        names = {screen.patient.display_name, *(p.name for p in screen.patient.supports)}
+        words = {word for name in names for word in name.split()}
+        await pilot.press("f2")
+        await settle(pilot)
+        for tab in ("supports", "notes", "written"):
+            screen.query_one("TabbedContent").active = tab
+            await settle(pilot)
+            shown = screen_text(app)
+            assert not [w for w in words if w in shown], (tab, shown)
+        screen.query_one("TabbedContent").active = "supports"
+        await settle(pilot)
+        assert "D. M." in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Marchetti" in screen_text(app)

@@ -19,11 +19,13 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
+from tplan.domain.privacy import name_pattern
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.history import audit_table, disclosure_table
 from tplan.ui.widgets.patient_header import identity_line, status_line
+from tplan.ui.widgets.privacy import mask_options, mask_text
 from tplan.ui.widgets.record_lists import (
     ItemRef,
     RecordList,
@@ -135,7 +137,7 @@ class PatientScreen(Screen[None]):
         self._first_resize = False
 
     def on_mount(self) -> None:
-        self.watch(self.app, "privacy", lambda _: self._render_header(), init=False)
+        self.watch(self.app, "privacy", lambda _: self._render_all(), init=False)
         self.query_one("#plan-list", RecordList).focus()
 
     # --- data --------------------------------------------------------------------------
@@ -160,7 +162,22 @@ class PatientScreen(Screen[None]):
         self.query_one("#summary", Static).update(self._summary())
 
     def _tab_content(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
-        """What each widget of a tab shows, by widget id."""
+        """What each widget of a tab shows, by widget id; in privacy mode every name the record
+        knows (the patient's, the supports') shows as initials."""
+        content = self._tab_content_shown(tab_id)
+        if not self.tplan.privacy or self.patient is None:
+            return content
+        pattern = name_pattern(self.patient)
+        return {
+            key: (mask_options(value[0], pattern), value[1])
+            if isinstance(value, tuple)
+            else mask_text(value, pattern)
+            if isinstance(value, Text)
+            else value
+            for key, value in content.items()
+        }
+
+    def _tab_content_shown(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
         patient = self.patient
         assert patient is not None
         today = self.tplan.today()
