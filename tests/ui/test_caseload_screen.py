@@ -247,7 +247,9 @@ async def test_badge_updates_at_once_after_a_change_on_the_patient_screen(
             i for i, o in enumerate(plan._options) if o.id.startswith(f"objective:{objective.id}")
         )
         plan.highlighted = index
-        await pilot.press("space")  # achieved -> not achieved
+        await pilot.press("space")  # the status choice offers the next: not achieved
+        await pilot.pause()
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

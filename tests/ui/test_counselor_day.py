@@ -81,6 +81,8 @@ async def test_a_counselors_day_survives_closing_and_reopening(
                 break
             await pilot.press("down")
         await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("enter")  # the status offered next: achieved
         await settle(pilot)
         assert casey.patient.find_objective(objective.id).status is ObjectiveStatus.ACHIEVED
 

@@ -356,3 +356,38 @@ async def test_privacy_masks_supports_and_note_previews(app: TplanApp, settle, s
         await pilot.press("f2")
         await settle(pilot)
         assert "Marchetti" in screen_text(app)
+
+
+# --- 6. space on an objective offers the status; nothing is saved until it is chosen ------------
+
+
+async def test_space_offers_the_status_and_escape_saves_nothing(
+    app: TplanApp, settle, today: date, saved: Callable[[str], Patient]
+) -> None:
+    from tplan.domain import ObjectiveStatus
+
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_patient(pilot, settle, "Kit")
+        objective = next(
+            o for o in screen.patient.objectives() if o.status is ObjectiveStatus.IN_PROGRESS
+        )
+        plan = screen.query_one("#plan-list")
+        plan.highlighted = next(
+            i for i, o in enumerate(plan._options) if o.id.startswith(f"objective:{objective.id}")
+        )
+        before = saved(screen.patient_id).find_objective(objective.id)
+        await pilot.press("space", "space")  # a second press is no second save
+        await pilot.pause()
+        assert isinstance(app.screen, forms.StatusChoice)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert saved(screen.patient_id).find_objective(objective.id) == before
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # past "achieved" to "not achieved", on purpose
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    stored = saved(screen.patient_id).find_objective(objective.id)
+    assert stored.status is ObjectiveStatus.NOT_ACHIEVED
+    assert stored.history[-1].on == today
+    assert len(stored.history) == len(before.history) + 1

@@ -90,7 +90,7 @@ class PatientScreen(Screen[None]):
         Binding("G", "group", "New support group", show=False),
         Binding("m", "medication", "New medication", show=False, id="medication"),
         Binding("N", "naloxone", "Naloxone check", show=False, id="naloxone"),
-        Binding("space", "cycle_status", "Next objective status (saved today)", show=False),
+        Binding("space", "cycle_status", "Choose the objective's status (saved today)", show=False),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
     ]
@@ -553,7 +553,7 @@ class PatientScreen(Screen[None]):
 
     @editing
     def action_cycle_status(self) -> None:
-        """``space`` on an objective: next status, saved with today's date."""
+        """``space`` on an objective: choose its status (the next one offered), saved today."""
         ref = self._current("plan-list")
         if self.query_one(TabbedContent).active != "plan" or ref is None:
             return
@@ -566,8 +566,18 @@ class PatientScreen(Screen[None]):
         objective = self.patient.find_objective(ref.item_id)
         if objective is None:
             return
-        self.saving = True
-        self._save_status(ref.item_id, next_status(objective.status), self.tplan.today())
+        objective_id = ref.item_id
+
+        def chosen(status: ObjectiveStatus | None) -> None:
+            if status is not None and not self.saving:
+                self.saving = True
+                self._save_status(objective_id, status, self.tplan.today())
+
+        heading = f"Status of “{objective.text.splitlines()[0][:36]}”"
+        self.app.push_screen(
+            self._forms().StatusChoice(heading, objective.status, next_status(objective.status)),
+            chosen,
+        )
 
     @work(thread=True, group="objective-status")
     def _save_status(self, objective_id: str, status: ObjectiveStatus, on: date) -> None:
