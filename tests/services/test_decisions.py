@@ -134,14 +134,17 @@ def test_rationale_is_required_and_patient_must_match(
     assert workspace.patient(admitted.id).decisions == []
 
 
-def test_a_defer_needs_a_follow_up_date_not_in_the_past(
+def test_a_defer_gets_a_follow_up_date_not_in_the_past(
     workspace: Workspace, admitted: Patient
 ) -> None:
     shown = suggestion(admitted.id, SuggestionKind.STEP_DOWN, None)
-    for follow_up, message in ((None, "required"), (TODAY - timedelta(days=1), "in the past")):
-        with pytest.raises(RecordRuleError, match=message) as caught:
-            workspace.record_decision(
-                admitted.id, shown, DecisionOutcome.DEFER, "wait", follow_up
-            )
-        assert caught.value.field == "follow_up_on"
+    with pytest.raises(RecordRuleError, match="in the past") as caught:
+        workspace.record_decision(
+            admitted.id, shown, DecisionOutcome.DEFER, "wait", TODAY - timedelta(days=1)
+        )
+    assert caught.value.field == "follow_up_on"
     assert workspace.patient(admitted.id).decisions == []
+    # without one (the CLI, an older caller) the policy's interval applies
+    decision = workspace.record_decision(admitted.id, shown, DecisionOutcome.DEFER, "wait")
+    days = workspace.policy.alerts.deferred_decision_due_days
+    assert decision.follow_up_on == TODAY + timedelta(days=days)

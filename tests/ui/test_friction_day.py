@@ -302,6 +302,7 @@ async def test_decision_shows_the_cadence_and_a_defer_needs_a_follow_up(
         await pilot.press("right", "right", "enter")  # defer
         await pilot.pause()
         assert panel.query_one("#row-follow_up_on").display
+        await type_into(pilot, "#follow_up_on", "")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "required when you defer" in field_error(app, "follow_up_on")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -444,6 +444,8 @@ class Workspace(SessionUseCases):
         """
         if suggestion.patient_id != pid:
             raise ServiceError("the suggestion belongs to another patient")
+        if DecisionOutcome(outcome) is DecisionOutcome.DEFER and follow_up_on is None:
+            follow_up_on = self.default_follow_up()
         if problem := follow_up_problem(
             DecisionOutcome(outcome), follow_up_on, self.clock.today()
         ):
@@ -470,6 +472,10 @@ class Workspace(SessionUseCases):
         fields = ["decisions", "level_history"] if change is not None else ["decisions"]
         self._change(pid, "record_decision", apply, fields)
         return decision
+
+    def default_follow_up(self) -> date:
+        """When a deferred decision comes back to the worklist unless the counselor says."""
+        return self.clock.today() + timedelta(days=self.policy.alerts.deferred_decision_due_days)
 
     def accept_preview(self, pid: str, suggestion: Suggestion) -> AcceptPreview:
         """What accepting would change besides the level: the review due date (its cadence

@@ -169,7 +169,9 @@ class DecisionPanel(FormScreen[Patient | None]):
         )
         yield FieldRow(
             "Follow up on",
-            date_input("follow_up_on", None, self.today, direction="future"),
+            date_input(
+                "follow_up_on", self.workspace.default_follow_up(), self.today, direction="future"
+            ),
             key="follow_up_on",
             hint="when to look again (+14, fri); it appears on the worklist",
         )
