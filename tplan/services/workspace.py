@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 from pydantic import ValidationError
 
 from tplan.clinical import DEFAULT_POLICY, Policy, SessionBook, suggest
+from tplan.clinical.signals import Rate, attendance_rate
 from tplan.domain import (
     Addendum,
     AftercarePlan,
@@ -55,7 +56,7 @@ from tplan.domain.rules import (
     service_date_problem,
 )
 from tplan.domain.suggestion import Decision
-from tplan.services import disclosure
+from tplan.services import disclosure, trends
 from tplan.services.caseload import CaseloadRow, caseload_row
 from tplan.services.clock import Clock, SystemClock, document_time
 from tplan.services.errors import (
@@ -176,6 +177,24 @@ class Workspace(SessionUseCases):
         """One patient's row, e.g. to refresh it after a form saved."""
         day = as_of or self.clock.today()
         return caseload_row(self.repo.get(pid), day, self.policy, self.book_for(day))
+
+    def attendance_weeks(
+        self, patient: Patient, weeks: int, as_of: date | None = None
+    ) -> list[tuple[date, Rate]]:
+        """Attendance per week, counted as the rules count it (sessions when scheduled)."""
+        day = as_of or self.clock.today()
+        return trends.attendance_weeks(patient, day, weeks, self.book_for(day))
+
+    def attendance_rate(self, patient: Patient, days: int, as_of: date | None = None) -> Rate:
+        """Attendance over the ``days`` ending on ``as_of`` (sessions when scheduled)."""
+        day = as_of or self.clock.today()
+        return attendance_rate(patient, day, days, self.book_for(day))
+
+    def review_due(self, patient: Patient, as_of: date | None = None) -> date:
+        """When the next plan review is due (the engine's rule and this clinic's policy)."""
+        from tplan.clinical.engine import review_due
+
+        return review_due(patient, as_of or self.clock.today(), self.policy)
 
     def audit(self, pid: str | None = None) -> list[AuditEntry]:
         return self.repo.audit(pid)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from tplan.clinical.levels import level_label, level_name
 from tplan.domain import (
     AgeGroup,
     AsamEdition,
@@ -24,6 +23,7 @@ from tplan.domain import (
 )
 from tplan.domain.patient import age_group_on
 from tplan.domain.rules import last_use_problem, review_problem
+from tplan.services.trends import level_label, level_name
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import (

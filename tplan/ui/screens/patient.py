@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.domain.privacy import name_pattern
+from tplan.services.trends import craving_weeks
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
@@ -41,7 +42,7 @@ from tplan.ui.widgets.record_lists import (
     written_plan_options,
 )
 from tplan.ui.widgets.top_bar import TopBar
-from tplan.ui.widgets.trends import trends
+from tplan.ui.widgets.trends import WEEKS, spark, trends
 
 if TYPE_CHECKING:
     from tplan.ui.app import TplanApp
@@ -203,7 +204,8 @@ class PatientScreen(Screen[None]):
             notes = note_options(patient.notes, today)
             return {"note-list": (notes, "No notes yet — n writes the first one.")}
         if tab_id == "trends":
-            return {"trends-view": trends(patient, today)}
+            weeks = self.tplan.workspace.attendance_weeks(patient, WEEKS, today)
+            return {"trends-view": trends(patient, today, weeks)}
         if tab_id == "decisions":
             # The record's history: levels, decisions, reviews, then disclosures and audit.
             audit = self.tplan.workspace.audit(self.patient_id)
@@ -269,15 +271,12 @@ class PatientScreen(Screen[None]):
         return self.query_one(f"#{list_id}", RecordList)
 
     def _summary(self) -> RenderableType:
-        from tplan.ui.widgets.trends import attendance_weeks, craving_weeks, spark
-
         patient = self.patient
         assert patient is not None
         today = self.tplan.today()
-        weeks = attendance_weeks(patient, today, 4)
-        attended = sum(a for _, a, _ in weeks)
-        counted = sum(c for _, _, c in weeks)
-        text = Text.assemble(("Craving ", "bold"), spark(craving_weeks(patient, today), 10))
+        rate = self.tplan.workspace.attendance_rate(patient, 28, today)
+        attended, counted = rate.attended, rate.sessions
+        text = Text.assemble(("Craving ", "bold"), spark(craving_weeks(patient, today, 8), 10))
         text.append(" (8 wks)   ", style="dim")
         text.append("Attendance ", style="bold")
         text.append(f"{attended * 100 // counted}% (4 wks)" if counted else "no sessions")
@@ -629,6 +628,4 @@ class PatientScreen(Screen[None]):
 
 def _review_due(ws: Any, patient: Patient, today: date) -> date | None:
     """When the next plan review is due (the clinical engine's rule and the clinic's policy)."""
-    from tplan.clinical.engine import review_due
-
-    return review_due(patient, today, ws.policy)
+    return ws.review_due(patient, today)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tplan.clinical.levels import level_label
 from tplan.domain import Suggestion, SuggestionKind
 from tplan.services.caseload import CaseloadRow
+from tplan.services.trends import level_label
 from tplan.ui.widgets.caseload_model import (
     BADGES,
     KIND_ORDER,
