@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pydantic import ValidationError
 from services_factories import TODAY
@@ -14,7 +16,7 @@ from tplan.domain import (
     SuggestionKind,
     TargetSchedule,
 )
-from tplan.services import FixedClock, ServiceError, Workspace
+from tplan.services import FixedClock, RecordRuleError, ServiceError, Workspace
 
 
 def suggestion(pid: str, kind: SuggestionKind, target: TargetSchedule | None) -> Suggestion:
@@ -54,11 +56,17 @@ def test_declined_or_deferred_leaves_the_level(
     workspace: Workspace, admitted: Patient, outcome: DecisionOutcome
 ) -> None:
     target = TargetSchedule(level=LevelCode.L1, days_per_week=1, hours_per_week=2, description="")
+    follow_up = TODAY + timedelta(days=14) if outcome is DecisionOutcome.DEFER else None
     decision = workspace.record_decision(
-        admitted.id, suggestion(admitted.id, SuggestionKind.STEP_DOWN, target), outcome, "not yet"
+        admitted.id,
+        suggestion(admitted.id, SuggestionKind.STEP_DOWN, target),
+        outcome,
+        "not yet",
+        follow_up,
     )
     patient = workspace.patient(admitted.id)
     assert decision.level_change is None
+    assert patient.decisions[-1].follow_up_on == follow_up
     assert patient.level_history == admitted.level_history
     assert patient.decisions[-1].outcome is outcome
 
@@ -124,3 +132,19 @@ def test_rationale_is_required_and_patient_must_match(
     with pytest.raises(ServiceError, match="another patient"):
         workspace.record_decision(admitted.id, other, DecisionOutcome.DECLINE, "x")
     assert workspace.patient(admitted.id).decisions == []
+
+
+def test_a_defer_gets_a_follow_up_date_not_in_the_past(
+    workspace: Workspace, admitted: Patient
+) -> None:
+    shown = suggestion(admitted.id, SuggestionKind.STEP_DOWN, None)
+    with pytest.raises(RecordRuleError, match="in the past") as caught:
+        workspace.record_decision(
+            admitted.id, shown, DecisionOutcome.DEFER, "wait", TODAY - timedelta(days=1)
+        )
+    assert caught.value.field == "follow_up_on"
+    assert workspace.patient(admitted.id).decisions == []
+    # without one (the CLI, an older caller) the policy's interval applies
+    decision = workspace.record_decision(admitted.id, shown, DecisionOutcome.DEFER, "wait")
+    days = workspace.policy.alerts.deferred_decision_due_days
+    assert decision.follow_up_on == TODAY + timedelta(days=days)

@@ -81,6 +81,8 @@ async def test_a_counselors_day_survives_closing_and_reopening(
                 break
             await pilot.press("down")
         await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("enter")  # the status offered next: achieved
         await settle(pilot)
         assert casey.patient.find_objective(objective.id).status is ObjectiveStatus.ACHIEVED
 
@@ -104,6 +106,8 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, forms.DecisionPanel)
+        app.screen.query_one("#outcome").focus()
+        await pilot.press("enter")  # accept: a choice, never preselected
         await type_into(pilot, "#rationale", "All criteria met; she agrees")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -116,7 +120,7 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         assert "OVERDUE" in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
-        await type_into(pilot, "#summary", "Reviewed with Lane; objectives unchanged")
+        await type_into(pilot, "#review_summary", "Reviewed with Lane; objectives unchanged")
         for box in ("#patient_signs", "#counselor_signs"):
             app.screen.query_one(box).focus()
             await pilot.press("enter")

@@ -42,8 +42,11 @@ async def test_decision_needs_rationale_then_accept_changes_level(
         assert "✔" in shown and "attendance 100% over 30 days (11 of 11)" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert errors(app) == {"rationale": "write the rationale: it is kept with the decision"}
+        assert errors(app)["rationale"] == "write the rationale: it is kept with the decision"
         assert app.results == []
+        assert errors(app)["outcome"] == "choose accept, decline or defer"
+        app.form.query_one("#outcome").focus()
+        await pilot.press("enter")  # accept
         await type_in(pilot, "rationale", "Meets every criterion; she agrees")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -127,7 +130,7 @@ async def test_review_signed_clears_review_due(
     due_before = workspace.caseload_row(AVERY).review_due
     app = FormHarness(workspace, clock, lambda ws: ReviewForm(ws, AVERY))
     async with app.run_test(size=SIZE) as pilot:
-        await type_in(pilot, "summary", "Reviewed all objectives")
+        await type_in(pilot, "review_summary", "Reviewed all objectives")
         app.form.query_one("#patient_signs").focus()
         await pilot.press("enter")
         await pilot.press("ctrl+s")

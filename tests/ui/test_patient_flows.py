@@ -37,6 +37,8 @@ async def test_accepting_a_step_down_updates_level_history_and_the_badge_at_once
         await pilot.pause()
         panel = app.screen
         assert isinstance(panel, forms.DecisionPanel)
+        panel.query_one("#outcome").focus()
+        await pilot.press("enter")  # accept
         panel.query_one("#rationale", TextArea).focus()
         await pilot.press(*keys("All criteria met; she agrees"))
         await pilot.press("ctrl+s")

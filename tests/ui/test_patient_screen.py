@@ -111,6 +111,8 @@ async def test_space_cycles_the_objective_status_and_saves_it_today(
         )
         highlight(screen, "plan-list", f"objective:{objective.id}")
         await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("enter")  # the status offered next: achieved
         await settle(pilot)
         assert "✔ achieved" in screen_text(app)
         assert screen.patient.find_objective(objective.id).status is ObjectiveStatus.ACHIEVED

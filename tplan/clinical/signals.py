@@ -637,3 +637,14 @@ def compute_signals(
         naloxone=naloxone,
         **scheduled,
     )
+
+
+def attendance_rate(
+    patient: Patient, as_of: date, days: int, book: SessionBook | None = None
+) -> Rate:
+    """Attendance over the ``days`` ending on ``as_of``, counted as the rules count it: the
+    expected sessions when the patient is scheduled in ``book``, else the signed notes."""
+    if book is not None and book.has_schedule(patient):
+        expected = book.expected(patient, window_start(as_of, days), as_of)
+        return session_attendance(expected, as_of, days)
+    return attendance(records.signed_notes(patient, as_of), as_of, days)

@@ -18,7 +18,14 @@ from tplan.domain.base import (
     ShortText,
     new_id,
 )
-from tplan.domain.enums import AgeGroup, DischargeReason, DisclosureStatus, ExportFormat, Gender
+from tplan.domain.enums import (
+    AgeGroup,
+    DischargeReason,
+    DisclosureStatus,
+    ExportFormat,
+    Gender,
+    SuggestionKind,
+)
 from tplan.domain.notes import ProgressNote
 from tplan.domain.plan import (
     AftercarePlan,
@@ -78,6 +85,15 @@ def initials_of(display_name: str) -> str:
     """``Avery Quill`` -> ``A.Q.`` (up to three; ``?`` when the name has no letters)."""
     parts = [part for part in display_name.split() if part[:1].isalnum()]
     return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
+
+
+def age_group_on(birth_date: date, on: date, override: AgeGroup | None = None) -> AgeGroup:
+    """Adult from the 18th birthday (policy hours differ for adolescents), unless overridden."""
+    if override is not None:
+        return override
+    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+    age = on.year - birth_date.year - int(before_birthday)
+    return AgeGroup.ADULT if age >= ADULT_AGE else AgeGroup.ADOLESCENT
 
 
 def _sorted_levels(history: list[LevelChange]) -> list[LevelChange]:
@@ -201,9 +217,32 @@ class Patient(Model):
         return on.year - self.birth_date.year - int(before_birthday)
 
     def age_group_on(self, on: date) -> AgeGroup:
-        if self.age_group is not None:
-            return self.age_group
-        return AgeGroup.ADULT if self.age_on(on) >= ADULT_AGE else AgeGroup.ADOLESCENT
+        return age_group_on(self.birth_date, on, self.age_group)
+
+    def pending_safety_decision(self, as_of: date) -> Decision | None:
+        """The latest decision on a safety review that no signed plan review has followed yet
+        (the safety flag stays until a review clears it; the decision shows it was seen)."""
+        decided = [
+            d
+            for d in self.decisions
+            if d.suggestion.kind is SuggestionKind.SAFETY_REVIEW and d.decided_at.date() <= as_of
+        ]
+        if not decided:
+            return None
+        latest = max(decided, key=lambda d: d.decided_at)
+        reviewed = any(
+            r.signed and latest.decided_at.date() <= r.on <= as_of for r in self.reviews
+        )
+        return None if reviewed else latest
+
+    def expected_positives(self, on: date) -> set[str]:
+        """Screen substances (casefolded) that a medication active on ``on`` explains."""
+        return {
+            substance.casefold()
+            for medication in self.medications
+            if medication.active_on(on)
+            for substance in medication.screens_as
+        }
 
     def level_on(self, on: date) -> LevelChange | None:
         """The level and schedule in force on ``on`` (the last entry starting on or before it)."""

@@ -93,3 +93,6 @@ class Decision(Model):
     suggestion: Suggestion
     level_change: LevelChange | None = None
     """The level/schedule entry written when an accepted suggestion changed it."""
+    follow_up_on: date | None = Field(default=None, exclude_if=lambda value: value is None)
+    """For a deferred decision: when to look again (the Today worklist lists it). Left out of
+    the stored document when there is none, so records written before it stay byte-identical."""

@@ -9,6 +9,7 @@ from tplan.services.errors import (
     ImportError_,
     NoteStateError,
     RecordNotFound,
+    RecordRuleError,
     ServiceError,
 )
 from tplan.services.sessions import Mark
@@ -38,6 +39,7 @@ __all__ = [
     "PatientNotFound",
     "ReadOnlyStoreError",
     "RecordNotFound",
+    "RecordRuleError",
     "SaveError",
     "ServiceError",
     "SessionKey",

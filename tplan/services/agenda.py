@@ -273,7 +273,7 @@ def worklist(
                 )
         latest = max(patient.decisions, key=lambda d: d.decided_at, default=None)
         if latest is not None and latest.outcome is DecisionOutcome.DEFER:
-            due = latest.decided_at.date() + due_after
+            due = latest.follow_up_on or latest.decided_at.date() + due_after
             if due <= day:
                 items.append(
                     WorkItem(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -35,12 +35,16 @@ class CaseloadRow:
     """The latest unsigned draft's date of service, if any."""
     attendance30: Fraction | None
     """Attended / (attended + missed) over the sustained window; None with no sessions."""
+    attendance30_counts: tuple[int, int] | None
+    """(attended, counted) as counted, unreduced: 16 of 18 stays "16/18"."""
     craving: int | None
     """The latest craving rating on a signed note."""
     phq9: int | None
     review_due: date | None
     alerts: tuple[Alert, ...]
     safety: bool
+    safety_decided_at: datetime | None
+    """When a safety review was decided while the flag waits for a plan review to clear it."""
     kind: SuggestionKind | None
     headline: str
     patient: Patient
@@ -51,8 +55,17 @@ class CaseloadRow:
         return self.review_due is not None and self.review_due < self.as_of
 
 
-def _fraction(value: Any) -> Fraction | None:
-    return Fraction(value) if isinstance(value, str) and value else None
+def _counts(value: Any) -> tuple[int, int] | None:
+    """``"16/18"`` (the signals' attendance) -> (16, 18); None when unknown."""
+    if not isinstance(value, str) or "/" not in value:
+        return None
+    attended, counted = value.split("/", 1)
+    return int(attended), int(counted)
+
+
+def attendance_text(counts: tuple[int, int] | None) -> str:
+    """The floor of the percentage (CLINICAL.md 5), the same wherever it is shown."""
+    return "—" if counts is None else f"{counts[0] * 100 // counts[1]}%"
 
 
 def caseload_row(
@@ -67,6 +80,9 @@ def caseload_row(
     kind = suggestion.kind if suggestion is not None else None
     review = signals.get("review_due")
     dated = [note for note in patient.notes if note.date_of_service <= as_of]
+    attendance = _counts(signals.get("attendance_sustained"))
+    safety = kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts)
+    pending = patient.pending_safety_decision(as_of)
     return CaseloadRow(
         as_of=as_of,
         patient_id=patient.id,
@@ -81,12 +97,14 @@ def caseload_row(
         days_at_level=signals.get("days_at_level"),
         last_note=max((n.date_of_service for n in dated if n.signed), default=None),
         last_draft=max((n.date_of_service for n in dated if not n.signed), default=None),
-        attendance30=_fraction(signals.get("attendance_sustained")),
+        attendance30=Fraction(*attendance) if attendance else None,
+        attendance30_counts=attendance,
         craving=ratings[max(ratings)] if ratings else None,
         phq9=(signals.get("phq9_latest") or {}).get("total"),
         review_due=date.fromisoformat(review) if isinstance(review, str) else None,
         alerts=alerts,
-        safety=kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts),
+        safety=safety,
+        safety_decided_at=pending.decided_at if pending is not None and safety else None,
         kind=kind,
         headline=suggestion.headline if suggestion is not None else "discharged",
         patient=patient,
@@ -99,7 +117,7 @@ def caseload_row(
 
 def row_json(row: CaseloadRow) -> dict[str, Any]:
     """A row as JSON-safe values with stable keys (the attendance as ``"a/b"`` and a percent)."""
-    attendance = row.attendance30
+    attendance = row.attendance30_counts
     return {
         "patient_id": row.patient_id,
         "display_name": row.display_name,
@@ -112,8 +130,10 @@ def row_json(row: CaseloadRow) -> dict[str, Any]:
         "days_at_level": row.days_at_level,
         "last_note": row.last_note.isoformat() if row.last_note else None,
         "last_draft": row.last_draft.isoformat() if row.last_draft else None,
-        "attendance30": None if attendance is None else str(attendance),
-        "attendance30_percent": None if attendance is None else int(attendance * 100),
+        "attendance30": None if attendance is None else f"{attendance[0]}/{attendance[1]}",
+        "attendance30_percent": (
+            None if attendance is None else attendance[0] * 100 // attendance[1]
+        ),
         "craving": row.craving,
         "phq9": row.phq9,
         "review_due": row.review_due.isoformat() if row.review_due else None,
@@ -136,7 +156,7 @@ def _cells(row: CaseloadRow) -> tuple[str, ...]:
     level = (
         f"{row.level.value} {row.days_per_week}d/{row.hours_per_week:g}h" if row.level else "—"
     )
-    attendance = f"{int(row.attendance30 * 100)}%" if row.attendance30 is not None else "—"
+    attendance = attendance_text(row.attendance30_counts)
     return (
         flag,
         row.display_name,

@@ -23,6 +23,15 @@ class NoteStateError(ServiceError):
     """The note is in the wrong state for the request (e.g. an addendum on a draft)."""
 
 
+class RecordRuleError(ServiceError, ValueError):
+    """A record breaks a rule of the record (``tplan.domain.rules``); ``field`` names where."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(message)
+
+
 class ExportRefused(ServiceError):
     """The export was not written (the file exists, or the format cannot do what was asked)."""
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from pydantic import ValidationError
 
 from tplan.clinical import DEFAULT_POLICY, Policy, SessionBook, suggest
+from tplan.clinical.signals import Rate, attendance_rate
 from tplan.domain import (
     Addendum,
     AftercarePlan,
@@ -47,8 +49,15 @@ from tplan.domain import (
     SupportPerson,
 )
 from tplan.domain.base import new_id
+from tplan.domain.rules import (
+    follow_up_problem,
+    last_use_problem,
+    record_problems,
+    review_problem,
+    service_date_problem,
+)
 from tplan.domain.suggestion import Decision
-from tplan.services import disclosure
+from tplan.services import disclosure, trends
 from tplan.services.caseload import CaseloadRow, caseload_row
 from tplan.services.clock import Clock, SystemClock, document_time
 from tplan.services.errors import (
@@ -56,12 +65,23 @@ from tplan.services.errors import (
     ImportError_,
     NoteStateError,
     RecordNotFound,
+    RecordRuleError,
     ServiceError,
 )
 from tplan.services.interchange import build_envelope, read_envelope
 from tplan.services.sessions import SessionUseCases
 from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError, StoreError
 from tplan.store.audit import os_user
+
+
+@dataclass(frozen=True)
+class AcceptPreview:
+    """Review due before and after an accepted level change, and the active interventions
+    (objective id, intervention) whose frequencies the counselor may want to change with it."""
+
+    review_due_before: date | None
+    review_due_after: date | None
+    interventions: tuple[tuple[str, Intervention], ...]
 
 
 class _HasId(Protocol):
@@ -159,6 +179,24 @@ class Workspace(SessionUseCases):
         day = as_of or self.clock.today()
         return caseload_row(self.repo.get(pid), day, self.policy, self.book_for(day))
 
+    def attendance_weeks(
+        self, patient: Patient, weeks: int, as_of: date | None = None
+    ) -> list[tuple[date, Rate]]:
+        """Attendance per week, counted as the rules count it (sessions when scheduled)."""
+        day = as_of or self.clock.today()
+        return trends.attendance_weeks(patient, day, weeks, self.book_for(day))
+
+    def attendance_rate(self, patient: Patient, days: int, as_of: date | None = None) -> Rate:
+        """Attendance over the ``days`` ending on ``as_of`` (sessions when scheduled)."""
+        day = as_of or self.clock.today()
+        return attendance_rate(patient, day, days, self.book_for(day))
+
+    def review_due(self, patient: Patient, as_of: date | None = None) -> date:
+        """When the next plan review is due (the engine's rule and this clinic's policy)."""
+        from tplan.clinical.engine import review_due
+
+        return review_due(patient, as_of or self.clock.today(), self.policy)
+
     def audit(self, pid: str | None = None) -> list[AuditEntry]:
         return self.repo.audit(pid)
 
@@ -181,6 +219,8 @@ class Workspace(SessionUseCases):
     # --- episode -------------------------------------------------------------------------
 
     def admit(self, patient: Patient) -> Patient:
+        if problem := last_use_problem(patient.last_use_at_intake, patient.admission_date):
+            raise RecordRuleError("last_use_at_intake", f"last use at intake {problem}")
         return self.repo.add(patient, action="admit")
 
     def change_level(self, pid: str, change: LevelChange) -> Patient:
@@ -194,6 +234,9 @@ class Workspace(SessionUseCases):
         return self._change(pid, "change_level", apply, ["level_history"])
 
     def record_review(self, pid: str, review: PlanReview) -> Patient:
+        if problem := review_problem(review):
+            raise RecordRuleError("summary", f"plan review: {problem}")
+
         def apply(p: Patient) -> str:
             p.reviews = _upsert(p.reviews, review)
             return review.id
@@ -331,19 +374,36 @@ class Workspace(SessionUseCases):
 
     # --- notes ---------------------------------------------------------------------------
 
-    def save_draft(self, pid: str, note: ProgressNote) -> Patient:
-        """Create or replace an unsigned note; a signed note is locked (SignedNoteError)."""
-        if note.signed:
-            raise NoteStateError("a draft cannot carry a signature; save it, then sign it")
+    def _check_note(self, patient: Patient, note: ProgressNote) -> None:
+        if problem := service_date_problem(patient, note.date_of_service, self.clock.today()):
+            raise RecordRuleError("date_of_service", f"date of service {problem}")
 
+    def _put_note(self, pid: str, note: ProgressNote, action: str) -> Patient:
         def apply(p: Patient) -> str:
             existing = p.find_note(note.id)
             if existing is not None and existing.signed:
                 raise SignedNoteError(note.id, "it cannot be edited")
+            self._check_note(p, note)
             p.notes = _upsert(p.notes, note)
             return note.id
 
-        return self._change(pid, "save_draft", apply, ["notes"])
+        return self._change(pid, action, apply, ["notes"])
+
+    def save_draft(self, pid: str, note: ProgressNote) -> Patient:
+        """Create or replace an unsigned note; a signed note is locked (SignedNoteError)."""
+        if note.signed:
+            raise NoteStateError("a draft cannot carry a signature; save it, then sign it")
+        return self._put_note(pid, note, "save_draft")
+
+    def sign_new_note(self, pid: str, note: ProgressNote) -> Patient:
+        """Save a note (new or a draft's latest text) and sign it in one transaction: a failed
+        save leaves no half-done draft, a refused one nothing at all."""
+        if note.signed:
+            raise SignedNoteError(note.id, "it is already signed")
+        signed = note.model_copy(
+            update={"signed_at": self.clock.now(), "signed_by": self.clinician}
+        )
+        return self._put_note(pid, signed, "sign_note")
 
     def sign_note(self, pid: str, note_id: str) -> Patient:
         """Sign a draft now, as this clinician; from then on it only takes addenda."""
@@ -352,6 +412,7 @@ class Workspace(SessionUseCases):
             note = _find(p.notes, note_id, "note")
             if note.signed:
                 raise SignedNoteError(note_id, "it is already signed")
+            self._check_note(p, note)
             signed = note.model_copy(
                 update={"signed_at": self.clock.now(), "signed_by": self.clinician}
             )
@@ -387,7 +448,12 @@ class Workspace(SessionUseCases):
     # --- decisions -----------------------------------------------------------------------
 
     def record_decision(
-        self, pid: str, suggestion: Suggestion, outcome: DecisionOutcome, rationale: str
+        self,
+        pid: str,
+        suggestion: Suggestion,
+        outcome: DecisionOutcome,
+        rationale: str,
+        follow_up_on: date | None = None,
     ) -> Decision:
         """Keep the clinician's answer with a copy of the suggestion it answered.
 
@@ -398,7 +464,14 @@ class Workspace(SessionUseCases):
         """
         if suggestion.patient_id != pid:
             raise ServiceError("the suggestion belongs to another patient")
+        if DecisionOutcome(outcome) is DecisionOutcome.DEFER and follow_up_on is None:
+            follow_up_on = self.default_follow_up()
+        if problem := follow_up_problem(
+            DecisionOutcome(outcome), follow_up_on, self.clock.today()
+        ):
+            raise RecordRuleError("follow_up_on", f"follow-up date {problem}")
         decision = Decision(
+            follow_up_on=follow_up_on,
             decided_at=self.clock.now(),
             decided_by=self.clinician,
             outcome=DecisionOutcome(outcome),
@@ -419,6 +492,39 @@ class Workspace(SessionUseCases):
         fields = ["decisions", "level_history"] if change is not None else ["decisions"]
         self._change(pid, "record_decision", apply, fields)
         return decision
+
+    def default_follow_up(self) -> date:
+        """When a deferred decision comes back to the worklist unless the counselor says."""
+        return self.clock.today() + timedelta(days=self.policy.alerts.deferred_decision_due_days)
+
+    def accept_preview(self, pid: str, suggestion: Suggestion) -> AcceptPreview:
+        """What accepting would change besides the level: the review due date (its cadence
+        follows the level) and the interventions whose frequencies were set for the old one."""
+        from tplan.clinical.engine import review_due
+
+        patient = self.repo.get(pid)
+        today = self.clock.today()
+        probe = Decision(
+            decided_at=self.clock.now(),
+            decided_by=self.clinician,
+            outcome=DecisionOutcome.ACCEPT,
+            rationale="preview",
+            suggestion=suggestion,
+        )
+        change = self._accepted_change(patient, probe)
+        if change is None:
+            return AcceptPreview(None, None, ())
+        after = patient.model_copy(update={"level_history": [*patient.level_history, change]})
+        frequencies = tuple(
+            (objective.id, intervention)
+            for objective in patient.objectives()
+            for intervention in objective.interventions
+            if intervention.active
+        )
+        return AcceptPreview(
+            review_due(patient, today, self.policy), review_due(after, today, self.policy),
+            frequencies,
+        )
 
     def _accepted_change(self, patient: Patient, decision: Decision) -> LevelChange | None:
         target = decision.suggestion.target
@@ -563,8 +669,14 @@ class Workspace(SessionUseCases):
             for i, p in enumerate(patients, start=1)
             if p.id in self.repo
         ]
-        if taken:
-            raise ImportError_("the import", taken)
+        today = self.clock.today()
+        broken = [
+            f"record #{i}: {problem}"
+            for i, p in enumerate(patients, start=1)
+            for problem in record_problems(p, today)
+        ]
+        if taken or broken:
+            raise ImportError_("the import", [*taken, *broken])
         return self.repo.import_patients(patients, action="import")
 
     def import_envelope(self, path: Path | str) -> list[Patient]:

@@ -14,6 +14,7 @@ from tplan.ui.forms.note_form import NoteForm
 from tplan.ui.forms.note_view import AddendumForm, NoteView
 from tplan.ui.forms.plan_forms import GoalForm, InterventionForm, ObjectiveForm, ProblemForm
 from tplan.ui.forms.profile_forms import GroupForm, RiskForm, SnapForm, SupportForm
+from tplan.ui.forms.status_choice import StatusChoice
 from tplan.ui.forms.written_forms import AftercareForm, RelapsePlanForm
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "ReviewForm",
     "RiskForm",
     "SnapForm",
+    "StatusChoice",
     "SupportForm",
 ]

@@ -24,10 +24,11 @@ from textual.widgets import Checkbox, Input, RadioSet, Select, Static, Switch, T
 from textual.worker import Worker, WorkerState
 
 from tplan.domain import Patient, friendly_errors
-from tplan.services import StoreError
+from tplan.domain.dates import parse_date
+from tplan.services import RecordRuleError, StoreError
 from tplan.ui.forms.confirm import ConfirmDialog
-from tplan.ui.forms.fields import FieldRow, literal
-from tplan.ui.forms.parsing import parse_date, parse_int, parse_number
+from tplan.ui.forms.fields import DateInput, FieldRow, literal
+from tplan.ui.forms.parsing import parse_int, parse_number
 from tplan.ui.read_only import READ_ONLY_MESSAGE
 from tplan.ui.widgets.footer import StableFooter
 
@@ -70,8 +71,9 @@ class FieldReader:
         return widget.value.strip() if isinstance(widget, Input) else self._input(key)
 
     def date(self, key: str, *, required: bool = False) -> date | None:
+        widget = self._form.query_one(f"#{key}", DateInput)
         try:
-            value = parse_date(self._input(key), self._form.today())
+            value = parse_date(widget.value, self._form.today(), widget.direction)
         except ValueError as exc:
             self.errors[key] = str(exc)
             return None
@@ -399,6 +401,10 @@ class FormScreen(ModalScreen[R], Generic[R]):
             self._focus_first_error(errors)
             self.set_status("Not saved: " + "; ".join(friendly_errors(error)[:2]))
             return
+        if isinstance(error, RecordRuleError):
+            self._show_all = True
+            self.revalidate({error.field: error.message})
+            self._focus_first_error([error.field])
         self.set_status(f"Not saved: {save_error_message(error)}")
 
     # --- cancelling --------------------------------------------------------------------

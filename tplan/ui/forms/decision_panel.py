@@ -7,22 +7,27 @@ a copy of the suggestion it answered.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioSet, Static
 
 from tplan.domain import Criterion, DecisionOutcome, Patient, Suggestion, SuggestionKind
+from tplan.domain.rules import follow_up_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
-from tplan.ui.forms.fields import FieldRow, text_area
+from tplan.ui.forms.fields import FieldRow, date_input, literal, text_area
 from tplan.ui.widgets.caseload_model import BADGES
+from tplan.ui.widgets.toggles import Choice
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
+    from tplan.services.workspace import AcceptPreview
 
 OUTCOMES = (DecisionOutcome.ACCEPT, DecisionOutcome.DECLINE, DecisionOutcome.DEFER)
 FIRED_SYMBOL = {
@@ -97,6 +102,23 @@ def explain(suggestion: Suggestion) -> Group:
     return Group(*parts)
 
 
+def preview_text(preview: AcceptPreview) -> str:
+    """What else accepting changes: the review cadence, and frequencies set for the old level."""
+    lines = []
+    before, after = preview.review_due_before, preview.review_due_after
+    if before is not None and after is not None and before != after:
+        lines.append(f"review due moves from {before:%d %b} to {after:%d %b} (the new cadence)")
+    if preview.interventions:
+        shown = ", ".join(
+            f"{i.description or i.modality.value} {i.times_per_week:g}×/wk"
+            for _, i in preview.interventions[:3]
+        )
+        extra = len(preview.interventions) - 3
+        more = f" (+{extra} more)" if extra > 0 else ""
+        lines.append(f"interventions set for the old level: {shown}{more}")
+    return "\n".join(lines)
+
+
 def accept_effect(suggestion: Suggestion) -> str:
     """What pressing accept records, in words."""
     target = suggestion.target
@@ -124,26 +146,34 @@ class DecisionPanel(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str):
         super().__init__(workspace, patient_id)
         self.suggestion: Suggestion | None = None
+        self.recorded: DecisionOutcome | None = None
 
     def heading(self) -> str:
         return "Decide on the suggestion"
 
     def compose_fields(self) -> ComposeResult:
         self.suggestion = self.workspace.suggest(self.patient_id, self.today())
+        self.preview = self.workspace.accept_preview(self.patient_id, self.suggestion)
         yield Static(explain(self.suggestion), id="suggestion", classes="readonly")
-        yield Static(
-            accept_effect(self.suggestion), id="accept-effect", classes="field-hint", markup=False
+        effect = "\n".join(
+            part for part in (accept_effect(self.suggestion), preview_text(self.preview)) if part
         )
+        yield Static(literal(effect), id="accept-effect", classes="field-hint")
         yield FieldRow(
             "Decision",
-            RadioSet(
-                *(
-                    RadioButton(o.value, value=o is DecisionOutcome.ACCEPT, id=f"outcome_{o.value}")
-                    for o in OUTCOMES
-                ),
+            RadioSet(  # nothing chosen: accepting is a choice, not a default
+                *(Choice(o.value, id=f"outcome_{o.value}") for o in OUTCOMES),
                 id="outcome",
             ),
             key="outcome",
+        )
+        yield FieldRow(
+            "Follow up on",
+            date_input(
+                "follow_up_on", self.workspace.default_follow_up(), self.today, direction="future"
+            ),
+            key="follow_up_on",
+            hint="when to look again (+14, fri); it appears on the worklist",
         )
         yield FieldRow(
             "Rationale",
@@ -151,19 +181,49 @@ class DecisionPanel(FormScreen[Patient | None]):
             key="rationale",
         )
 
-    def build(self) -> tuple[DecisionOutcome, str]:
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_follow_up()
+
+    @on(RadioSet.Changed, "#outcome")
+    def _show_follow_up(self) -> None:
+        deferring = self.query_one("#outcome", RadioSet).pressed_index == OUTCOMES.index(
+            DecisionOutcome.DEFER
+        )
+        self.query_one("#row-follow_up_on", FieldRow).display = deferring
+
+    def build(self) -> tuple[DecisionOutcome, str, date | None]:
         r = FieldReader(self)
         index = r.radio("outcome")
         rationale = r.text("rationale")
+        follow_up = r.date("follow_up_on")
         if index < 0:
             r.fail("outcome", "choose accept, decline or defer")
+        elif problem := follow_up_problem(OUTCOMES[index], follow_up, self.today()):
+            r.fail("follow_up_on", problem)
         if not rationale.strip():
             r.fail("rationale", "write the rationale: it is kept with the decision")
         r.check()
-        return OUTCOMES[index], rationale
+        outcome = OUTCOMES[index]
+        return outcome, rationale, follow_up if outcome is DecisionOutcome.DEFER else None
 
-    def persist(self, payload: tuple[DecisionOutcome, str]) -> Patient:
+    def persist(self, payload: tuple[DecisionOutcome, str, date | None]) -> Patient:
         assert self.suggestion is not None
-        outcome, rationale = payload
-        self.workspace.record_decision(self.patient_id, self.suggestion, outcome, rationale)
+        outcome, rationale, follow_up = payload
+        self.recorded = outcome
+        self.workspace.record_decision(
+            self.patient_id, self.suggestion, outcome, rationale, follow_up
+        )
         return self.workspace.patient(self.patient_id)
+
+    def on_unmount(self) -> None:
+        """After an accepted level change, offer to bring the interventions in line."""
+        accepted = self.recorded is DecisionOutcome.ACCEPT
+        if self._done and accepted and self.preview.interventions:
+            self.app.notify(
+                "Level changed: the plan's interventions keep their old frequencies. "
+                "Highlight one in the plan and press enter to change it.",
+                title="Update the interventions?",
+                timeout=8,
+            )
+

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from tplan.clinical.levels import level_label, level_name
 from tplan.domain import (
     AgeGroup,
     AsamEdition,
@@ -22,6 +21,9 @@ from tplan.domain import (
     Signature,
     new_id,
 )
+from tplan.domain.patient import age_group_on
+from tplan.domain.rules import last_use_problem, review_problem
+from tplan.services.trends import level_label, level_name
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import (
@@ -200,8 +202,11 @@ class ReviewForm(FormScreen[Patient | None]):
         )
         yield FieldRow(
             "What changed",
-            text_area("summary", tall=True, placeholder="progress, changes to the plan"),
-            key="summary",
+            text_area(
+                "review_summary", tall=True, placeholder="progress, changes to the plan (required)"
+            ),
+            key="review_summary",
+            claims=("summary",),
         )
         yield FieldRow(
             "Counselor",
@@ -219,17 +224,16 @@ class ReviewForm(FormScreen[Patient | None]):
         assert self.patient is not None
         r = FieldReader(self)
         on_date = r.date("on", required=True)
-        summary = r.text("summary")
+        summary = r.text("review_summary")
         counselor_signs, patient_signs = r.flag("counselor_signs"), r.flag("patient_signs")
         if patient_signs and not counselor_signs:
             r.fail("counselor_signs", "sign as counselor to attest the patient's signature")
         if on_date is not None and on_date > self.today():
             r.fail("on", "a review cannot be dated in the future")
-        r.check()
         now = self.now()
         me = clinician(self.workspace)
-        return PlanReview(
-            on=on_date,
+        review = PlanReview(
+            on=on_date or self.today(),
             summary=summary,
             counselor_signature=(
                 Signature(signer=me, role="counselor", signed_at=now) if counselor_signs else None
@@ -240,6 +244,10 @@ class ReviewForm(FormScreen[Patient | None]):
                 else None
             ),
         )
+        if problem := review_problem(review):
+            r.fail("review_summary", problem)
+        r.check()
+        return review
 
     def persist(self, payload: PlanReview) -> Patient:
         return self.workspace.record_review(self.patient_id, payload)
@@ -392,11 +400,7 @@ class AdmitForm(FormScreen[Patient | None]):
 
     def _update_hint(self) -> None:
         birth = FieldReader(self).date("birth_date")
-        age_group = AgeGroup.ADULT
-        if birth is not None:
-            today = self.today()
-            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-            age_group = AgeGroup.ADULT if age >= 18 else AgeGroup.ADOLESCENT
+        age_group = age_group_on(birth, self.today()) if birth is not None else AgeGroup.ADULT
         self.query_one("#hours-hint", Static).update(literal(hours_hint(self, age_group)))
 
     def build(self) -> Patient:
@@ -418,8 +422,8 @@ class AdmitForm(FormScreen[Patient | None]):
             r.fail("problem_title", "name the problem, or clear the fields below it")
         if objective_text and not goal_text:
             r.fail("goal_text", "an objective belongs to a goal: write the goal first")
-        if last_use and admitted and last_use > admitted:
-            r.fail("last_use_at_intake", "is after the admission date")
+        if problem := last_use_problem(last_use, admitted):
+            r.fail("last_use_at_intake", problem)
         start = admitted or self.today()
         problems: list[dict[str, Any]] = []
         if title:

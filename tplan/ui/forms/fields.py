@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -14,7 +15,9 @@ from textual.validation import Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, Switch, TextArea
 
-from tplan.ui.forms.parsing import DATE_HINT, Parsed, parse_date
+from tplan.domain.dates import DATE_HINT, Direction, parse_date
+from tplan.ui.forms.parsing import Parsed
+from tplan.ui.widgets.toggles import Tick
 
 VALUE_WIDGETS = (Input, TextArea, Select, Checkbox, Switch, RadioSet)
 """Widgets whose value a form reads (and compares to decide whether it is dirty)."""
@@ -81,6 +84,14 @@ class FieldRow(Horizontal):
                 yield Static(literal(self.hint), classes="field-hint")
             yield Static("", classes="field-error", markup=False)
 
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        # A class, not :focus-within: Textual restyles a pseudo-class change on this row only,
+        # so the label (a child) kept its old style and the focused row looked like the others.
+        self.add_class("-focused")
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-focused")
+
     def snapshot(self) -> tuple[Any, ...]:
         """Values of every input widget inside this row (rows may grow, e.g. screen results)."""
         return tuple(widget_value(w) for w in self.query("*") if isinstance(w, VALUE_WIDGETS))
@@ -115,25 +126,56 @@ def text_input(
     )
 
 
-def date_input(
-    key: str, value: date | None, today: Callable[[], date], *, required: bool = False
-) -> Input:
-    """A date typed as YYYY-MM-DD (``t`` today, ``y`` yesterday), checked as it is typed."""
+class DateInput(Input):
+    """A date: ISO or a shortcut (``t``, ``y``, ``+30``, ``mon``, ``11/27``, ``27 Nov``), checked
+    as it is typed; leaving the field shows the date the shortcut became."""
 
-    def check(text: str) -> date | None:
-        parsed = parse_date(text, today())
-        if parsed is None and required:
+    def __init__(
+        self,
+        value: date | None,
+        today: Callable[[], date],
+        *,
+        id: str,
+        required: bool = False,
+        direction: Direction = "past",
+    ) -> None:
+        self.today = today
+        self.required = required
+        self.direction: Direction = direction
+        super().__init__(
+            value.isoformat() if value else "",
+            placeholder=DATE_HINT,
+            id=id,
+            classes="-narrow -date",
+            validators=[Parsed(self.parse)],
+            compact=True,
+        )
+
+    def parse(self, text: str) -> date | None:
+        parsed = parse_date(text, self.today(), self.direction)
+        if parsed is None and self.required:
             raise ValueError("is required")
         return parsed
 
-    return Input(
-        value.isoformat() if value else "",
-        placeholder=DATE_HINT,
-        id=key,
-        classes="-narrow",
-        validators=[Parsed(check)],
-        compact=True,
-    )
+    def on_blur(self, _event: events.Blur) -> None:
+        try:
+            parsed = self.parse(self.value)
+        except ValueError:
+            return
+        if parsed is not None and self.value != parsed.isoformat():
+            self.value = parsed.isoformat()
+
+
+def date_input(
+    key: str,
+    value: date | None,
+    today: Callable[[], date],
+    *,
+    required: bool = False,
+    direction: Direction = "past",
+) -> DateInput:
+    """A date field; ``direction`` says where a weekday or a date without a year falls."""
+    return DateInput(value, today, id=key, required=required, direction=direction)
 
 
 def number_input(key: str, value: float | int | None, parse: Callable[[str], object]) -> Input:
@@ -177,4 +219,4 @@ def text_area(key: str, text: str = "", *, tall: bool = False, placeholder: str 
 
 
 def checkbox(key: str, label: str, value: bool) -> Checkbox:
-    return Checkbox(literal(label), value, id=key, compact=True)
+    return Tick(literal(label), value, id=key, compact=True)

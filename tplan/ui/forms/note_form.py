@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -37,6 +38,8 @@ from tplan.domain import (
     UseReport,
     new_id,
 )
+from tplan.domain.errors import first_error
+from tplan.domain.rules import service_date_problem
 from tplan.services import NoteStateError, SessionKey
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.confirm import ConfirmDialog
@@ -51,6 +54,7 @@ from tplan.ui.forms.fields import (
     text_input,
 )
 from tplan.ui.forms.parsing import Parsed, parse_int, parse_items, parse_list
+from tplan.ui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -91,7 +95,7 @@ SCREEN_OPTIONS = [
 
 @dataclass(frozen=True)
 class SignRequest:
-    """Save this draft, then sign it."""
+    """Save this note and sign it, in one transaction."""
 
     note: ProgressNote
 
@@ -256,7 +260,7 @@ class NoteForm(FormScreen[Patient | None]):
             label = f"O{index} {objective.text.splitlines()[0]}"
             rows.append(
                 Horizontal(
-                    Checkbox(literal(label), rating is not None, id=f"obj_{index}", compact=True),
+                    Tick(literal(label), rating is not None, id=f"obj_{index}", compact=True),
                     choice(
                         f"rating_{index}",
                         enum_options(ProgressRating, RATING_LABELS),
@@ -319,11 +323,7 @@ class NoteForm(FormScreen[Patient | None]):
 
     def _expected(self, substance: str, on: date) -> bool:
         assert self.patient is not None
-        return any(
-            substance.casefold() in {s.casefold() for s in m.screens_as}
-            for m in self.patient.medications
-            if m.active_on(on)
-        )
+        return substance.casefold() in self.patient.expected_positives(on)
 
     def _screen_row(self) -> FieldRow:
         screen = self.original.screen if self.original else None
@@ -371,7 +371,7 @@ class NoteForm(FormScreen[Patient | None]):
                 blank=True,
                 classes="",
             ),
-            Checkbox("expected (Rx)", expected, id=f"expected_{index}", compact=True),
+            Tick("expected (Rx)", expected, id=f"expected_{index}", compact=True),
             classes="result-row",
         )
 
@@ -494,8 +494,11 @@ class NoteForm(FormScreen[Patient | None]):
     def build(self) -> ProgressNote:
         r = FieldReader(self)
         date_of_service = r.date("date_of_service", required=True)
-        if date_of_service is not None and date_of_service > self.today():
-            r.fail("date_of_service", "a session in the future cannot have a note yet")
+        assert self.patient is not None
+        if date_of_service is not None and (
+            problem := service_date_problem(self.patient, date_of_service, self.today())
+        ):
+            r.fail("date_of_service", problem)
         fmt = r.choice("format")
         fmt = fmt or self._default_format()
         sections = {
@@ -564,10 +567,11 @@ class NoteForm(FormScreen[Patient | None]):
             if substances or use_date:
                 r.fail("use", "choose “used” to record what and when")
             return None
-        if not used and (substances or use_date):
-            r.fail("use", "“no use” with substances or a date: choose “used” or clear them")
+        try:
+            return UseReport(used=used, substances=substances, use_date=use_date)
+        except ValidationError as exc:
+            r.fail("use", first_error(exc).split(": ", 1)[-1])
             return None
-        return UseReport(used=used, substances=substances, use_date=use_date)
 
     def _read_screen(self, r: FieldReader) -> DrugScreen | None:
         method = r.choice("screen_method", required=False)
@@ -620,9 +624,6 @@ class NoteForm(FormScreen[Patient | None]):
         if self._link is not None:
             session = self.workspace.stored_session(self._link)
             note = note.model_copy(update={"session_id": session.id})
-            if isinstance(payload, SignRequest):
-                payload = SignRequest(note)
-        patient = self.workspace.save_draft(self.patient_id, note)
         if isinstance(payload, SignRequest):
-            patient = self.workspace.sign_note(self.patient_id, note.id)
-        return patient
+            return self.workspace.sign_new_note(self.patient_id, note)
+        return self.workspace.save_draft(self.patient_id, note)

@@ -8,31 +8,11 @@ never disagree.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import TypeVar
 
 from textual.validation import ValidationResult, Validator
 
 T = TypeVar("T")
-
-DATE_HINT = "YYYY-MM-DD, t = today"
-_TODAY_WORDS = {"t", "today"}
-_YESTERDAY_WORDS = {"y", "yesterday"}
-
-
-def parse_date(text: str, today: date) -> date | None:
-    """``YYYY-MM-DD``, ``t``/``today`` or ``y``/``yesterday``; blank gives None."""
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value in _TODAY_WORDS:
-        return today
-    if value in _YESTERDAY_WORDS:
-        return today - timedelta(days=1)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be a date like 2026-03-12 (or t for today)") from None
 
 
 def parse_int(text: str, low: int, high: int) -> int | None:

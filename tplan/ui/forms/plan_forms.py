@@ -19,7 +19,9 @@ from tplan.domain import (
     StatusChange,
     new_id,
 )
+from tplan.domain.rules import target_date_warning
 from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import (
     FieldRow,
     checkbox,
@@ -231,8 +233,11 @@ class ObjectiveForm(FormScreen[Patient | None]):
         )
         yield FieldRow(
             "Target date",
-            date_input("target_date", o.target_date if o else None, self.today),
+            date_input(
+                "target_date", o.target_date if o else None, self.today, direction="future"
+            ),
             key="target_date",
+            hint="+30 = in 30 days, fri, 12/15",
         )
         yield FieldRow(
             "Status",
@@ -271,6 +276,34 @@ class ObjectiveForm(FormScreen[Patient | None]):
             interventions=self.original.interventions if self.original else [],
         )
         return goal_id, objective
+
+    def start_save(self, payload: tuple[str, Objective]) -> None:
+        """A past target date is saved only once the counselor confirms it (an old objective
+        entered late is fine; a typo is not)."""
+        target = payload[1].target_date
+        unchanged = self.original is not None and self.original.target_date == target
+        warning = None if unchanged else target_date_warning(target, self.today())
+        if warning is None:
+            super().start_save(payload)
+            return
+        settings = getattr(self.app, "settings", None)
+        if "past_target_date" in getattr(settings, "refuse_warnings", ()):
+            self.revalidate({"target_date": warning})
+            self._focus_first_error(["target_date"])
+            self.set_status(f"Not saved: the {warning} (your settings refuse it)")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                super(ObjectiveForm, self).start_save(payload)
+            else:
+                self._focus_first_error(["target_date"])
+
+        self.set_status(f"The {warning}.", error=False)
+        self.app.push_screen(
+            ConfirmDialog(f"The {warning}. Save it anyway?", yes="Save", no="Change it"),
+            answered,
+        )
 
     def persist(self, payload: tuple[str, Objective]) -> Patient:
         goal_id, objective = payload

@@ -20,6 +20,7 @@ from tplan.domain.patient import initials_of
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_lines import line_from_row, lines_from_rows
 from tplan.ui.widgets.caseload_model import (
+    HIGH_FIRST,
     SORTABLE,
     CaseloadLine,
     QuickFilter,
@@ -191,7 +192,7 @@ class CaseloadScreen(Screen[None]):
         return self.query_one(CaseloadTable)
 
     def _resort(self) -> None:
-        self._tally = counts(self.all_lines)
+        self._tally = counts(self.all_lines, self.tplan.me)
         if not self.discharged_loaded:
             # Rows discharged here since the start are in all_lines and not in the count.
             self._tally[QuickFilter.DISCHARGED] += self.discharged_stored
@@ -282,11 +283,12 @@ class CaseloadScreen(Screen[None]):
         self.sort_by(self.sort_key, not self.sort_reverse)
 
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
+        """Sort by a column; its first sort starts with what needs attention (HIGH_FIRST).
+        The table's header shows the column and direction, so no toast covers the rows."""
         self.sort_key = key
-        self.sort_reverse = bool(reverse)
+        self.sort_reverse = key in HIGH_FIRST if reverse is None else reverse
         self._resort()
         self.apply()
-        self.notify(f"Sorted by {key.replace('_', ' ')}", timeout=1.5)
 
     @on(CaseloadTable.SortRequested)
     def _header_clicked(self, event: CaseloadTable.SortRequested) -> None:

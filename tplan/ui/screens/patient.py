@@ -19,11 +19,14 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
+from tplan.domain.privacy import name_pattern
+from tplan.services.trends import craving_weeks
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.history import audit_table, disclosure_table
 from tplan.ui.widgets.patient_header import identity_line, status_line
+from tplan.ui.widgets.privacy import mask_options, mask_text
 from tplan.ui.widgets.record_lists import (
     ItemRef,
     RecordList,
@@ -39,7 +42,7 @@ from tplan.ui.widgets.record_lists import (
     written_plan_options,
 )
 from tplan.ui.widgets.top_bar import TopBar
-from tplan.ui.widgets.trends import trends
+from tplan.ui.widgets.trends import WEEKS, spark, trends
 
 if TYPE_CHECKING:
     from tplan.ui.app import TplanApp
@@ -88,7 +91,7 @@ class PatientScreen(Screen[None]):
         Binding("G", "group", "New support group", show=False),
         Binding("m", "medication", "New medication", show=False, id="medication"),
         Binding("N", "naloxone", "Naloxone check", show=False, id="naloxone"),
-        Binding("space", "cycle_status", "Next objective status (saved today)", show=False),
+        Binding("space", "cycle_status", "Choose the objective's status (saved today)", show=False),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
     ]
@@ -135,7 +138,7 @@ class PatientScreen(Screen[None]):
         self._first_resize = False
 
     def on_mount(self) -> None:
-        self.watch(self.app, "privacy", lambda _: self._render_header(), init=False)
+        self.watch(self.app, "privacy", lambda _: self._render_all(), init=False)
         self.query_one("#plan-list", RecordList).focus()
 
     # --- data --------------------------------------------------------------------------
@@ -160,7 +163,22 @@ class PatientScreen(Screen[None]):
         self.query_one("#summary", Static).update(self._summary())
 
     def _tab_content(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
-        """What each widget of a tab shows, by widget id."""
+        """What each widget of a tab shows, by widget id; in privacy mode every name the record
+        knows (the patient's, the supports') shows as initials."""
+        content = self._tab_content_shown(tab_id)
+        if not self.tplan.privacy or self.patient is None:
+            return content
+        pattern = name_pattern(self.patient)
+        return {
+            key: (mask_options(value[0], pattern), value[1])
+            if isinstance(value, tuple)
+            else mask_text(value, pattern)
+            if isinstance(value, Text)
+            else value
+            for key, value in content.items()
+        }
+
+    def _tab_content_shown(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
         patient = self.patient
         assert patient is not None
         today = self.tplan.today()
@@ -186,7 +204,8 @@ class PatientScreen(Screen[None]):
             notes = note_options(patient.notes, today)
             return {"note-list": (notes, "No notes yet — n writes the first one.")}
         if tab_id == "trends":
-            return {"trends-view": trends(patient, today)}
+            weeks = self.tplan.workspace.attendance_weeks(patient, WEEKS, today)
+            return {"trends-view": trends(patient, today, weeks)}
         if tab_id == "decisions":
             # The record's history: levels, decisions, reviews, then disclosures and audit.
             audit = self.tplan.workspace.audit(self.patient_id)
@@ -252,15 +271,12 @@ class PatientScreen(Screen[None]):
         return self.query_one(f"#{list_id}", RecordList)
 
     def _summary(self) -> RenderableType:
-        from tplan.ui.widgets.trends import attendance_weeks, craving_weeks, spark
-
         patient = self.patient
         assert patient is not None
         today = self.tplan.today()
-        weeks = attendance_weeks(patient, today, 4)
-        attended = sum(a for _, a, _ in weeks)
-        counted = sum(c for _, _, c in weeks)
-        text = Text.assemble(("Craving ", "bold"), spark(craving_weeks(patient, today), 10))
+        rate = self.tplan.workspace.attendance_rate(patient, 28, today)
+        attended, counted = rate.attended, rate.sessions
+        text = Text.assemble(("Craving ", "bold"), spark(craving_weeks(patient, today, 8), 10))
         text.append(" (8 wks)   ", style="dim")
         text.append("Attendance ", style="bold")
         text.append(f"{attended * 100 // counted}% (4 wks)" if counted else "no sessions")
@@ -559,7 +575,7 @@ class PatientScreen(Screen[None]):
 
     @editing
     def action_cycle_status(self) -> None:
-        """``space`` on an objective: next status, saved with today's date."""
+        """``space`` on an objective: choose its status (the next one offered), saved today."""
         ref = self._current("plan-list")
         if self.query_one(TabbedContent).active != "plan" or ref is None:
             return
@@ -572,8 +588,18 @@ class PatientScreen(Screen[None]):
         objective = self.patient.find_objective(ref.item_id)
         if objective is None:
             return
-        self.saving = True
-        self._save_status(ref.item_id, next_status(objective.status), self.tplan.today())
+        objective_id = ref.item_id
+
+        def chosen(status: ObjectiveStatus | None) -> None:
+            if status is not None and not self.saving:
+                self.saving = True
+                self._save_status(objective_id, status, self.tplan.today())
+
+        heading = f"Status of “{objective.text.splitlines()[0][:36]}”"
+        self.app.push_screen(
+            self._forms().StatusChoice(heading, objective.status, next_status(objective.status)),
+            chosen,
+        )
 
     @work(thread=True, group="objective-status")
     def _save_status(self, objective_id: str, status: ObjectiveStatus, on: date) -> None:
@@ -628,6 +654,4 @@ class PatientScreen(Screen[None]):
 
 def _review_due(ws: Any, patient: Patient, today: date) -> date | None:
     """When the next plan review is due (the clinical engine's rule and the clinic's policy)."""
-    from tplan.clinical.engine import review_due
-
-    return review_due(patient, today, ws.policy)
+    return ws.review_due(patient, today)

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from tplan.clinical.levels import level_label
 from tplan.domain import Suggestion, SuggestionKind
 from tplan.services.caseload import CaseloadRow
+from tplan.services.trends import level_label
 from tplan.ui.widgets.caseload_model import (
     BADGES,
     KIND_ORDER,
@@ -49,6 +49,16 @@ def explanation(suggestion: Suggestion | None) -> str:
     return f"{suggestion.headline} — {hit.message}" if hit else suggestion.headline
 
 
+def decided_note(row: CaseloadRow) -> str:
+    """ "decided 10:42, review pending" while a decided safety review waits for the plan review."""
+    decided = row.safety_decided_at
+    if decided is None:
+        return ""
+    local = decided.astimezone()
+    when = f"{local:%H:%M}" if local.date() == row.as_of else f"{local.day} {local:%b}"
+    return f"decided {when}, review pending"
+
+
 def line_from_row(row: CaseloadRow) -> CaseloadLine:
     """One caseload line from the workspace's row (figures computed by the engine)."""
     today = row.as_of
@@ -61,7 +71,12 @@ def line_from_row(row: CaseloadRow) -> CaseloadLine:
     due = row.review_due if active else None
     kind = row.kind if active else None
     badge = Cell(BADGES[kind], kind.value) if kind else Cell("discharged", "discharged")
-    alert_text = "; ".join(("!! " if a.safety else "") + a.message for a in alerts)
+    decided = decided_note(row) if active else ""
+    if decided:
+        badge = Cell("!! decided", badge.style)
+    alert_parts = [("!! " if a.safety else "") + a.message for a in alerts]
+    shown = [f"!! safety review {decided}", *alert_parts] if decided else alert_parts
+    alert_text = "; ".join(shown)
     at_level = "—" if row.days_at_level is None else str(row.days_at_level)
     cells = {
         "flag": Cell(
@@ -107,7 +122,9 @@ def line_from_row(row: CaseloadRow) -> CaseloadLine:
         overdue=due is not None and due < today,
         alert_count=len(alerts),
         safety=row.safety,
-        explanation=explanation(row.suggestion if active else None),
+        explanation=(
+            f"Safety review {decided} · " if decided else ""
+        ) + explanation(row.suggestion if active else None),
         search=search,
     )
 

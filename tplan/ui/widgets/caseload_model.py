@@ -50,6 +50,9 @@ _NAME_MIN = 12
 
 COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
 SORTABLE: tuple[str, ...] = tuple(key for key in COLUMN_KEYS if key != "flag")
+HIGH_FIRST = frozenset({"days", "craving", "phq9", "alerts"})
+"""Columns whose first sort puts the highest value on top: what needs attention first. The
+others start low first (lowest attendance, soonest review, oldest last note, names A-Z)."""
 
 BADGES: dict[SuggestionKind, str] = {
     SuggestionKind.SAFETY_REVIEW: "!! safety",
@@ -193,8 +196,8 @@ def quick_filter_test(quick: QuickFilter, me: str) -> Callable[[CaseloadLine], b
         return lambda line: not line.active
     if quick is QuickFilter.OVERDUE:
         return lambda line: line.active and line.overdue
-    if quick is QuickFilter.ALERTS:
-        return lambda line: line.active and line.alert_count > 0
+    if quick is QuickFilter.ALERTS:  # every flagged row: "!" and "!!"
+        return lambda line: line.active and (line.alert_count > 0 or line.safety)
     if quick is QuickFilter.MINE:
         return lambda line: line.active and line.counselor == me
     if quick in kind_for:
@@ -238,24 +241,14 @@ def sort_lines(
     return known + unknown
 
 
-def counts(lines: Iterable[CaseloadLine]) -> dict[QuickFilter, int]:
-    """How many active rows each quick filter would show (for the filter bar)."""
-    result = dict.fromkeys(QuickFilter, 0)
-    for line in lines:
-        if not line.active:
-            result[QuickFilter.DISCHARGED] += 1
-            continue
-        result[QuickFilter.ALL] += 1
-        result[QuickFilter.OVERDUE] += line.overdue
-        result[QuickFilter.ALERTS] += line.alert_count > 0
-        result[QuickFilter.SAFETY] += line.safety or line.kind is SuggestionKind.SAFETY_REVIEW
-        for quick, kind in (
-            (QuickFilter.STEP_UP, SuggestionKind.STEP_UP),
-            (QuickFilter.INTENSIFY, SuggestionKind.INTENSIFY),
-            (QuickFilter.STEP_DOWN, SuggestionKind.STEP_DOWN),
-            (QuickFilter.TAPER, SuggestionKind.TAPER),
-        ):
-            result[quick] += line.kind is kind
+def counts(lines: Iterable[CaseloadLine], me: str = "") -> dict[QuickFilter, int]:
+    """How many rows each quick filter would show (for the filter bar): the filters' own tests,
+    so a count never disagrees with the rows its filter shows."""
+    lines = list(lines)
+    result: dict[QuickFilter, int] = {}
+    for quick in QuickFilter:
+        test = quick_filter_test(quick, me)
+        result[quick] = sum(1 for line in lines if test(line))
     return result
 
 

@@ -279,10 +279,16 @@ class CaseloadTable(ScrollView, can_focus=True):
     def _render_header(self, width: int, base: Style) -> Strip:
         style = base + self._style("header")
         segments: list[Segment] = []
-        for column, size in self._current_layout():
+        chosen = self._current_layout()
+        arrow = "▼" if self.sort_reverse else "▲"
+        shown = any(column.key == self.sort_key for column, _ in chosen)
+        for column, size in chosen:
             title = column.title
-            if column.key == self.sort_key:
-                title = f"{title}{'▼' if self.sort_reverse else '▲'}"
+            if column.key == self.sort_key:  # the arrow stays when the title does not fit
+                title = f"{title[: max(1, size - 1)]}{arrow}"
+            elif column.key == "name" and not shown and self.sort_key:
+                # Sorted by a column too wide for this terminal: say so where the name is.
+                title = f"by {self.sort_key.replace('_', ' ')}{arrow}"
             segments.append(Segment(fit(title, size, column.align) + " ", style))
         return Strip(segments).adjust_cell_length(width, style)
 

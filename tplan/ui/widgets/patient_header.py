@@ -6,8 +6,8 @@ from datetime import date
 
 from textual.content import Content
 
-from tplan.clinical.levels import level_label
 from tplan.domain import Discharge, Patient, Suggestion
+from tplan.services.trends import level_label
 from tplan.ui.widgets.caseload_model import BADGES, relative_days
 
 

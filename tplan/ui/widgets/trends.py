@@ -1,20 +1,21 @@
 """Trends as text: sparklines with dates and bands for craving, PHQ-9, GAD-7 and attendance.
 
-Only signed notes count, as for the engine (``tplan.clinical.records``).
+Read through ``tplan.services.trends``: signed notes only, as for the engine, and attendance
+counted once, by the rules' own count (the caller passes it in).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tplan.clinical.records import craving_by_date, measures, signed_notes
 from tplan.clinical.scoring import gad7_band, gad7_total, phq9_band, phq9_item9, phq9_total
-from tplan.domain import Attendance, Gad7, Patient, Phq9
+from tplan.domain import Gad7, Patient, Phq9
+from tplan.services.trends import Rate, craving_series, craving_weeks, measure_series
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 WEEKS = 8
@@ -51,58 +52,32 @@ def _series_row(label: str, dated: list[tuple[date, int]], top: int, band: str) 
     ]
 
 
-def craving_weeks(patient: Patient, today: date, weeks: int = WEEKS) -> list[int | None]:
-    """The mean craving of each of the last ``weeks`` weeks (None for a week without ratings)."""
-    ratings = craving_by_date(signed_notes(patient, today))
-    out: list[int | None] = []
-    for week in range(weeks - 1, -1, -1):
-        end = today - timedelta(days=7 * week)
-        start = end - timedelta(days=6)
-        found = [value for day, value in ratings.items() if start <= day <= end]
-        out.append(round(sum(found) / len(found)) if found else None)
-    return out
-
-
-def attendance_weeks(
-    patient: Patient, today: date, weeks: int = WEEKS
-) -> list[tuple[date, int, int]]:
-    """(week start, attended, attended + missed) for each of the last weeks; excused not counted."""
-    notes = signed_notes(patient, today)
-    out: list[tuple[date, int, int]] = []
-    for week in range(weeks - 1, -1, -1):
-        end = today - timedelta(days=7 * week)
-        start = end - timedelta(days=6)
-        in_week = [n for n in notes if start <= n.date_of_service <= end]
-        attended = sum(n.attendance is Attendance.ATTENDED for n in in_week)
-        counted = sum(n.attendance in (Attendance.ATTENDED, Attendance.MISSED) for n in in_week)
-        out.append((start, attended, counted))
-    return out
-
-
-def trends(patient: Patient, today: date) -> RenderableType:
-    """The Trends tab: one line per measure, then attendance per week."""
+def trends(
+    patient: Patient, today: date, attendance_by_week: list[tuple[date, Rate]]
+) -> RenderableType:
+    """The Trends tab: one line per measure, then attendance per week (from the workspace)."""
     table = Table.grid(padding=(0, 2))
     for _ in range(4):
         table.add_column(no_wrap=True)
-    ratings = sorted(craving_by_date(signed_notes(patient, today)).items())
+    ratings = craving_series(patient, today)
     latest_craving = ratings[-1][1] if ratings else None
     craving_label = f"latest {latest_craving}/10" if latest_craving is not None else ""
     table.add_row(*_series_row("Craving", ratings, 10, craving_label))
-    weekly = craving_weeks(patient, today)
+    weekly = craving_weeks(patient, today, WEEKS)
     table.add_row(
         Text(""),
         Text(spark(weekly, 10)),
         Text(f"weekly mean, last {WEEKS} weeks", style="dim"),
         Text(""),
     )
-    phq = [(d.on, phq9_total(d.measure)) for d in measures(patient, today, Phq9)]
+    phq_measures = measure_series(patient, today, Phq9)
+    phq = [(on, phq9_total(measure)) for on, measure in phq_measures]
     phq_band = phq9_band(phq[-1][1]) if phq else ""
     row = _series_row("PHQ-9", phq, 27, phq_band)
-    latest_phq = measures(patient, today, Phq9)
-    if latest_phq and phq9_item9(latest_phq[-1].measure) > 0:
+    if phq_measures and phq9_item9(phq_measures[-1][1]) > 0:
         row[2].append("  !! item 9 > 0", style="bold red")
     table.add_row(*row)
-    gad = [(d.on, gad7_total(d.measure)) for d in measures(patient, today, Gad7)]
+    gad = [(on, gad7_total(measure)) for on, measure in measure_series(patient, today, Gad7)]
     table.add_row(*_series_row("GAD-7", gad, 21, gad7_band(gad[-1][1]) if gad else ""))
     bands = Text(
         "PHQ-9 bands 0-4 minimal · 5-9 mild · 10-14 moderate · 15-19 moderately severe · "
@@ -119,7 +94,8 @@ def trends(patient: Patient, today: date) -> RenderableType:
     attendance.add_column(no_wrap=True)
     attendance.add_column(no_wrap=True)
     attendance.add_column(no_wrap=True, justify="right")
-    for start, attended, counted in attendance_weeks(patient, today):
+    for start, rate in attendance_by_week:
+        attended, counted = rate.attended, rate.sessions
         if counted:
             share = attended / counted
             bar = "█" * round(share * 10) + "░" * (10 - round(share * 10))

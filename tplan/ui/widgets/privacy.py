@@ -1,0 +1,50 @@
+"""Masking names in what a screen shows (rich Text keeps its styles around the initials)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from rich.text import Text
+from textual.widgets.option_list import Option
+
+from tplan.domain.privacy import initial
+from tplan.ui.widgets.record_lists import Row
+
+
+def mask_text(text: Text, pattern: re.Pattern[str] | None) -> Text:
+    """A copy of ``text`` with each name word as its initial, styles kept."""
+    if pattern is None:
+        return text
+    plain = text.plain
+    matches = list(pattern.finditer(plain))
+    if not matches:
+        return text
+    out = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap)
+    last = 0
+    for match in matches:
+        out.append_text(text[last : match.start()])
+        start = match.start()
+        styles = [span.style for span in text.spans if span.start <= start < span.end]
+        out.append(initial(match.group(0)), style=" ".join(str(s) for s in styles) or None)
+        last = match.end()
+    out.append_text(text[last:])
+    return out
+
+
+def mask_options(options: list[Option], pattern: re.Pattern[str] | None) -> list[Option]:
+    """Options whose text prompts have the names masked (ids and states unchanged)."""
+    if pattern is None:
+        return options
+    return [Option(_masked(o.prompt, pattern), id=o.id, disabled=o.disabled) for o in options]
+
+
+def _masked(prompt: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(prompt, Text):
+        return mask_text(prompt, pattern)
+    if isinstance(prompt, Row):
+        return replace(
+            prompt, left=mask_text(prompt.left, pattern), right=mask_text(prompt.right, pattern)
+        )
+    return prompt
