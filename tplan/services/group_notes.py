@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from tplan.clinical.group_confidentiality import Finding, confidentiality_findings
 from tplan.domain import NoteFormat, Objective, ObjectiveStatus, Patient, Session, SessionType
 from tplan.domain.group_notes import GroupNote, MemberPart, member_note, skip_reason
+from tplan.services.agenda import SessionKey
 from tplan.services.errors import ServiceError
+from tplan.store.clinic_records import ClinicRecordNotFound
 
 if TYPE_CHECKING:
     from tplan.domain import AttendanceRecord, TreatmentGroup
     from tplan.services.clock import Clock
     from tplan.store import Repository
+
+
+LOOKBACK_DAYS = 14
+"""How far back the group list looks for a group's latest session."""
 
 
 class ConfidentialityRefused(ServiceError):
@@ -94,12 +100,25 @@ class GroupNoteUseCases:
             {**note.model_dump(), "members": [p.model_dump() for p in parts]}
         )
 
-    def save_group_note(self, note: GroupNote) -> GroupNote:
-        """Save the group as a draft (safe to leave and come back)."""
-        session = self.repo.get_session(note.session_id)
+    def save_group_note(self, note: GroupNote, session: Session | None = None) -> GroupNote:
+        """Save the group as a draft (safe to leave and come back). ``session``: the session
+        as the screen holds it, stored first if it was only scheduled so far."""
+        if session is not None and session.id != note.session_id:
+            raise ServiceError("the group note is for another session")
+        if session is None:
+            session = self.repo.get_session(note.session_id)
+        elif not self._stored_session(session.id):
+            session = self.repo.save_session(session, "save session")
         return self.repo.save_group_note(
             self._with_attendance(note, session), "save group note draft"
         )
+
+    def _stored_session(self, session_id: str) -> bool:
+        try:
+            self.repo.get_session(session_id)
+        except ClinicRecordNotFound:
+            return False
+        return True
 
     def roster_names(self, note: GroupNote) -> dict[str, str]:
         """Patient id -> display name of the session's roster."""
@@ -154,6 +173,27 @@ class GroupNoteUseCases:
             (m.patient_id, reason) for m in current.members if (reason := skip_reason(m))
         )
         return SignedGroup(stored, tuple(m.patient_id for m in members), skipped)
+
+    # --- finding a group's session ------------------------------------------------------
+
+    def group_sessions_on(self, day: date) -> list[tuple[TreatmentGroup, SessionKey]]:
+        """The groups with a session on ``day`` (stored, or by their weekly pattern)."""
+        stored = {s.group_id for s in self.repo.sessions_between(day, day) if s.group_id}
+        return [
+            (g, SessionKey(g.id, day))
+            for g in self.repo.groups()
+            if g.id in stored or g.meets_on(day)
+        ]
+
+    def latest_group_sessions(
+        self, day: date, days: int = LOOKBACK_DAYS
+    ) -> list[tuple[TreatmentGroup, SessionKey]]:
+        """Every group with its latest session on or before ``day`` (within ``days``)."""
+        found: dict[str, tuple[TreatmentGroup, SessionKey]] = {}
+        for back in range(days):
+            for group, key in self.group_sessions_on(day - timedelta(days=back)):
+                found.setdefault(group.id, (group, key))
+        return sorted(found.values(), key=lambda gk: (-gk[1].on.toordinal(), gk[0].name))
 
     # --- helpers for writing a member's part ---------------------------------------------
 
