@@ -19,7 +19,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -34,11 +34,17 @@ from tplan.domain import (
     UseReport,
     friendly_errors,
 )
-from tplan.domain.group_notes import GroupNote, MemberPart, member_sections, skip_reason
+from tplan.domain.group_notes import (
+    SHARED_SECTION,
+    GroupNote,
+    MemberPart,
+    member_sections,
+    skip_reason,
+)
 from tplan.services import SessionKey, StoreError
 from tplan.services.agenda import day_text
 from tplan.ui.forms.confirm import ConfirmDialog
-from tplan.ui.forms.fields import FieldRow, literal
+from tplan.ui.forms.fields import literal
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.member_ratings import RatingsBar
@@ -63,12 +69,12 @@ RATING_KEYS = {
     "w": ProgressRating.WORSENING,
     "a": ProgressRating.ACHIEVED,
 }
-SECTION_LABELS = {
-    "assessment": "Assessment",
-    "plan": "Plan",
-    "behavior": "Behavior",
-    "response": "Response",
-    "subjective": "Subjective",
+SECTION_HINTS = {
+    "assessment": "Assessment: the member's response, progress",
+    "plan": "Plan (ctrl+l copies the member's last group plan)",
+    "behavior": "Behavior: what the member said and did",
+    "response": "Response: how the member responded",
+    "subjective": "Subjective: the member's own report",
 }
 SECTION_IDS = ("gs-sec0", "gs-sec1", "gs-sec2")
 USE_CYCLE: tuple[UseReport | None, ...] = (None, UseReport(used=False), UseReport(used=True))
@@ -77,6 +83,11 @@ WORKERS = "group-session"
 
 def use_text(use: UseReport | None) -> str:
     return "not asked" if use is None else ("yes" if use.used else "no")
+
+
+def objective_line(objective: Objective, rating: ProgressRating | None) -> str:
+    shown = rating.value.replace("_", " ") if rating is not None else "not rated"
+    return f"{shown:<10} {objective.text}"
 
 
 def attendance_mark(member: MemberPart) -> str:
@@ -88,8 +99,16 @@ class ObjectiveList(OptionList):
     ``a`` achieved, ``x`` not addressed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(k, f"screen.rate_objective('{k}')", show=False) for k in RATING_KEYS),
-        Binding("x", "screen.rate_objective('x')", show=False),
+        *(
+            Binding(
+                k,
+                f"screen.rate_objective('{k}')",
+                f"Objective {r.value.replace('_', ' ')}",
+                show=False,
+            )
+            for k, r in RATING_KEYS.items()
+        ),
+        Binding("x", "screen.rate_objective('x')", "Objective not addressed", show=False),
     ]
 
 
@@ -98,14 +117,15 @@ class GroupSessionScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+down", "member(1)", "Next member", id="next_member"),
-        Binding("ctrl+up", "member(-1)", "Previous member", id="previous_member"),
+        Binding("ctrl+up", "member(-1)", "Previous member", show=False),
         Binding("right_square_bracket", "member(1)", "Next", show=False),
         Binding("left_square_bracket", "member(-1)", "Previous", show=False),
         Binding("ctrl+s", "save", "Save drafts", id="save"),
         Binding("ctrl+g", "sign", "Sign all", id="sign"),
         Binding("ctrl+r", "ratings", "Ratings", id="ratings"),
-        Binding("ctrl+n", "no_change", "No change", show=False),
-        Binding("ctrl+l", "copy_plan", "Last plan", id="copy_plan"),
+        Binding("ctrl+n", "no_change", "Objectives no change", show=False),
+        Binding("ctrl+l", "copy_plan", "Last plan", show=False),
+        Binding("ctrl+o", "format", "Note format", show=False),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -142,31 +162,24 @@ class GroupSessionScreen(Screen[None]):
             yield OptionList(id="gs-roster")
             with VerticalScroll(id="gs-main"):
                 yield Static(id="gs-selector")
-                yield Static(
-                    literal("Shared part · written once, in every signed member's note"),
-                    classes="gs-heading",
-                )
-                yield FieldRow("Topic", Input(id="gs-topic", compact=True), key="topic")
-                yield FieldRow("Content", TextArea(id="gs-content", compact=True), key="content")
                 with Horizontal(id="gs-shared-line"):
-                    yield FieldRow("Minutes", Input(id="gs-duration", compact=True), key="duration")
-                    yield Select(
-                        [(f.value, f) for f in NoteFormat],
-                        value=self.note.format,
-                        allow_blank=False,
-                        compact=True,
-                        id="gs-format",
+                    yield Static(
+                        literal("Shared part · in every signed member's note · minutes"),
+                        classes="gs-heading",
                     )
+                    yield Input(id="gs-duration", compact=True, type="integer")
+                yield Input(id="gs-topic", compact=True, placeholder="Topic of the group")
+                yield TextArea(
+                    id="gs-content",
+                    compact=True,
+                    placeholder="Content and interventions delivered (the same in every note)",
+                )
                 yield Static(id="gs-member-title", classes="gs-heading")
                 yield RatingsBar(literal(RatingsBar.HINT), id="gs-ratings")
                 for sid in SECTION_IDS:
-                    yield FieldRow(
-                        "", TextArea(id=sid, compact=True), key=sid, classes="gs-section"
-                    )
-                yield FieldRow(
-                    "Objectives", ObjectiveList(id="gs-objectives", compact=True), key="obj"
-                )
-                yield FieldRow("Risk", Input(id="gs-risk", compact=True), key="risk")
+                    yield TextArea(id=sid, compact=True, classes="gs-section")
+                yield ObjectiveList(id="gs-objectives", compact=True)
+                yield Input(id="gs-risk", compact=True, placeholder="Risk observations")
         yield Static(id="gs-status")
         yield StableFooter()
 
@@ -245,14 +258,12 @@ class GroupSessionScreen(Screen[None]):
         sections = member_sections(self.note.format)
         widgets = SECTION_IDS[len(SECTION_IDS) - len(sections) :]
         for sid in SECTION_IDS:
-            row = self.query_one(f"#row-{sid}", FieldRow)
-            row.display = sid in widgets and part is not None
+            self.query_one(f"#{sid}").display = sid in widgets and part is not None
         for sid, name in zip(widgets, sections, strict=True):
-            row = self.query_one(f"#row-{sid}", FieldRow)
-            row.query_one(".field-label").update(literal(SECTION_LABELS.get(name, name)))
-            text = part.sections.get(name, "") if part else ""
-            self.query_one(f"#{sid}", TextArea).text = text
-        for wid in ("#gs-ratings", "#row-obj", "#row-risk"):
+            area = self.query_one(f"#{sid}", TextArea)
+            area.placeholder = SECTION_HINTS.get(name, name)
+            area.text = part.sections.get(name, "") if part else ""
+        for wid in ("#gs-ratings", "#gs-objectives", "#gs-risk"):
             self.query_one(wid).display = part is not None
         self.query_one("#gs-risk", Input).value = part.risk_observations if part else ""
         self._show_objectives()
@@ -275,21 +286,11 @@ class GroupSessionScreen(Screen[None]):
         rated = {o.objective_id: o.rating for o in part.objectives_addressed}
         items = self._member_objectives(part.patient_id)
         objectives.add_options(
-            [
-                Option(
-                    literal(
-                        f"{rated[o.id].value.replace('_', ' ') if o.id in rated else '·':<10} "
-                        f"{o.text}"
-                    ),
-                    id=o.id,
-                )
-                for o in items
-            ]
+            [Option(literal(objective_line(o, rated.get(o.id))), id=o.id) for o in items]
             or [Option(literal("no open objectives in this member's plan"), disabled=True)]
         )
         if items:
             objectives.highlighted = min(highlighted or 0, len(items) - 1)
-        objectives.styles.height = max(1, min(len(items), 3))
 
     def _show_member_title(self) -> None:
         part = self._part()
@@ -480,18 +481,22 @@ class GroupSessionScreen(Screen[None]):
         plan.focus()
         self.set_status("Copied the plan of the last group note; edit it as needed.")
 
-    @on(Select.Changed, "#gs-format")
-    def _format_changed(self, event: Select.Changed) -> None:
-        if not self.ready or event.value == self.note.format:
+    def action_format(self) -> None:
+        """Next note format (DAP, BIRP, SOAP) while no member's part holds text."""
+        if self.note.signed:
             return
         self.collect()
         if any(m.written for m in self.note.members):
             self.set_status("Members' parts hold text: the format can no longer change.")
-            event.select.value = self.note.format
             return
-        self.note = self.note.model_copy(update={"format": NoteFormat(str(event.value))})
+        formats = list(NoteFormat)
+        following = formats[(formats.index(self.note.format) + 1) % len(formats)]
+        self.note = self.note.model_copy(update={"format": following})
         self._show_member()
         self._show_header()
+        self.set_status(
+            f"Format {following.value}: the shared part goes to {SHARED_SECTION[following]}."
+        )
 
     # --- saving and signing -------------------------------------------------------------
 
@@ -591,7 +596,7 @@ class GroupSessionScreen(Screen[None]):
 
     def _lock(self) -> None:
         """A signed group is read only: nothing in it can be edited again."""
-        for widget in self.query("Input, TextArea, Select, RatingsBar"):
+        for widget in self.query("Input, TextArea, RatingsBar"):
             widget.disabled = True
         self.query_one("#gs-roster", OptionList).focus()
 
