@@ -175,7 +175,8 @@ def test_a_store_failure_while_signing_leaves_no_member_signed(
 ) -> None:
     ws, session, ids = group_session
     note = written(ws, session, ids)
-    before = db_path.read_bytes()
+    journal = db_path.with_name(db_path.name + ".journal")
+    before = (db_path.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
 
     def disk_full(*_args: object, **_kwargs: object) -> object:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -184,7 +185,7 @@ def test_a_store_failure_while_signing_leaves_no_member_signed(
     with pytest.raises(SaveError):
         ws.sign_group_note(note)
     monkeypatch.undo()
-    assert db_path.read_bytes() == before
+    assert (db_path.read_bytes(), (journal.read_bytes() if journal.exists() else b"")) == before
     assert ws.repo.group_note_for(session.id) is None
     assert all(not n.group_note_id for pid in ids for n in ws.patient(pid).notes)
     ws.close()
@@ -222,3 +223,16 @@ def test_copy_forward_and_objectives_come_from_the_members_chart(group_session) 
     assert ws.previous_plan(ids[1], TODAY) != "Plan 1"
     objectives = ws.objectives_to_address(ids[0], TODAY)
     assert [o.text for o in objectives] == ["Name five triggers and a coping step for each"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_members_signed_note_reads_whole_in_every_export(
+    group_session, tmp_path: Path, fmt: str
+) -> None:
+    ws, session, ids = group_session
+    ws.sign_group_note(written(ws, session, ids))
+    out = ws.export(ids[1], fmt, tmp_path / f"bo.{fmt}", as_of=TODAY)
+    text = out.read_text()
+    assert "Psychoeducation on HALT" in text.replace("\\u003b", ";")
+    assert "Response of member 1" in text and "Plan 1" in text
+    assert "Response of member 0" not in text and "Plan 0" not in text

@@ -3,6 +3,8 @@ every present member's chart, read back from the reopened file."""
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import date
 from pathlib import Path
 
@@ -153,3 +155,42 @@ async def test_drafts_survive_leaving_and_the_member_list_collapses_at_80(
         assert "Casey Thistlewood · participation: disruptive · craving 7" in title
         assert screen.query_one("#gs-sec1", TextArea).text == "Interrupted twice; redirected."
     ws.close()
+
+
+async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
+    group_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    journal = group_file.with_name(group_file.name + ".journal")
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        await pilot.press("ctrl+r", "e")
+        app.focused.text = "Named two triggers."
+        before = (group_file.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
+        monkeypatch.setattr("tplan.store.journal.os.pwrite", disk_full)
+        await pilot.press("ctrl+g", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Nothing was saved" in status_text(screen)
+        assert not screen.query_one("#gs-sec1", TextArea).disabled
+        assert screen.query_one("#gs-sec1", TextArea).text == "Named two triggers."
+        assert (
+            group_file.read_bytes(),
+            (journal.read_bytes() if journal.exists() else b""),
+        ) == before
+        monkeypatch.undo()
+        await pilot.press("ctrl+g", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Signed 1 member notes" in status_text(screen)
+    ws.close()
+    with open_repository(group_file, "reader", read_only=True) as repo:
+        signed = [n for p in repo.active_patients() for n in p.notes if n.signed]
+        assert len(signed) == 1 and "Named two triggers." in signed[0].sections["assessment"]
