@@ -236,3 +236,16 @@ def test_a_members_signed_note_reads_whole_in_every_export(
     assert "Psychoeducation on HALT" in text.replace("\\u003b", ";")
     assert "Response of member 1" in text and "Plan 1" in text
     assert "Response of member 0" not in text and "Plan 0" not in text
+
+
+def test_a_draft_part_of_a_member_later_marked_absent_is_named_and_left_out(
+    group_session,
+) -> None:
+    ws, session, ids = group_session
+    ws.save_group_note(written(ws, session, ids))
+    session, _ = ws.record_attendance(session, {ids[1]: Mark(AttendanceStatus.ABSENT)})
+    assert ws.unattended_drafts(session) == [ids[1]]
+    note = ws.group_note(session)
+    assert not note.part(ids[1]).has_narrative and note.part(ids[0]).written
+    ws.save_group_note(note)
+    assert ws.unattended_drafts(session) == []

@@ -89,16 +89,40 @@ class GroupNoteUseCases:
         return self._with_attendance(note, session)
 
     def _with_attendance(self, note: GroupNote, session: Session) -> GroupNote:
-        """The member parts in roster order, each with the member's recorded attendance."""
+        """The member parts in roster order, each with the member's recorded attendance.
+
+        A draft part written for a member whose attendance has since been recorded as absent
+        or excused loses its narrative (the member gets none); ``unattended_drafts`` names them
+        so the screen can say so before the draft is saved again.
+        """
         attendance = self.session_attendance(session)
         parts = []
         for patient in self.session_roster(session):
             part = note.part(patient.id) or MemberPart(patient_id=patient.id)
             record = attendance.get(patient.id)
-            parts.append(part.model_copy(update={"attendance": record.status if record else None}))
+            part = part.model_copy(update={"attendance": record.status if record else None})
+            if part.has_narrative and not part.attended:
+                part = MemberPart(
+                    patient_id=part.patient_id, note_id=part.note_id, attendance=part.attendance
+                )
+            parts.append(part)
         return GroupNote.model_validate(
             {**note.model_dump(), "members": [p.model_dump() for p in parts]}
         )
+
+    def unattended_drafts(self, session: Session) -> list[str]:
+        """Members whose saved draft part has a narrative although their attendance is now
+        absent, excused or not recorded (opening the note drops those narratives)."""
+        stored = self.repo.group_note_for(session.id)
+        if stored is None or stored.signed:
+            return []
+        attendance = self.session_attendance(session)
+        return [
+            m.patient_id
+            for m in stored.members
+            if m.has_narrative
+            and (m.patient_id not in attendance or not attendance[m.patient_id].attended)
+        ]
 
     def save_group_note(self, note: GroupNote, session: Session | None = None) -> GroupNote:
         """Save the group as a draft (safe to leave and come back). ``session``: the session

@@ -149,6 +149,7 @@ class GroupSessionScreen(Screen[None]):
         self.group = ws.group(self.session.group_id)
         self.patients: dict[str, Patient] = {p.id: p for p in ws.session_roster(self.session)}
         fmt = NoteFormat(self.tplan.settings.note_format)
+        self.dropped = ws.unattended_drafts(self.session)
         self.note: GroupNote = ws.group_note(self.session, fmt)
         self.saved: GroupNote = self.note
         self.objectives: dict[str, list[Objective]] = {}
@@ -194,6 +195,13 @@ class GroupSessionScreen(Screen[None]):
         if self.note.signed:
             self._lock()
         self.query_one("#gs-topic", Input).focus()
+        if self.dropped:
+            names = ", ".join(self._member_name(pid) for pid in self.dropped)
+            self.set_status(
+                f"Now recorded absent, excused or not recorded: {names}. Their draft part is "
+                "left out (no narrative without attendance); saving removes it.",
+                error=True,
+            )
         self.ready = True
 
     # --- showing ------------------------------------------------------------------------
@@ -530,7 +538,7 @@ class GroupSessionScreen(Screen[None]):
         if note is None:
             return
         ws = self.tplan.workspace
-        roster = {pid: p.display_name for pid, p in self.patients.items()}
+        roster = {pid: self._member_name(pid) for pid in self.patients}
         findings = ws.group_note_findings(note)
         described = [describe_finding(f, roster) for f in findings]
         if findings and self.tplan.settings.refuses("group_confidentiality"):
