@@ -109,7 +109,7 @@ async def test_another_members_name_warns_and_the_setting_refuses(group_file: Pa
                 assert "the settings refuse this" in status_text(screen)
             else:
                 question = str(app.screen.query_one("#confirm-question", Static).render())
-                assert "Sign 1 member notes (locked): Avery Quill." in question
+                assert "Sign 1 member note (locked): Avery Quill." in question
                 assert "Skipped: Bo Marchetti (individual part empty)" in question
                 assert "Emery Stroud (excused)" in question
                 assert 'names "Marchetti" (Bo Marchetti)' in question
@@ -189,7 +189,7 @@ async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
         await pilot.press("ctrl+g", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Signed 1 member notes" in status_text(screen)
+        assert "Signed 1 member note;" in status_text(screen)
     ws.close()
     with open_repository(group_file, "reader", read_only=True) as repo:
         signed = [n for p in repo.active_patients() for n in p.notes if n.signed]

@@ -85,6 +85,10 @@ def use_text(use: UseReport | None) -> str:
     return "not asked" if use is None else ("yes" if use.used else "no")
 
 
+def notes(count: int) -> str:
+    return f"{count} member note" + ("" if count == 1 else "s")
+
+
 def objective_line(objective: Objective, rating: ProgressRating | None) -> str:
     shown = rating.value.replace("_", " ") if rating is not None else "not rated"
     return f"{shown:<10} {objective.text}"
@@ -192,9 +196,12 @@ class GroupSessionScreen(Screen[None]):
         self._show_roster()
         self._show_member()
         self._show_header()
-        if self.note.signed:
+        if self.session.cancelled:
+            self.set_status(f"Cancelled by the program: {self.session.cancel_reason}")
+        if self.note.signed or self.session.cancelled:
             self._lock()
-        self.query_one("#gs-topic", Input).focus()
+        else:
+            self.query_one("#gs-topic", Input).focus()
         if self.dropped:
             names = ", ".join(self._member_name(pid) for pid in self.dropped)
             self.set_status(
@@ -562,7 +569,7 @@ class GroupSessionScreen(Screen[None]):
             for m in note.members
             if (reason := skip_reason(m))
         ]
-        lines = [f"Sign {len(signed)} member notes (locked): " + ", ".join(signed) + "."]
+        lines = [f"Sign {notes(len(signed))} (locked): " + ", ".join(signed) + "."]
         if skipped:
             lines.append("Skipped: " + ", ".join(skipped) + ".")
         if described:
@@ -595,7 +602,7 @@ class GroupSessionScreen(Screen[None]):
             for pid in result.signed:
                 self.tplan.caseload_changed(pid)
             self.set_status(
-                f"Signed {len(result.signed)} member notes; skipped {len(result.skipped)}. "
+                f"Signed {notes(len(result.signed))}; skipped {len(result.skipped)}. "
                 "Corrections are addenda on one member's note."
             )
             self._lock()
