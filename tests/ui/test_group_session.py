@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -194,3 +194,45 @@ async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
     with open_repository(group_file, "reader", read_only=True) as repo:
         signed = [n for p in repo.active_patients() for n in p.notes if n.signed]
         assert len(signed) == 1 and "Named two triggers." in signed[0].sections["assessment"]
+
+
+async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
+    group_file: Path,
+) -> None:
+    last_week = TODAY - timedelta(days=7)
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    group = ws.groups()[0]
+    record_attendance(ws, group, last_week)
+    session = ws.session(SessionKey(group.id, last_week))
+    note = ws.group_note(session)
+    first = note.members[0].model_copy(
+        update={"sections": {"assessment": "Engaged.", "plan": "SMART meeting Thursday."}}
+    )
+    ws.sign_group_note(note.model_copy(update={"members": [first, *note.members[1:]]}))
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        plan = screen.query_one("#gs-sec2", TextArea)
+        assert plan.text == ""
+        await pilot.press("ctrl+r", "e")
+        app.focused.text = "Practised refusal."
+        await pilot.press("ctrl+l")
+        assert plan.text == "SMART meeting Thursday." and app.focused is plan
+        await pilot.press("ctrl+n")
+        title = str(screen.query_one("#gs-member-title", Static).render())
+        assert "objectives 2 rated" in title
+        screen.query_one("#gs-objectives").focus()
+        await pilot.press("i")
+        await pilot.press("ctrl+g", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    ws.close()
+    with open_repository(group_file, "reader", read_only=True) as repo:
+        avery = next(p for p in repo.active_patients() if p.display_name == "Avery Quill")
+        today_note = next(n for n in avery.notes if n.date_of_service == TODAY)
+        assert today_note.sections["plan"] == "SMART meeting Thursday."
+        ratings = [o.rating.value for o in today_note.objectives_addressed]
+        assert ratings == ["no_change", "improving"]
