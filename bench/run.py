@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import filter as filter_bench
+import group_session as group_bench
 import plan as plan_bench
 import save as save_bench
 import startup as startup_bench
@@ -98,6 +99,15 @@ def run(sizes: list[str], runs: int, suite: bool) -> list[Figure]:
             Figure("attendance save, 12-member roster", "clinic", today["attendance_save_ms"],
                    "ms", 50.0, runs * 2, "one transaction"),
         ]
+    group_size = "clinic" if "clinic" in sizes else sizes[-1]
+    group = group_bench.measure(group_size, runs)
+    figures += [
+        Figure("keys to document a 10-member group", "-", group["non_text_keys"], "keys", 40.0,
+               1, f"{group['typed_chars']:.0f} chars typed, {group['members_signed']:.0f} "
+               "signed; attendance recorded before"),
+        Figure("open the group screen, 12 members", group_size, group["open_group_ms"], "ms",
+               150.0, runs, f"first opening {group['open_group_first_ms']:.0f} ms"),
+    ]
     if suite:
         tests = suite_bench.measure()
         figures.append(Figure("test suite, README command", "-", tests.wall_s, "s", SUITE_TARGET,

@@ -83,6 +83,8 @@ class ProgressNote(Model):
     attendance: Attendance
     session_id: Id | None = None
     """The scheduled session this note documents, if it was linked to one."""
+    group_note_id: Id | None = None
+    """The group note this member's note was signed from (tplan.domain.group_notes)."""
     format: NoteFormat = NoteFormat.DAP
     sections: dict[str, LongText] = Field(default_factory=dict)
     """Section name (lower case, per ``SECTIONS_BY_FORMAT``) -> text."""

@@ -68,6 +68,7 @@ from tplan.services.errors import (
     RecordRuleError,
     ServiceError,
 )
+from tplan.services.group_notes import GroupNoteUseCases
 from tplan.services.interchange import build_envelope, read_envelope
 from tplan.services.sessions import SessionUseCases
 from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError, StoreError
@@ -104,7 +105,7 @@ def _find(items: Iterable[T], item_id: str, what: str) -> T:
     raise RecordNotFound(what, item_id)
 
 
-class Workspace(SessionUseCases):
+class Workspace(SessionUseCases, GroupNoteUseCases):
     """One clinician's session on one record file."""
 
     def __init__(

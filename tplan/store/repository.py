@@ -37,6 +37,7 @@ from tplan.store.errors import (
     ReadOnlyStoreError,
     StoreError,
 )
+from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
 from tplan.store.signed_notes import check_signed_notes
 from tplan.store.storage import AtomicJSONStorage
@@ -58,7 +59,7 @@ def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
     return stored, stored.model_dump(mode="json")
 
 
-class Repository(ClinicRecords):
+class Repository(ClinicRecords, GroupNoteRecords):
     """Patients of one record file. Open it with :func:`open_repository`."""
 
     def __init__(
@@ -89,6 +90,7 @@ class Repository(ClinicRecords):
         try:
             self._index()
             self._index_clinic_records()
+            self._index_group_notes()
             self._damaged.update(
                 (doc_id, f"patient document {doc_id} does not load (found when the file was "
                  "last compacted)")
@@ -217,6 +219,7 @@ class Repository(ClinicRecords):
                 with contextlib.suppress(CorruptStoreError):
                     self._load(doc_id, document)
         self._verify_clinic_records()
+        self._verify_group_notes()
         return [doc_id for doc_id in self._damaged if doc_id in documents]
 
     def damaged_records(self) -> dict[str, str]:

@@ -63,6 +63,7 @@ class CaseloadScreen(Screen[None]):
         Binding("F", "quick(-1)", "Previous quick filter", show=False),
         Binding("n", "note", "Note", id="note"),
         Binding("a", "admit", "Admit", id="admit"),
+        Binding("G", "group", "Group", id="group"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -349,6 +350,12 @@ class CaseloadScreen(Screen[None]):
     def _opened(self, event: CaseloadTable.Opened) -> None:
         self.tplan.open_patient(event.line.patient_id)
 
+    def action_group(self) -> None:
+        """Document today's group session (tplan.ui.screens.group_session)."""
+        from tplan.ui.screens.group_session import document_todays_group
+
+        document_todays_group(self.tplan)
+
     @editing
     def action_note(self) -> None:
         line = self.table.current
@@ -378,11 +385,17 @@ class CaseloadScreen(Screen[None]):
 
         self.app.push_screen(form, done)
 
+    def _choose_group(self) -> None:
+        from tplan.ui.screens.group_session import choose_group_session
+
+        choose_group_session(self.tplan)
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Admit a patient", "New episode of care (a)", self.action_admit)
         yield SystemCommand(
             "Note for highlighted patient", "New progress note (n)", self.action_note
         )
+        yield SystemCommand("Document a group", "A group's latest session", self._choose_group)
         for quick in QUICK_ORDER:
             yield SystemCommand(
                 f"Show: {quick.value}",

@@ -1,0 +1,251 @@
+"""Group notes through the workspace: drafts kept per session, confidentiality findings, and
+signing that writes every present member's locked note with the group note in one journal line."""
+
+from __future__ import annotations
+
+import errno
+import os
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+from services_factories import ADMITTED, TODAY, patient
+
+from tplan.clinical.group_confidentiality import confidentiality_findings, describe_finding
+from tplan.domain import (
+    Addendum,
+    AddendumKind,
+    AttendanceStatus,
+    NoteFormat,
+    RosterEntry,
+    SessionType,
+    TreatmentGroup,
+    TreatmentGroupKind,
+    Weekday,
+    WeeklyPattern,
+)
+from tplan.domain.group_notes import GroupNote, Participation
+from tplan.services import FixedClock, Mark, ServiceError, SessionKey, Workspace
+from tplan.services.group_notes import ConfidentialityRefused
+from tplan.store import SaveError, SignedNoteError, open_repository
+
+NAMES = ("Avery Quill", "Bo Marchetti", "Cass Ferrow", "Dell Okafor")
+
+
+@pytest.fixture
+def group_session(workspace: Workspace):
+    ids = [workspace.admit(patient(name)).id for name in NAMES]
+    group = workspace.save_group(
+        TreatmentGroup(
+            name="Relapse prevention",
+            kind=TreatmentGroupKind.RELAPSE_PREVENTION,
+            facilitators=["J. Park", "R. Osei"],
+            active_from=ADMITTED,
+            schedule=[
+                WeeklyPattern(
+                    start=ADMITTED,
+                    weekdays=[Weekday.MON, Weekday.WED, Weekday.THU],
+                    start_time=time(18),
+                    duration_minutes=180,
+                )
+            ],
+            roster=[RosterEntry(patient_id=pid, joined=ADMITTED) for pid in ids],
+        )
+    )
+    session = workspace.session(SessionKey(group.id, TODAY))
+    marks = {
+        ids[0]: Mark(AttendanceStatus.PRESENT),
+        ids[1]: Mark(AttendanceStatus.LATE, late_minutes=10),
+        ids[2]: Mark(AttendanceStatus.EXCUSED, reason="court"),
+        ids[3]: Mark(AttendanceStatus.ABSENT),
+    }
+    session, _ = workspace.record_attendance(session, marks)
+    return workspace, session, ids
+
+
+def written(ws: Workspace, session, ids: list[str]) -> GroupNote:
+    note = ws.group_note(session, NoteFormat.DAP)
+    shared = note.shared.model_copy(update={"content": "Psychoeducation on HALT; role-play."})
+    members = [
+        m.model_copy(
+            update={
+                "participation": Participation.ENGAGED,
+                "sections": {"assessment": f"Response of member {n}", "plan": f"Plan {n}"},
+                "craving": 3,
+            }
+        )
+        if m.attended
+        else m
+        for n, m in enumerate(note.members)
+    ]
+    return note.model_copy(update={"shared": shared, "members": members})
+
+
+def test_new_group_note_takes_roster_attendance_and_session(group_session) -> None:
+    ws, session, ids = group_session
+    note = ws.group_note(session, NoteFormat.BIRP)
+    assert note.format is NoteFormat.BIRP and not note.signed
+    assert [m.patient_id for m in note.members] == ids
+    assert [m.attendance for m in note.members] == [
+        AttendanceStatus.PRESENT,
+        AttendanceStatus.LATE,
+        AttendanceStatus.EXCUSED,
+        AttendanceStatus.ABSENT,
+    ]
+    assert note.shared.duration_minutes == 180
+    assert note.shared.facilitators == ["J. Park", "R. Osei"]
+
+
+def test_absent_and_excused_members_get_no_narrative(group_session) -> None:
+    ws, session, _ids = group_session
+    note = ws.group_note(session)
+    members = [m.model_copy(update={"craving": 2}) for m in note.members]
+    with pytest.raises(ValueError, match="excused gets no narrative"):
+        GroupNote.model_validate(
+            {**note.model_dump(), "members": [m.model_dump() for m in members]}
+        )
+
+
+def test_drafts_are_kept_per_session_and_reopen(group_session, db_path: Path) -> None:
+    ws, session, ids = group_session
+    saved = ws.save_group_note(written(ws, session, ids))
+    ws.close()
+    reopened = Workspace(open_repository(db_path, "J. Park"), FixedClock(TODAY))
+    try:
+        again = reopened.group_note(reopened.repo.get_session(session.id))
+        assert again.id == saved.id and again.members[0].sections["plan"] == "Plan 0"
+        assert all(not n.group_note_id for p in reopened.patients() for n in p.notes)
+    finally:
+        reopened.close()
+
+
+def test_signing_writes_a_complete_locked_note_into_each_present_chart(
+    group_session, db_path: Path
+) -> None:
+    ws, session, ids = group_session
+    note = written(ws, session, ids)
+    result = ws.sign_group_note(note)
+    assert result.signed == (ids[0], ids[1])
+    assert dict(result.skipped) == {ids[2]: "excused", ids[3]: "absent"}
+    ws.close()
+    with open_repository(db_path, "reader", read_only=True) as repo:
+        for n, pid in enumerate(ids[:2]):
+            chart = [x for x in repo.get(pid).notes if x.group_note_id == note.id]
+            assert len(chart) == 1 and chart[0].signed
+            member = chart[0]
+            assert member.session_type is SessionType.GROUP and member.session_id == session.id
+            assert "Psychoeducation on HALT" in member.sections["data"]
+            assert member.sections["data"].startswith("Relapse prevention")
+            assert member.sections["assessment"].startswith("Participation: engaged.")
+            assert f"Response of member {n}" in member.sections["assessment"]
+            assert member.sections["plan"] == f"Plan {n}" and member.craving == 3
+        for pid in ids[2:]:
+            assert not [x for x in repo.get(pid).notes if x.group_note_id == note.id]
+        stored = repo.group_note_for(session.id)
+        assert stored is not None and stored.signed and stored.signed_members == ids[:2]
+
+
+def test_signed_group_is_locked_and_corrections_are_addenda(group_session) -> None:
+    ws, session, ids = group_session
+    signed = ws.sign_group_note(written(ws, session, ids)).note
+    changed = signed.model_copy(
+        update={"shared": signed.shared.model_copy(update={"content": "rewritten"})}
+    )
+    with pytest.raises(SignedNoteError):
+        ws.save_group_note(
+            changed.model_copy(update={"signed_at": None, "signed_by": "", "signed_members": []})
+        )
+    with pytest.raises(ServiceError, match="already signed"):
+        ws.sign_group_note(signed)
+    note_id = signed.members[0].note_id
+    addendum = Addendum(
+        kind=AddendumKind.CORRECTION,
+        reason="wrong craving",
+        text="Craving was 4.",
+        author="J. Park",
+        written_at=ws.clock.now(),
+    )
+    after = ws.add_addendum(ids[0], note_id, addendum)
+    assert after.find_note(note_id).addenda[0].text == "Craving was 4."
+    assert ws.repo.group_note_for(session.id).shared.content == signed.shared.content
+
+
+def test_a_store_failure_while_signing_leaves_no_member_signed(
+    group_session, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, session, ids = group_session
+    note = written(ws, session, ids)
+    journal = db_path.with_name(db_path.name + ".journal")
+    before = (db_path.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
+
+    def disk_full(*_args: object, **_kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("tplan.store.journal.os.pwrite", disk_full)
+    with pytest.raises(SaveError):
+        ws.sign_group_note(note)
+    monkeypatch.undo()
+    assert (db_path.read_bytes(), (journal.read_bytes() if journal.exists() else b"")) == before
+    assert ws.repo.group_note_for(session.id) is None
+    assert all(not n.group_note_id for pid in ids for n in ws.patient(pid).notes)
+    ws.close()
+    with open_repository(db_path, "reader", read_only=True) as repo:
+        assert all(not n.group_note_id for pid in ids for n in repo.get(pid).notes)
+        assert repo.group_note_for(session.id) is None
+
+
+def test_another_members_name_is_found_in_shared_and_individual_parts(group_session) -> None:
+    ws, session, ids = group_session
+    note = written(ws, session, ids)
+    shared = note.shared.model_copy(update={"content": "Role-play led by bo; Quilling is fine."})
+    first = note.members[0].model_copy(
+        update={"sections": {"assessment": "Avery gave feedback to Ferrow.", "plan": "x"}}
+    )
+    note = note.model_copy(update={"shared": shared, "members": [first, *note.members[1:]]})
+    roster = ws.roster_names(note)
+    findings = ws.group_note_findings(note)
+    described = [describe_finding(f, roster) for f in findings]
+    assert described == [
+        'the shared part names "Bo" (Bo Marchetti)',
+        'Avery Quill\'s part names "Ferrow" (Cass Ferrow)',
+    ]
+    assert confidentiality_findings(note, {}) == []
+    with pytest.raises(ConfidentialityRefused, match="nothing was signed"):
+        ws.sign_group_note(note, refuse_findings=True)
+    assert ws.repo.group_note_for(session.id) is None
+    assert ws.sign_group_note(note).signed == (ids[0], ids[1])
+
+
+def test_copy_forward_and_objectives_come_from_the_members_chart(group_session) -> None:
+    ws, session, ids = group_session
+    ws.sign_group_note(written(ws, session, ids))
+    assert ws.previous_plan(ids[1], TODAY + timedelta(days=1)) == "Plan 1"
+    assert ws.previous_plan(ids[1], TODAY) != "Plan 1"
+    objectives = ws.objectives_to_address(ids[0], TODAY)
+    assert [o.text for o in objectives] == ["Name five triggers and a coping step for each"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_a_members_signed_note_reads_whole_in_every_export(
+    group_session, tmp_path: Path, fmt: str
+) -> None:
+    ws, session, ids = group_session
+    ws.sign_group_note(written(ws, session, ids))
+    out = ws.export(ids[1], fmt, tmp_path / f"bo.{fmt}", as_of=TODAY)
+    text = out.read_text()
+    assert "Psychoeducation on HALT" in text.replace("\\u003b", ";")
+    assert "Response of member 1" in text and "Plan 1" in text
+    assert "Response of member 0" not in text and "Plan 0" not in text
+
+
+def test_a_draft_part_of_a_member_later_marked_absent_is_named_and_left_out(
+    group_session,
+) -> None:
+    ws, session, ids = group_session
+    ws.save_group_note(written(ws, session, ids))
+    session, _ = ws.record_attendance(session, {ids[1]: Mark(AttendanceStatus.ABSENT)})
+    assert ws.unattended_drafts(session) == [ids[1]]
+    note = ws.group_note(session)
+    assert not note.part(ids[1]).has_narrative and note.part(ids[0]).written
+    ws.save_group_note(note)
+    assert ws.unattended_drafts(session) == []

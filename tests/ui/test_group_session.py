@@ -1,0 +1,238 @@
+"""The group session screen driven by keys: a 10-member group documented once, signed into
+every present member's chart, read back from the reopened file."""
+
+from __future__ import annotations
+
+import errno
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from group_factory import (
+    ABSENT,
+    EXCUSED,
+    MEMBER_NAMES,
+    SHARED_CONTENT,
+    KeyCounter,
+    document_group,
+    own_text,
+    record_attendance,
+    seed_group,
+)
+from textual.widgets import Static, TextArea
+
+from tplan.domain import AttendanceStatus
+from tplan.services import FixedClock, SessionKey, Workspace
+from tplan.settings import Settings
+from tplan.store import open_repository
+from tplan.ui.app import make_app
+from tplan.ui.screens.group_session import GroupSessionScreen
+
+TODAY = date(2026, 3, 12)
+PRESENT = [n for n in sorted(MEMBER_NAMES) if n not in (EXCUSED, ABSENT)]
+
+
+@pytest.fixture
+def group_file(tmp_path: Path) -> Path:
+    path = tmp_path / "records" / "group.json"
+    ws = Workspace(open_repository(path, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    try:
+        group = seed_group(ws, TODAY)
+        record_attendance(ws, group, TODAY)
+    finally:
+        ws.close()
+    return path
+
+
+def status_text(screen: GroupSessionScreen) -> str:
+    return str(screen.query_one("#gs-status", Static).render())
+
+
+async def test_documenting_a_group_by_keys_signs_every_present_member(group_file: Path) -> None:
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        counter = KeyCounter(pilot)
+        await document_group(counter, PRESENT)
+        assert "Signed 8 member notes; skipped 2" in status_text(screen)
+        assert screen.query_one("#gs-content", TextArea).disabled
+    ws.close()
+
+    with open_repository(group_file, "reader", read_only=True) as repo:
+        by_name = {p.display_name: p for p in repo.active_patients()}
+        session = repo.sessions_between(TODAY, TODAY)[0]
+        attendance = {r.patient_id: r.status for r in repo.attendance_for([session.id])}
+        assert len(attendance) == 10
+        assert attendance[by_name[EXCUSED].id] is AttendanceStatus.EXCUSED
+        group_note = repo.group_note_for(session.id)
+        assert group_note is not None and group_note.signed
+        for name in PRESENT:
+            notes = [n for n in by_name[name].notes if n.group_note_id == group_note.id]
+            assert len(notes) == 1 and notes[0].signed, name
+            assessment, plan = own_text(name)
+            assert SHARED_CONTENT in notes[0].sections["data"]
+            assert assessment in notes[0].sections["assessment"]
+            assert notes[0].sections["plan"] == plan
+            assert notes[0].session_id == session.id
+            others = [own_text(n)[0] for n in PRESENT if n != name]
+            assert not any(o in str(notes[0].sections) for o in others)
+        for name in (EXCUSED, ABSENT):
+            assert not by_name[name].notes
+            assert not group_note.part(by_name[name].id).has_narrative
+
+
+async def test_another_members_name_warns_and_the_setting_refuses(group_file: Path) -> None:
+    for refuse in (False, True):
+        ws = Workspace(
+            open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park"
+        )
+        settings = Settings(refuse_warnings=("group_confidentiality",) if refuse else ())
+        app = make_app(ws, idle_privacy_minutes=None, settings=settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(GroupSessionScreen(SessionKey(ws.groups()[0].id, TODAY)))
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, GroupSessionScreen)
+            await pilot.press("ctrl+r", "e")
+            assert isinstance(app.focused, TextArea)
+            app.focused.text = "Worked well with Marchetti on refusal skills."
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            if refuse:
+                assert app.screen is screen
+                assert 'Avery Quill\'s part names "Marchetti" (Bo Marchetti)' in status_text(screen)
+                assert "the settings refuse this" in status_text(screen)
+            else:
+                question = str(app.screen.query_one("#confirm-question", Static).render())
+                assert "Sign 1 member note (locked): Avery Quill." in question
+                assert "Skipped: Bo Marchetti (individual part empty)" in question
+                assert "Emery Stroud (excused)" in question
+                assert 'names "Marchetti" (Bo Marchetti)' in question
+                await pilot.press("n")
+                assert status_text(screen) == "Not signed."
+        ws.close()
+        with open_repository(group_file, "reader", read_only=True) as repo:
+            assert all(not p.notes for p in repo.active_patients())
+
+
+async def test_drafts_survive_leaving_and_the_member_list_collapses_at_80(
+    group_file: Path,
+) -> None:
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        assert not screen.query_one("#gs-roster").display
+        assert "1/8 Avery Quill" in str(screen.query_one("#gs-selector", Static).render())
+        await pilot.press("ctrl+r", "]", "]")
+        assert "3/8 Casey Thistlewood" in str(screen.query_one("#gs-selector", Static).render())
+        await pilot.press("7", "d")
+        app.focused.text = "Interrupted twice; redirected."
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Saved the group as a draft" in status_text(screen)
+        await pilot.press("escape")
+        assert app.screen is not screen
+    ws.close()
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#gs-roster").display
+        await pilot.press("ctrl+r", "]", "]")
+        title = str(screen.query_one("#gs-member-title", Static).render())
+        assert "Casey Thistlewood · participation: disruptive · craving 7" in title
+        assert screen.query_one("#gs-sec1", TextArea).text == "Interrupted twice; redirected."
+    ws.close()
+
+
+async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
+    group_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    journal = group_file.with_name(group_file.name + ".journal")
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        await pilot.press("ctrl+r", "e")
+        app.focused.text = "Named two triggers."
+        before = (group_file.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
+        monkeypatch.setattr("tplan.store.journal.os.pwrite", disk_full)
+        await pilot.press("ctrl+g", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Nothing was saved" in status_text(screen)
+        assert not screen.query_one("#gs-sec1", TextArea).disabled
+        assert screen.query_one("#gs-sec1", TextArea).text == "Named two triggers."
+        assert (
+            group_file.read_bytes(),
+            (journal.read_bytes() if journal.exists() else b""),
+        ) == before
+        monkeypatch.undo()
+        await pilot.press("ctrl+g", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Signed 1 member note;" in status_text(screen)
+    ws.close()
+    with open_repository(group_file, "reader", read_only=True) as repo:
+        signed = [n for p in repo.active_patients() for n in p.notes if n.signed]
+        assert len(signed) == 1 and "Named two triggers." in signed[0].sections["assessment"]
+
+
+async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
+    group_file: Path,
+) -> None:
+    last_week = TODAY - timedelta(days=7)
+    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    group = ws.groups()[0]
+    record_attendance(ws, group, last_week)
+    session = ws.session(SessionKey(group.id, last_week))
+    note = ws.group_note(session)
+    first = note.members[0].model_copy(
+        update={"sections": {"assessment": "Engaged.", "plan": "SMART meeting Thursday."}}
+    )
+    ws.sign_group_note(note.model_copy(update={"members": [first, *note.members[1:]]}))
+    app = make_app(ws, idle_privacy_minutes=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        plan = screen.query_one("#gs-sec2", TextArea)
+        assert plan.text == ""
+        await pilot.press("ctrl+r", "e")
+        app.focused.text = "Practised refusal."
+        await pilot.press("ctrl+l")
+        assert plan.text == "SMART meeting Thursday." and app.focused is plan
+        await pilot.press("ctrl+n")
+        title = str(screen.query_one("#gs-member-title", Static).render())
+        assert "objectives 2 rated" in title
+        screen.query_one("#gs-objectives").focus()
+        await pilot.press("i")
+        await pilot.press("ctrl+g", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    ws.close()
+    with open_repository(group_file, "reader", read_only=True) as repo:
+        avery = next(p for p in repo.active_patients() if p.display_name == "Avery Quill")
+        today_note = next(n for n in avery.notes if n.date_of_service == TODAY)
+        assert today_note.sections["plan"] == "SMART meeting Thursday."
+        ratings = [o.rating.value for o in today_note.objectives_addressed]
+        assert ratings == ["no_change", "improving"]

@@ -1,0 +1,145 @@
+"""Group notes in their own table (``group_notes``), one per session, with the patients'
+guarantees: every save is one journal line with its audit entry (field names only), refused in
+read-only mode, validated on first read.
+
+Signing a group writes the members' signed progress notes and the signed group note as ONE
+journal line (``save_patients_with_group_note``): either every member's chart holds its note
+or none does. A signed group note is locked: its shared part is never edited again
+(corrections are addenda on one member's note).
+
+``GroupNoteRecords`` is mixed into ``Repository``; it uses the repository's storage, patient
+index, audit entry and read-only check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from tplan.domain import Patient
+from tplan.domain.group_notes import GroupNote
+from tplan.store.audit import AuditEntry, changed_fields
+from tplan.store.clinic_records import _stored, _Table
+from tplan.store.errors import SignedNoteError
+from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
+from tplan.store.signed_notes import check_signed_notes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tplan.store.storage import AtomicJSONStorage
+
+GROUP_NOTES_TABLE = "group_notes"
+
+
+class GroupNoteRecords:
+    """The group notes of the record file (mixed into ``Repository``)."""
+
+    path: Path
+    _storage: AtomicJSONStorage
+    _doc_ids: dict[str, str]
+    _cache: dict[str, Patient]
+    _verified: set[str]
+
+    def _require_writable(self) -> None:  # provided by Repository
+        raise NotImplementedError
+
+    def _entry(
+        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
+    ) -> AuditEntry:  # provided by Repository
+        raise NotImplementedError
+
+    def get(self, patient_id: str) -> Patient:  # provided by Repository
+        raise NotImplementedError
+
+    def _index_group_notes(self) -> None:
+        self._group_notes = _Table(self._storage, GROUP_NOTES_TABLE, GroupNote, "group note")
+        self._group_note_by_session: dict[str, str] = {
+            str(document.get("session_id")): note_id
+            for note_id, document in self._group_notes.index(self.path)
+        }
+
+    def _verify_group_notes(self) -> None:
+        self._group_notes.verify(self.path)
+
+    def group_note_for(self, session_id: str) -> GroupNote | None:
+        """The group note of a session, draft or signed, if one was saved."""
+        note_id = self._group_note_by_session.get(session_id)
+        return self._group_notes.get(note_id, self.path) if note_id else None
+
+    def save_group_note(self, note: GroupNote, action: str) -> GroupNote:
+        """Save a draft group note; a signed one is locked (SignedNoteError)."""
+        self._require_writable()
+        stored, document = _stored(note)
+        before = self._group_note_before(stored)
+        if stored.signed:
+            raise SignedNoteError(stored.id, "a group note is signed only with its members' notes")
+        fields = changed_fields(before, stored) if before is not None else ("group note",)
+        if not fields:
+            return before  # type: ignore[return-value]
+        entry = self._entry(action, None, stored.id, tuple(fields))
+        self._put_group_note(stored, document, {}, [entry])
+        return stored
+
+    def save_patients_with_group_note(
+        self, patients: Iterable[Patient], note: GroupNote, action: str
+    ) -> tuple[list[Patient], GroupNote]:
+        """Save changed patients (e.g. each with a newly signed note) and the group note as ONE
+        journal line: all of them or none. Signed notes already in a chart stay locked."""
+        self._require_writable()
+        stored_note, note_document = _stored(note)
+        self._group_note_before(stored_note)
+        changes: dict[tuple[str, str], dict[str, Any] | None] = {}
+        entries: list[AuditEntry] = []
+        saved: list[tuple[Patient, str]] = []
+        for patient in patients:
+            before = self.get(patient.id)
+            stored = Patient.model_validate(patient.model_dump(mode="json"))
+            check_signed_notes(before, stored)
+            doc_id = self._doc_ids[stored.id]
+            changes[(PATIENTS_TABLE, doc_id)] = stored.model_dump(mode="json")
+            entries.append(self._entry(action, stored.id, stored_note.id, ("notes",)))
+            saved.append((stored, doc_id))
+        entries.append(self._entry(action, None, stored_note.id, ("group note",)))
+        self._put_group_note(stored_note, note_document, changes, entries)
+        for stored, doc_id in saved:
+            self._cache[stored.id] = stored
+            self._verified.add(doc_id)
+        return [stored for stored, _ in saved], stored_note
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _group_note_before(self, note: GroupNote) -> GroupNote | None:
+        """The stored version of ``note`` (refusing a second note for its session, and any
+        change to a signed one)."""
+        other = self._group_note_by_session.get(note.session_id)
+        if other is not None and other != note.id:
+            raise ValueError("this session already has a group note")
+        if note.id not in self._group_notes.doc_ids:
+            return None
+        before = self._group_notes.get(note.id, self.path)
+        if before.signed:
+            raise SignedNoteError(
+                note.id,
+                "a signed group note cannot change; add an addendum to one member's note instead",
+            )
+        return before
+
+    def _put_group_note(
+        self,
+        note: GroupNote,
+        document: dict[str, Any],
+        changes: dict[tuple[str, str], dict[str, Any] | None],
+        entries: list[AuditEntry],
+    ) -> None:
+        table = self._group_notes
+        doc_id = table.doc_ids.get(note.id) or self._storage.new_doc_ids(table.name)[0]
+        changes[(table.name, doc_id)] = document
+        audit_ids = self._storage.new_doc_ids(AUDIT_TABLE, len(entries))
+        for audit_id, entry in zip(audit_ids, entries, strict=True):
+            changes[(AUDIT_TABLE, audit_id)] = entry.to_document()
+        self._storage.put_documents(changes)
+        table.doc_ids[note.id] = doc_id
+        table.cache[note.id] = note
+        table.verified.add(doc_id)
+        self._group_note_by_session[note.session_id] = note.id
