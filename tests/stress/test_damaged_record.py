@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
-from conftest import SECRET, TODAY, run_cli, seed
+from stress_factories import SECRET, TODAY, run_cli, seed
 
 from tplan.domain import Discharge, DischargeReason
 from tplan.services import FixedClock, Workspace

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SECRET, note, run_cli, seed
+from stress_factories import SECRET, note, run_cli, seed
 
 from tplan.store import open_repository
 from tplan.store.journal import journal_path
