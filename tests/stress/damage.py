@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import orjson
-from conftest import SECRET, seed
+from stress_factories import SECRET, seed
 
 from tplan.domain import Discharge, DischargeReason
 from tplan.store import open_repository

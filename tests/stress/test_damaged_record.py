@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-from conftest import SECRET, TODAY, run_cli
 from damage import damaged_discharged
+from stress_factories import SECRET, TODAY, run_cli
 
 from tplan.services import FixedClock, Workspace
 from tplan.store import open_repository

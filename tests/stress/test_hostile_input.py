@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from conftest import TODAY, note, patient, run_cli, seed
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from stress_factories import TODAY, note, patient, run_cli, seed
 
 from tplan.domain import Envelope, ExportFormat, Patient, friendly_errors
 from tplan.export import render

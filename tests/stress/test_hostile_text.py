@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 import pytest
-from conftest import SECRET, patient, run_cli, seed
+from stress_factories import SECRET, patient, run_cli, seed
 
 from tplan.domain import Patient
 from tplan.domain.base import FORMAT_CHARACTERS

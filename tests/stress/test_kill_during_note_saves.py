@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, note, seed
+from stress_factories import TODAY, note, seed
 
 from tplan.services import FixedClock, Workspace
 from tplan.store import backup_path, open_repository

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SECRET, note, run_cli, seed
 from damage import damaged_discharged
+from stress_factories import SECRET, note, run_cli, seed
 
 from tplan.store import open_repository
 from tplan.store.journal import journal_path

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SECRET, TODAY, note, run_cli, seed
+from stress_factories import SECRET, TODAY, note, run_cli, seed
 from textual.widgets import Static, TextArea
 
 from tplan.domain import Envelope

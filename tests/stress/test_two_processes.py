@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import orjson
-from conftest import SECRET, TODAY, note, patient, run_cli, seed
+from stress_factories import SECRET, TODAY, note, patient, run_cli, seed
 
 from tplan.domain import Envelope
 from tplan.services import FixedClock, Workspace

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import SECRET, run_cli, seed
+from stress_factories import SECRET, run_cli, seed
 
 from tplan.store import backup_path, open_repository
 
