@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from tplan.clinical.group_confidentiality import Finding, confidentiality_findings
+from tplan.clinical.group_confidentiality import (
+    Finding,
+    confidentiality_findings,
+    describe_finding,
+)
 from tplan.domain import NoteFormat, Objective, ObjectiveStatus, Patient, Session, SessionType
 from tplan.domain.group_notes import GroupNote, MemberPart, member_note, skip_reason
 from tplan.services.agenda import SessionKey
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from tplan.services.clock import Clock
     from tplan.store import Repository
 
+__all__ = ["ConfidentialityRefused", "GroupNoteUseCases", "SignedGroup", "describe_finding"]
 
 LOOKBACK_DAYS = 14
 """How far back the group list looks for a group's latest session."""

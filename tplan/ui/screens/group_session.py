@@ -23,7 +23,6 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tplan.clinical.group_confidentiality import describe_finding
 from tplan.domain import (
     NoteFormat,
     Objective,
@@ -43,6 +42,7 @@ from tplan.domain.group_notes import (
 )
 from tplan.services import SessionKey, StoreError
 from tplan.services.agenda import day_text
+from tplan.services.group_notes import describe_finding
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import literal
 from tplan.ui.read_only import editing
