@@ -157,7 +157,8 @@ async def test_an_export_shows_in_the_history_with_its_recipient_and_audit(
     assert "Dr. [b]Lee[/b] <PCP>" in history  # user text, never markup
     assert "care coordination" in history
     assert "md as of 12 Mar · full" in history
-    audit = history[history.index("Audit trail (2)") :]  # the import and the export (logged once)
+    audit = history[history.index("Audit trail (2)") :]  # the import and the export (its status
+    # marks are bookkeeping on the disclosure entry, not audit entries of their own)
     assert audit.index("export") < audit.index("import")  # newest first
     assert "disclosures" in audit  # the changed field, never its content
     assert "care coordination" not in audit
