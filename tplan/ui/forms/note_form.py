@@ -150,6 +150,7 @@ class NoteForm(FormScreen[Patient | None]):
             if objective.status is not ObjectiveStatus.CANCELLED or objective.id in addressed
         ]
         self.substances: list[str] = []
+        self._results_built = False
         self.session_choices = self._session_choices()
         self._link: SessionKey | None = None
 
@@ -331,8 +332,12 @@ class NoteForm(FormScreen[Patient | None]):
         results = {r.substance.casefold(): r for r in (screen.results if screen else [])}
         self.substances = self._screen_panel(on)
         rows = []
-        for index, substance in enumerate(self.substances):
-            rows.append(self._result_row(index, substance, results.get(substance.casefold()), on))
+        if screen is not None:  # a new note builds the rows when a screen method is chosen
+            self._results_built = True
+            for index, substance in enumerate(self.substances):
+                rows.append(
+                    self._result_row(index, substance, results.get(substance.casefold()), on)
+                )
         body = Vertical(
             Horizontal(
                 choice(
@@ -409,7 +414,17 @@ class NoteForm(FormScreen[Patient | None]):
         self._show_format()
 
     @on(Select.Changed, "#screen_method")
-    def _screen_changed(self) -> None:
+    async def _screen_changed(self) -> None:
+        chosen = self.query_one("#screen_method", Select).value is not Select.NULL
+        if chosen and not self._results_built:
+            # ~10 result rows of a Select and a Checkbox each: a third of the form's widgets,
+            # built on first use so that the form opens quickly
+            on = FieldReader(self).date("date_of_service") or self.today()
+            await self.query_one("#screen-results", Vertical).mount_all(
+                self._result_row(index, substance, None, on)
+                for index, substance in enumerate(self.substances)
+            )
+            self._results_built = True
         self._show_screen()
 
     @on(Input.Changed, "#phq9, #gad7")
@@ -578,7 +593,7 @@ class NoteForm(FormScreen[Patient | None]):
         if method is None:
             return None
         results = []
-        for index, substance in enumerate(self.substances):
+        for index, substance in enumerate(self.substances if self._results_built else []):
             value = r.choice(f"result_{index}", required=False)
             if value is not None:
                 results.append(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -61,7 +62,9 @@ class CaseloadScreen(Screen[None]):
         Binding("S", "reverse_sort", "Reverse sort", show=False),
         Binding("f", "quick", "Quick filter", id="quick"),
         Binding("F", "quick(-1)", "Previous quick filter", show=False),
-        Binding("n", "note", "Note", id="note"),
+        # priority: the form opens before the next key is dispatched, so the keys typed right
+        # after `n` reach the form's first field, not this screen
+        Binding("n", "note", "Note", id="note", priority=True),
         Binding("a", "admit", "Admit", id="admit"),
         Binding("G", "group", "Group", id="group"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -356,8 +359,13 @@ class CaseloadScreen(Screen[None]):
 
         document_todays_group(self.tplan)
 
-    @editing
     def action_note(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction  # `n` typed in the filter is text
+        self._note()
+
+    @editing
+    def _note(self) -> None:
         line = self.table.current
         if line is None or not line.active:
             self.notify("Choose an active patient first.", severity="warning")

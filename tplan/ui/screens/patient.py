@@ -77,7 +77,8 @@ class PatientScreen(Screen[None]):
     HELP_TITLE = "Patient plan"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("n", "note", "Note", id="note"),
+        # priority: the form opens before the next key is dispatched (see CaseloadScreen)
+        Binding("n", "note", "Note", id="note", priority=True),
         Binding("g", "goal", "New goal", show=False, id="goal"),
         Binding("o", "objective", "New objective", show=False, id="objective"),
         Binding("d", "decide", "Decide", id="decide"),
