@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
@@ -17,6 +18,7 @@ from textual.screen import Screen
 
 from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
+from tplan.ui.compat import QuietCrashes
 
 if TYPE_CHECKING:
     from tplan.services import Clock, Workspace
@@ -38,7 +40,7 @@ def styles_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "styles"
 
 
-class TplanApp(App[None]):
+class TplanApp(QuietCrashes, App[None]):
     """What a counselor opens every morning: the caseload, then one patient at a time."""
 
     TITLE = "tplan"
@@ -232,21 +234,12 @@ class TplanApp(App[None]):
 
     # --- crashes -----------------------------------------------------------------------
 
-    def _handle_exception(self, error: Exception) -> None:
+    def crash_renderable(self, error: Exception) -> RenderableType | None:
         """An unexpected error stops the app. Textual would print a traceback with local
         variables (patient records among them); print one safe paragraph instead."""
         from tplan.ui.crash import crash_report, debug_wanted
 
-        if debug_wanted():
-            super()._handle_exception(error)
-            return
-        self._return_code = 1
-        if self._exception is None:  # run_test re-raises it for the test framework
-            self._exception = error
-            self._exception_event.set()
-        self.bell()
-        self._exit_renderables.append(Text(crash_report(error)))
-        self._close_messages_no_wait()
+        return None if debug_wanted() else Text(crash_report(error))
 
     # --- help, theme, quit -------------------------------------------------------------
 
