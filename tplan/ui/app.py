@@ -14,7 +14,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
@@ -53,7 +53,7 @@ class TplanApp(QuietCrashes, App[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "toggle_privacy", "Privacy (initials only)", show=False, id="privacy"),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="quit"),
-        Binding("q", "quit", "Quit", id="quit_q"),
+        Binding("q", "quit_key", "Quit", id="quit_q"),
         Binding("ctrl+t", "today", "Today", show=False, id="today"),
     ]
 
@@ -257,9 +257,24 @@ class TplanApp(QuietCrashes, App[None]):
     def unsaved_screens(self) -> list[Screen[Any]]:
         return [screen for screen in self.screen_stack if getattr(screen, "dirty", False)]
 
+    def open_flows(self) -> list[Screen[Any]]:
+        """Forms and other flows on the screen stack (a note being written, a decision ...)."""
+        return [screen for screen in self.screen_stack if isinstance(screen, ModalScreen)]
+
+    async def action_quit_key(self) -> None:
+        """``q``: quits from a screen, never from inside a form (where it may be a typo)."""
+        if self.open_flows():
+            self.notify(
+                "A form is open: finish it (ctrl+s) or close it (esc) first; ctrl+q quits.",
+                timeout=4,
+            )
+            return
+        await self.action_quit()
+
     async def action_quit(self) -> None:
-        """Quit; when a form holds typed text, ask first."""
-        if not self.unsaved_screens():
+        """Quit; when a form is open or holds typed text, ask first."""
+        flows = self.open_flows()
+        if not flows and not self.unsaved_screens():
             self.exit()
             return
         from tplan.ui.forms import ConfirmDialog
@@ -268,7 +283,12 @@ class TplanApp(QuietCrashes, App[None]):
             if discard:
                 self.exit()
 
-        self.push_screen(ConfirmDialog("A form has unsaved text. Quit and discard it?"), answered)
+        question = (
+            "A form has unsaved text. Quit and discard it?"
+            if self.unsaved_screens()
+            else "A form is still open. Quit anyway?"
+        )
+        self.push_screen(ConfirmDialog(question), answered)
 
     # --- command palette ---------------------------------------------------------------
 
