@@ -458,3 +458,25 @@ async def test_q_inside_a_flow_does_not_quit_and_locked_notes_say_why(
         status = str(app.screen.query_one("#form-status").content)
         assert "signed and locked" in status and "a to add an addendum" in status
     assert saved(AVERY).notes == screen.patient.notes
+
+
+# --- 12. F1 explains the screen's symbols and leaves Textual's internals out --------------------
+
+
+async def test_help_has_a_legend_and_no_textual_internals(app: TplanApp, settle) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        console = Console(width=78, record=True, color_system=None, file=StringIO())
+        for static in app.screen.query(".help-table"):
+            console.print(static.content)
+        shown = console.export_text()
+        for meaning in ("Att30", "attended of counted", "Days", "!!", "safety alert", "▼ step"):
+            assert meaning in shown, meaning
+        for internal in ("super+", "Page Left", "Copy selected text"):
+            assert internal not in shown, internal

@@ -76,6 +76,12 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
     """The plan of one patient; every form it opens saves through the workspace itself."""
 
     HELP_TITLE = "Patient plan"
+    HELP_LEGEND: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("○ ◐ ✔ ✖", "objective not started · in progress · achieved · not achieved"),
+        ("✔ signed / ✎ draft", "a note locked by its signature / still editable"),
+        ("!!", "a safety alert: the suggestion is a same-day safety review"),
+        ("F2", "privacy: every name on screen as initials"),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("n", "note", "Note", id="note"),
