@@ -480,3 +480,39 @@ async def test_help_has_a_legend_and_no_textual_internals(app: TplanApp, settle)
             assert meaning in shown, meaning
         for internal in ("super+", "Page Left", "Copy selected text"):
             assert internal not in shown, internal
+
+
+# --- 13. one key for a negative cup (the clinic's panel); keys that jump to a block -------------
+
+
+async def test_one_key_marks_the_clinic_cup_negative_and_alt_keys_jump(
+    app: TplanApp, workspace: Workspace, settle, today: date, saved: Callable[[str], Patient]
+) -> None:
+    from tplan.domain import ScreenMethod, ScreenResultValue
+
+    panel = workspace.policy.screen_panel
+    assert len(panel) == 5
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("n")
+        await settle(pilot)
+        note = app.screen
+        assert isinstance(note, forms.NoteForm)
+        await pilot.press("alt+2")
+        assert app.focused is note.query_one("#section_data")
+        await pilot.press(*"Cup today, all clear")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("alt+3")
+        assert app.focused is note.query_one("#craving")
+        await pilot.press("2")
+        await pilot.press("alt+5")
+        assert app.focused is note.query_one("#phq9")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    stored = next(n for n in saved(AVERY).notes if n.sections.get("data") == "Cup today, all clear")
+    assert stored.craving == 2
+    assert stored.screen is not None and stored.screen.method is ScreenMethod.PRESUMPTIVE
+    results = {r.substance.casefold(): r.result for r in stored.screen.results}
+    assert results == dict.fromkeys(panel, ScreenResultValue.NEGATIVE)
