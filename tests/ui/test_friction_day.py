@@ -392,3 +392,127 @@ async def test_space_offers_the_status_and_escape_saves_nothing(
     assert stored.status is ObjectiveStatus.NOT_ACHIEVED
     assert stored.history[-1].on == today
     assert len(stored.history) == len(before.history) + 1
+
+
+# --- 15. an edited relapse plan says when it was updated ----------------------------------------
+
+
+async def test_an_edited_relapse_plan_says_updated_today(
+    app: TplanApp, settle, screen_text, today: date, saved: Callable[[str], Patient]
+) -> None:
+    written = saved(AVERY).relapse_prevention
+    assert written is not None and written.written_on < today
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_patient(pilot, settle, "Avery")
+        screen.query_one("TabbedContent").active = "written"
+        await settle(pilot)
+        await pilot.press("enter")  # the relapse-prevention plan, highlighted first
+        await settle(pilot)
+        assert isinstance(app.screen, forms.RelapsePlanForm)
+        await type_into(pilot, "#coping_steps", "Call M. before the shift ends")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        assert f"updated {today.day} {today:%b}" in screen_text(app)
+    stored = saved(AVERY).relapse_prevention
+    assert stored is not None
+    assert stored.written_on == written.written_on and stored.updated_on == today
+    assert stored.coping_steps == "Call M. before the shift ends"
+
+
+# --- 17. q never quits from inside a form; a locked note says why typing does nothing -----------
+
+
+async def test_q_inside_a_flow_does_not_quit_and_locked_notes_say_why(
+    app: TplanApp, settle, saved: Callable[[str], Patient]
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_patient(pilot, settle, "Avery")
+        await pilot.press("n")
+        await settle(pilot)
+        note = app.screen
+        note.query_one("#session_type").focus()  # a choice, not a text field
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and app.screen is note
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, forms.ConfirmDialog)
+        assert "still open" in app.screen.question
+        await pilot.press("n")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        signed = next(n for n in screen.patient.notes if n.signed)
+        screen.query_one("TabbedContent").active = "notes"
+        await settle(pilot)
+        notes = screen.query_one("#note-list")
+        notes.highlighted = next(
+            i for i, o in enumerate(notes._options) if o.id and signed.id in o.id
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, forms.NoteView)
+        await pilot.press("x")
+        await pilot.pause()
+        status = str(app.screen.query_one("#form-status").content)
+        assert "signed and locked" in status and "a to add an addendum" in status
+    assert saved(AVERY).notes == screen.patient.notes
+
+
+# --- 12. F1 explains the screen's symbols and leaves Textual's internals out --------------------
+
+
+async def test_help_has_a_legend_and_no_textual_internals(app: TplanApp, settle) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        console = Console(width=78, record=True, color_system=None, file=StringIO())
+        for static in app.screen.query(".help-table"):
+            console.print(static.content)
+        shown = console.export_text()
+        for meaning in ("Att30", "attended of counted", "Days", "!!", "safety alert", "▼ step"):
+            assert meaning in shown, meaning
+        for internal in ("super+", "Page Left", "Copy selected text"):
+            assert internal not in shown, internal
+
+
+# --- 13. one key for a negative cup (the clinic's panel); keys that jump to a block -------------
+
+
+async def test_one_key_marks_the_clinic_cup_negative_and_alt_keys_jump(
+    app: TplanApp, workspace: Workspace, settle, today: date, saved: Callable[[str], Patient]
+) -> None:
+    from tplan.domain import ScreenMethod, ScreenResultValue
+
+    panel = workspace.policy.screen_panel
+    assert len(panel) == 5
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("n")
+        await settle(pilot)
+        note = app.screen
+        assert isinstance(note, forms.NoteForm)
+        await pilot.press("alt+2")
+        assert app.focused is note.query_one("#section_data")
+        await pilot.press(*"Cup today, all clear")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("alt+3")
+        assert app.focused is note.query_one("#craving")
+        await pilot.press("2")
+        await pilot.press("alt+5")
+        assert app.focused is note.query_one("#phq9")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    stored = next(n for n in saved(AVERY).notes if n.sections.get("data") == "Cup today, all clear")
+    assert stored.craving == 2
+    assert stored.screen is not None and stored.screen.method is ScreenMethod.PRESUMPTIVE
+    results = {r.substance.casefold(): r.result for r in stored.screen.results}
+    assert results == dict.fromkeys(panel, ScreenResultValue.NEGATIVE)

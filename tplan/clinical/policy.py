@@ -197,6 +197,8 @@ class Policy(_Section):
         LevelCode.L4,
     )
     typical_schedule: dict[LevelCode, TypicalSchedule] = Field(default_factory=_default_typical)
+    screen_panel: tuple[str, ...] = ("amphetamines", "cannabis", "cocaine", "opiates", "pcp")
+    """The clinic's usual presumptive cup: the substances "all negative" marks in a note."""
     carryover_days: dict[str, Annotated[int, Field(ge=0, le=365)]] = Field(
         default_factory=lambda: {"default": 7, "cannabis": 30}
     )

@@ -222,16 +222,29 @@ class NaloxoneCheck(Model):
     checked_on: date
 
 
-class RelapsePreventionPlan(Model):
+class WrittenPlan(Model):
+    """A plan written once and kept up to date: when written, and when last changed."""
+
     written_on: date
+    updated_on: date | None = Field(default=None, exclude_if=lambda value: value is None)
+    """The last day its text changed after it was written (left out of the document if never)."""
+
+    def changed_from(self, other: WrittenPlan | None) -> bool:
+        """True when the text differs from ``other`` (dates aside)."""
+        if other is None:
+            return True
+        dates = {"written_on", "updated_on"}
+        return self.model_dump(exclude=dates) != other.model_dump(exclude=dates)
+
+
+class RelapsePreventionPlan(WrittenPlan):
     triggers: LongText = ""
     warning_signs: LongText = ""
     coping_steps: LongText = ""
     people_to_call: LongText = ""
 
 
-class AftercarePlan(Model):
-    written_on: date
+class AftercarePlan(WrittenPlan):
     plan: RequiredText
     referrals: LongText = ""
 

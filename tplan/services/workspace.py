@@ -49,6 +49,7 @@ from tplan.domain import (
     SupportPerson,
 )
 from tplan.domain.base import new_id
+from tplan.domain.plan import WrittenPlan
 from tplan.domain.rules import (
     follow_up_problem,
     last_use_problem,
@@ -90,6 +91,7 @@ class _HasId(Protocol):
 
 
 T = TypeVar("T", bound=_HasId)
+W = TypeVar("W", bound=WrittenPlan)
 
 
 def _upsert(items: list[T], item: T) -> list[T]:
@@ -355,17 +357,27 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
     def upsert_medication(self, pid: str, medication: Medication) -> Patient:
         return self._upsert_field(pid, "medications", medication, "upsert_medication")
 
-    def set_relapse_plan(self, pid: str, plan: RelapsePreventionPlan) -> Patient:
-        def apply(p: Patient) -> None:
-            p.relapse_prevention = plan
+    def _set_written_plan(self, pid: str, field: str, plan: W, action: str) -> Patient:
+        """Write or update a written plan: an edit under the same written date records today
+        as the day it was updated; a new written date means it was written anew."""
 
-        return self._change(pid, "set_relapse_plan", apply, ["relapse_prevention"])
+        def apply(p: Patient) -> None:
+            before = getattr(p, field)
+            kept = plan
+            rewritten = before is None or plan.written_on != before.written_on
+            if not rewritten and plan.changed_from(before):
+                kept = plan.model_copy(update={"updated_on": self.clock.today()})
+            elif not rewritten:
+                kept = before
+            setattr(p, field, kept)
+
+        return self._change(pid, action, apply, [field])
+
+    def set_relapse_plan(self, pid: str, plan: RelapsePreventionPlan) -> Patient:
+        return self._set_written_plan(pid, "relapse_prevention", plan, "set_relapse_plan")
 
     def set_aftercare(self, pid: str, plan: AftercarePlan) -> Patient:
-        def apply(p: Patient) -> None:
-            p.aftercare = plan
-
-        return self._change(pid, "set_aftercare", apply, ["aftercare"])
+        return self._set_written_plan(pid, "aftercare", plan, "set_aftercare")
 
     def record_naloxone(self, pid: str, check: NaloxoneCheck) -> Patient:
         def apply(p: Patient) -> None:

@@ -8,15 +8,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
+from tplan.ui.compat import QuietCrashes
 
 if TYPE_CHECKING:
     from tplan.services import Clock, Workspace
@@ -38,7 +40,7 @@ def styles_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "styles"
 
 
-class TplanApp(App[None]):
+class TplanApp(QuietCrashes, App[None]):
     """What a counselor opens every morning: the caseload, then one patient at a time."""
 
     TITLE = "tplan"
@@ -51,7 +53,7 @@ class TplanApp(App[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "toggle_privacy", "Privacy (initials only)", show=False, id="privacy"),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="quit"),
-        Binding("q", "quit", "Quit", id="quit_q"),
+        Binding("q", "quit_key", "Quit", id="quit_q"),
         Binding("ctrl+t", "today", "Today", show=False, id="today"),
     ]
 
@@ -232,21 +234,12 @@ class TplanApp(App[None]):
 
     # --- crashes -----------------------------------------------------------------------
 
-    def _handle_exception(self, error: Exception) -> None:
+    def crash_renderable(self, error: Exception) -> RenderableType | None:
         """An unexpected error stops the app. Textual would print a traceback with local
         variables (patient records among them); print one safe paragraph instead."""
         from tplan.ui.crash import crash_report, debug_wanted
 
-        if debug_wanted():
-            super()._handle_exception(error)
-            return
-        self._return_code = 1
-        if self._exception is None:  # run_test re-raises it for the test framework
-            self._exception = error
-            self._exception_event.set()
-        self.bell()
-        self._exit_renderables.append(Text(crash_report(error)))
-        self._close_messages_no_wait()
+        return None if debug_wanted() else Text(crash_report(error))
 
     # --- help, theme, quit -------------------------------------------------------------
 
@@ -264,9 +257,24 @@ class TplanApp(App[None]):
     def unsaved_screens(self) -> list[Screen[Any]]:
         return [screen for screen in self.screen_stack if getattr(screen, "dirty", False)]
 
+    def open_flows(self) -> list[Screen[Any]]:
+        """Forms and other flows on the screen stack (a note being written, a decision ...)."""
+        return [screen for screen in self.screen_stack if isinstance(screen, ModalScreen)]
+
+    async def action_quit_key(self) -> None:
+        """``q``: quits from a screen, never from inside a form (where it may be a typo)."""
+        if self.open_flows():
+            self.notify(
+                "A form is open: finish it (ctrl+s) or close it (esc) first; ctrl+q quits.",
+                timeout=4,
+            )
+            return
+        await self.action_quit()
+
     async def action_quit(self) -> None:
-        """Quit; when a form holds typed text, ask first."""
-        if not self.unsaved_screens():
+        """Quit; when a form is open or holds typed text, ask first."""
+        flows = self.open_flows()
+        if not flows and not self.unsaved_screens():
             self.exit()
             return
         from tplan.ui.forms import ConfirmDialog
@@ -275,7 +283,12 @@ class TplanApp(App[None]):
             if discard:
                 self.exit()
 
-        self.push_screen(ConfirmDialog("A form has unsaved text. Quit and discard it?"), answered)
+        question = (
+            "A form has unsaved text. Quit and discard it?"
+            if self.unsaved_screens()
+            else "A form is still open. Quit anyway?"
+        )
+        self.push_screen(ConfirmDialog(question), answered)
 
     # --- command palette ---------------------------------------------------------------
 

@@ -125,6 +125,13 @@ class NoteForm(FormScreen[Patient | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save draft", id="save", priority=True),
         Binding("ctrl+g", "sign", "Sign", id="sign", priority=True),
+        Binding("ctrl+n", "all_negative", "Cup all negative", id="all_negative", priority=True),
+        Binding("alt+1", "jump('date_of_service')", "Go to: session", show=False),
+        Binding("alt+2", "jump('narrative')", "Go to: the note's text", show=False),
+        Binding("alt+3", "jump('craving')", "Go to: craving and use", show=False),
+        Binding("alt+4", "jump('screen_method')", "Go to: drug screen", show=False),
+        Binding("alt+5", "jump('phq9')", "Go to: PHQ-9 and GAD-7", show=False),
+        Binding("alt+6", "jump('objectives')", "Go to: objectives addressed", show=False),
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
     NOUN = "progress note"
@@ -239,16 +246,17 @@ class NoteForm(FormScreen[Patient | None]):
                 classes="note-section",
             )
         yield Static("", id="sections-kept", classes="note-kept")
-        yield self._objectives_row()
-        yield self._use_row()
+        # by use: what every session records first, then screens and measures, then the plan
         yield FieldRow(
             "Craving 0-10",
             number_input("craving", n.craving if n else None, lambda t: parse_int(t, 0, 10)),
             key="craving",
         )
+        yield self._use_row()
         yield self._screen_row()
         yield self._instrument_row("PHQ-9", "phq9", 9)
         yield self._instrument_row("GAD-7", "gad7", 7)
+        yield self._objectives_row()
         yield FieldRow(
             "Risk observations",
             text_area("risk_observations", n.risk_observations if n else ""),
@@ -314,6 +322,7 @@ class NoteForm(FormScreen[Patient | None]):
             ),
             *self.patient.primary_substances,
             *(s for m in medications for s in m.screens_as),
+            *self._clinic_panel(),
             *STANDARD_PANEL,
         ]
         for name in candidates:
@@ -503,6 +512,47 @@ class NoteForm(FormScreen[Patient | None]):
             text, flag = instrument_summary(items, label)
             score.update(literal(text))
             score.set_class(flag, "-flag")
+
+    def _clinic_panel(self) -> tuple[str, ...]:
+        policy = getattr(self.workspace, "policy", None)
+        return tuple(getattr(policy, "screen_panel", ()))
+
+    def action_jump(self, block: str) -> None:
+        """alt+1..6: straight to a block of the note instead of a dozen tabs."""
+        if block == "narrative":
+            wanted = SECTIONS_BY_FORMAT[self._format()][0]
+            block = f"section_{wanted}"
+        if block == "objectives":
+            boxes = self.query("#row-objectives_addressed Checkbox")
+            target = boxes.first() if boxes else self.query_one("#risk_observations")
+        else:
+            target = self.query_one(f"#{block}")
+        target.focus()
+        target.scroll_visible()
+
+    async def action_all_negative(self) -> None:
+        """ctrl+n: a presumptive cup, negative for the clinic's panel, collected today (unless
+        already dated). Results already chosen stay as they are."""
+        method = self.query_one("#screen_method", Select)
+        if method.value is Select.NULL:
+            method.value = ScreenMethod.PRESUMPTIVE
+        known = {name.casefold(): i for i, name in enumerate(self.substances)}
+        for substance in self._clinic_panel():
+            index = known.get(substance.casefold())
+            if index is None:
+                index = len(self.substances)
+                self.substances.append(substance)
+                await self.query_one("#screen-results", Vertical).mount(
+                    self._result_row(index, substance, None, self.today())
+                )
+                known[substance.casefold()] = index
+            result = self.query_one(f"#result_{index}", Select)
+            if result.value is Select.NULL:
+                result.value = ScreenResultValue.NEGATIVE
+        self._show_screen()
+        self.set_status(
+            f"Cup marked negative for {', '.join(self._clinic_panel())}", error=False
+        )
 
     # --- the note ----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -168,6 +169,14 @@ class NoteView(ModalScreen[Patient | None]):
     def _redraw(self) -> None:
         self.query_one("#form-title", Static).update(self._title())
         self.query_one("#note-text", Static).update(render_note(self.note, self.patient))
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on a signed note would be silently lost: say why, and what to do instead."""
+        if event.is_printable and event.character not in ("a", "q") and not event.key.isupper():
+            event.stop()
+            self.query_one("#form-status", Static).update(
+                literal("This note is signed and locked: press a to add an addendum.")
+            )
 
     def action_addendum(self) -> None:
         if not self.note.signed:

@@ -56,6 +56,17 @@ class CaseloadScreen(Screen[None]):
     """What a counselor opens every morning."""
 
     HELP_TITLE = "Caseload"
+    HELP_LEGEND: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("!", "an alert: the line under the table and the Alerts column say which"),
+        ("!!", "a safety alert (PHQ-9 item 9, an imminent risk, an overdose): review today"),
+        ("Days", "days at the current level / days in the program"),
+        ("Att30", "attendance over 30 days: attended of counted (excused not counted)"),
+        ("Crav", "latest craving rating, 0-10"),
+        ("PHQ9", "latest PHQ-9 total (15+ marked)"),
+        ("Review", "plan review due: in N d, or OVERDUE N d"),
+        ("Suggest", "▲▲ step up · ▲ intensify · = continue · ↘ taper · ▼ step down"),
+        ("▲ ▼", "in a column title: the sort and its direction (s sorts, S reverses)"),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("s", "sort", "Sort", id="sort"),

@@ -15,6 +15,13 @@ from textual.widgets import Static
 HelpRow = tuple[str, str]
 """(key as shown, what it does)"""
 
+TEXTUAL_INTERNALS = ("super+", "Page Left", "Page Right", "Copy selected text")
+"""Keys of stock widgets that mean nothing to a counselor (or do not work in a terminal)."""
+
+
+def _internal(row: HelpRow) -> bool:
+    return any(part in row[0] or part in row[1] for part in TEXTUAL_INTERNALS)
+
 
 def screen_bindings(screen: Screen[Any]) -> tuple[list[HelpRow], list[HelpRow], list[HelpRow]]:
     """The keys active on ``screen``: (this screen's, moving around in a widget, app-wide)."""
@@ -41,6 +48,8 @@ def screen_bindings(screen: Screen[Any]) -> tuple[list[HelpRow], list[HelpRow], 
             local.append(row)
         else:
             moving.append(row)
+    moving = [row for row in moving if not _internal(row)]
+    global_ = [row for row in global_ if not _internal(row)]
     palette = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, ""))
     global_ = [row for row in global_ if row[0] != palette]
     if app.ENABLE_COMMAND_PALETTE:
@@ -72,8 +81,10 @@ class HelpScreen(ModalScreen[None]):
         local: list[HelpRow],
         moving: list[HelpRow],
         global_: list[HelpRow],
+        legend: tuple[HelpRow, ...] = (),
     ) -> None:
         super().__init__()
+        self._legend = legend
         self._title = title
         self._local = local
         self._moving = moving
@@ -83,13 +94,17 @@ class HelpScreen(ModalScreen[None]):
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
         local, moving, global_ = screen_bindings(screen)
         title = getattr(screen, "HELP_TITLE", None) or screen.__class__.__name__
-        return cls(str(title), local, moving, global_)
+        legend = tuple(getattr(screen, "HELP_LEGEND", ()))
+        return cls(str(title), local, moving, global_, legend)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text(f"Keys · {self._title}", style="bold"), id="help-title")
             yield Static(self._table("This screen", self._local), classes="help-table")
             yield Static(self._table("Everywhere", self._global), classes="help-table")
+            if self._legend:
+                legend = self._table("What the screen shows", list(self._legend))
+                yield Static(legend, classes="help-table")
             if self._moving:
                 yield Static(self._table("Moving around", self._moving), classes="help-table")
             yield Static(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.domain.privacy import name_pattern
 from tplan.services.trends import craving_weeks
+from tplan.ui.compat import SkipsFirstResize
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
@@ -71,10 +72,16 @@ ListContent = tuple[list[Option], str]
 """A list's lines and what it says when there are none."""
 
 
-class PatientScreen(Screen[None]):
+class PatientScreen(SkipsFirstResize, Screen[None]):
     """The plan of one patient; every form it opens saves through the workspace itself."""
 
     HELP_TITLE = "Patient plan"
+    HELP_LEGEND: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("○ ◐ ✔ ✖", "objective not started · in progress · achieved · not achieved"),
+        ("✔ signed / ✎ draft", "a note locked by its signature / still editable"),
+        ("!!", "a safety alert: the suggestion is a same-day safety review"),
+        ("F2", "privacy: every name on screen as initials"),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         # priority: the form opens before the next key is dispatched (see CaseloadScreen)
@@ -105,7 +112,6 @@ class PatientScreen(Screen[None]):
         self.review_due: date | None = None
         self.saving = False
         self._built: set[str] = {FIRST_TAB}
-        self._first_resize = True
 
     @property
     def tplan(self) -> TplanApp:
@@ -127,16 +133,6 @@ class PatientScreen(Screen[None]):
                         yield from self._tab_widgets(tab_id)
         yield Static(self._summary(), id="summary")
         yield StableFooter()
-
-    def _on_resize(self, event: events.Resize) -> None:
-        # Textual (8.2.8) sends a new screen a Resize for its own first layout, and the base
-        # handler then lays out this screen and every screen beneath it again at the same size.
-        # The breakpoint classes were given up front (TplanApp.breakpoint_classes), so that
-        # first one changes nothing; later resizes go to the base handler as usual.
-        if self._first_resize and event.size == self.app.size:
-            event.stop()
-            event.prevent_default()
-        self._first_resize = False
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", lambda _: self._render_all(), init=False)

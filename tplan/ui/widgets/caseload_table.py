@@ -136,15 +136,11 @@ class CaseloadTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_virtual_height(self, height: int) -> None:
-        """Resize the scrollable area without a screen layout pass (the widget's own size and
-        the scrollbar gutter are fixed; only the scrollbar thumb changes)."""
+        """Resize the scrollable area the way DataTable does (public API: the reactive's layout
+        updates the scrollbars); nothing happens when the height is unchanged."""
         size = Size(self.size.width, height)
-        if size == self.virtual_size:
-            return
-        had_scrollbar = self.show_vertical_scrollbar
-        self.set_reactive(CaseloadTable.virtual_size, size)
-        self._scroll_update(size)
-        self.refresh(layout=self.show_vertical_scrollbar != had_scrollbar)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def move_to(self, patient_id: str) -> bool:
         for index, line in enumerate(self._lines):

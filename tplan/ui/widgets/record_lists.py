@@ -25,6 +25,7 @@ from tplan.domain import (
     RiskStatus,
     SupportStatus,
 )
+from tplan.domain.plan import WrittenPlan
 
 STATUS_SYMBOL: dict[ObjectiveStatus, str] = {
     ObjectiveStatus.ACHIEVED: "✔",
@@ -336,6 +337,14 @@ def note_options(notes: Iterable[ProgressNote], today: date) -> list[Option]:
     return options
 
 
+def written_text(plan: WrittenPlan, today: date) -> str:
+    """"written 4 Nov · updated 12 Mar": an edited plan never claims its first date alone."""
+    text = f"written {short_date(plan.written_on, today)}"
+    if plan.updated_on is not None:
+        text += f" · updated {short_date(plan.updated_on, today)}"
+    return text
+
+
 def written_plan_options(patient: Patient, today: date) -> list[Option]:
     """The relapse-prevention plan and the aftercare plan, each shown whole."""
     relapse = patient.relapse_prevention
@@ -344,7 +353,7 @@ def written_plan_options(patient: Patient, today: date) -> list[Option]:
     if relapse is None:
         body.append("  not written yet — enter to write it", style="yellow")
     else:
-        body.append(f"  written {short_date(relapse.written_on, today)}", style="dim")
+        body.append(f"  {written_text(relapse, today)}", style="dim")
         for label, value in (
             ("Triggers", relapse.triggers),
             ("Warning signs", relapse.warning_signs),
@@ -359,7 +368,7 @@ def written_plan_options(patient: Patient, today: date) -> list[Option]:
     if aftercare is None:
         after.append("  not written yet — enter to write it", style="dim")
     else:
-        after.append(f"  written {short_date(aftercare.written_on, today)}", style="dim")
+        after.append(f"  {written_text(aftercare, today)}", style="dim")
         after.append("\n  Plan: ", style="bold")
         after.append(aftercare.plan)
         if aftercare.referrals:

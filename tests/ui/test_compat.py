@@ -1,0 +1,35 @@
+"""The private Textual names tplan relies on (all of them in tplan/ui/compat.py) still exist."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+from tplan.ui import compat
+
+UI = Path(compat.__file__).parent
+
+
+@pytest.mark.parametrize(("owner", "name"), compat.PRIVATE_NAMES)
+def test_the_private_name_exists(owner: type, name: str) -> None:
+    if hasattr(owner, name):
+        return
+    app = App()  # attributes set in __init__ (the exception slot, the return code)
+    assert hasattr(app, name), f"{owner.__name__}.{name} is gone: see tplan/ui/compat.py"
+
+
+def test_no_other_ui_module_overrides_a_private_textual_method() -> None:
+    private = {name for _, name in compat.PRIVATE_NAMES}
+    for path in UI.rglob("*.py"):
+        if path.name == "compat.py":
+            continue
+        tree = ast.parse(path.read_text())
+        defined = {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert not defined & private, f"{path} defines {defined & private}"

@@ -1,0 +1,70 @@
+"""The one home for private Textual API (Textual is pinned; see tests/ui/test_compat.py).
+
+Everything here leans on a name Textual does not document. Each use says why no public API
+does the job; the test checks that every name still exists, so a Textual upgrade that removes
+one fails there, by name, instead of somewhere in a screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+from textual import events
+from textual.app import App
+from textual.screen import Screen
+
+PRIVATE_NAMES: tuple[tuple[type, str], ...] = (
+    (App, "_handle_exception"),
+    (App, "_exception"),
+    (App, "_exception_event"),
+    (App, "_return_code"),
+    (Screen, "_on_resize"),
+)
+"""(class, attribute) pairs this module relies on."""
+
+
+class QuietCrashes:
+    """App mixin: an unhandled error exits through ``App.panic`` with ``crash_renderable``.
+
+    Textual's own report is a traceback with local variables (patient records among them).
+    ``App._handle_exception`` is the only place an unhandled error passes through; the error
+    is still kept for ``run_test`` to re-raise, and the exit code is 1, as Textual does.
+    """
+
+    def crash_renderable(self, error: Exception) -> RenderableType | None:
+        """What to print instead of the traceback; None keeps Textual's report."""
+        return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        report = self.crash_renderable(error)
+        app: Any = self
+        if report is None:
+            super()._handle_exception(error)  # type: ignore[misc]
+            return
+        app._return_code = 1
+        if app._exception is None:  # run_test re-raises it for the test framework
+            app._exception = error
+            app._exception_event.set()
+        app.bell()
+        app.panic(report)
+
+
+class SkipsFirstResize:
+    """Screen mixin: ignore the Resize Textual sends a new screen for its own first layout.
+
+    Textual (8.2.8) then lays out this screen and every screen beneath it again at the same
+    size. A screen given its breakpoint classes up front loses nothing by skipping it; later
+    resizes go to Screen's handler as usual. Screen handles Resize in the private
+    ``_on_resize``; Textual calls each class's handler along the MRO (this one first) unless
+    one prevents the default, and a public ``on_resize`` would run too late to do that.
+    """
+
+    _first_resize = True
+
+    def _on_resize(self, event: events.Resize) -> None:
+        screen: Any = self
+        first, self._first_resize = self._first_resize, False
+        if first and event.size == screen.app.size:
+            event.stop()
+            event.prevent_default()
