@@ -18,6 +18,7 @@ from group_factory import (
     document_group,
     own_text,
     record_attendance,
+    record_attendance_by_keys,
     seed_group,
 )
 from textual.widgets import Static, TextArea
@@ -27,6 +28,7 @@ from tplan.services import FixedClock, SessionKey, Workspace
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import make_app
+from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.group_session import GroupSessionScreen
 
 TODAY = date(2026, 3, 12)
@@ -49,15 +51,34 @@ def status_text(screen: GroupSessionScreen) -> str:
     return str(screen.query_one("#gs-status", Static).render())
 
 
-async def test_documenting_a_group_by_keys_signs_every_present_member(group_file: Path) -> None:
+@pytest.fixture
+def unrecorded_group_file(tmp_path: Path) -> Path:
+    path = tmp_path / "records" / "unrecorded.json"
+    ws = Workspace(open_repository(path, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    try:
+        seed_group(ws, TODAY)
+    finally:
+        ws.close()
+    return path
+
+
+async def test_documenting_a_group_by_keys_signs_every_present_member(
+    unrecorded_group_file: Path,
+) -> None:
+    group_file = unrecorded_group_file
     ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
     app = make_app(ws, idle_privacy_minutes=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
         await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AttendanceForm)
+        counter = KeyCounter(pilot)
+        await record_attendance_by_keys(counter)
         screen = app.screen
         assert isinstance(screen, GroupSessionScreen)
-        counter = KeyCounter(pilot)
+        assert "Attendance recorded: 8 present." in status_text(screen)
         await document_group(counter, PRESENT)
         assert "Signed 8 member notes; skipped 2" in status_text(screen)
         assert screen.query_one("#gs-content", TextArea).disabled
