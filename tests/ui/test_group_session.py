@@ -25,6 +25,7 @@ from textual.widgets import Static, TextArea
 
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, SessionKey, Workspace
+from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import make_app
@@ -257,3 +258,31 @@ async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
         assert today_note.sections["plan"] == "SMART meeting Thursday."
         ratings = [o.rating.value for o in today_note.objectives_addressed]
         assert ratings == ["no_change", "improving"]
+
+
+async def test_todays_evening_group_of_the_demo_opens_from_its_session_line(
+    tmp_path: Path, settle, screen_text
+) -> None:
+    path = tmp_path / "records" / "demo.json"
+    repo = open_repository(path, "J. Park")
+    ws = Workspace(repo, FixedClock(TODAY), clinician="J. Park")
+    ws.import_patients(load_demo(TODAY))
+    bundle = load_demo_sessions(TODAY)
+    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
+    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
+    app = make_app(ws, clock=FixedClock(TODAY), settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        agenda = app.screen.agenda
+        evening = next(
+            n for n, s in enumerate(agenda.sessions) if s.title == "Evening relapse prevention"
+        )
+        await pilot.press(*["down"] * evening, "g")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        members = screen.note.members
+        assert len(members) == 9 and sum(m.attended for m in members) == 7
+        assert "Evening relapse prevention" in screen_text(app)
+        assert "1/7" in screen_text(app)
+    ws.close()
