@@ -173,8 +173,15 @@ class GroupSessionScreen(Screen[None]):
                         literal("Shared part · in every signed member's note · minutes"),
                         classes="gs-heading",
                     )
-                    yield Input(id="gs-duration", compact=True, type="integer")
-                yield Input(id="gs-topic", compact=True, placeholder="Topic of the group")
+                    yield Input(
+                        id="gs-duration", compact=True, type="integer", select_on_focus=False
+                    )
+                yield Input(
+                    id="gs-topic",
+                    compact=True,
+                    placeholder="Topic of the group",
+                    select_on_focus=False,
+                )
                 yield TextArea(
                     id="gs-content",
                     compact=True,
@@ -185,7 +192,12 @@ class GroupSessionScreen(Screen[None]):
                 for sid in SECTION_IDS:
                     yield TextArea(id=sid, compact=True, classes="gs-section")
                 yield ObjectiveList(id="gs-objectives", compact=True)
-                yield Input(id="gs-risk", compact=True, placeholder="Risk observations")
+                yield Input(
+                    id="gs-risk",
+                    compact=True,
+                    placeholder="Risk observations",
+                    select_on_focus=False,
+                )
         yield Static(id="gs-status")
         yield StableFooter()
 
@@ -202,7 +214,7 @@ class GroupSessionScreen(Screen[None]):
         if self.note.signed or self.session.cancelled:
             self._lock()
         else:
-            self.query_one("#gs-topic", Input).focus()
+            self._focus_shared()
             if all(m.attendance is None for m in self.note.members) and not self.tplan.read_only:
                 self.call_after_refresh(self.action_attendance)
         if self.dropped:
@@ -213,6 +225,11 @@ class GroupSessionScreen(Screen[None]):
                 error=True,
             )
         self.ready = True
+
+    def _focus_shared(self) -> None:
+        """The topic, or the content when the session already gave the topic."""
+        topic = self.query_one("#gs-topic", Input)
+        (self.query_one("#gs-content", TextArea) if topic.value.strip() else topic).focus()
 
     # --- showing ------------------------------------------------------------------------
 
@@ -434,8 +451,8 @@ class GroupSessionScreen(Screen[None]):
         self._show_roster()
         self._show_member()
         self.set_status(f"Attendance recorded: {len(present)} present.")
-        if not self.note.shared.written:
-            self.query_one("#gs-topic", Input).focus()
+        if not self.note.shared.content.strip():
+            self._focus_shared()
         elif self.current is not None:
             self.query_one("#gs-ratings", RatingsBar).focus()
 
