@@ -2,16 +2,19 @@
 
     python bench/group_session.py [--size clinic] [--runs 5]
 
-- keys: the 10-member group of tests/ui/group_factory.py (8 present, 1 excused, 1 absent,
-  attendance already recorded) documented through Pilot exactly as the Pilot test does it:
-  shared part, every present member's ratings and text, sign, confirm. Counted: every key
-  pressed that is not typed text (tab, ctrl+..., rating letters and digits); typed text is
-  reported as characters. The per-patient route of the note form needed ~150 keys.
+- keys: the 10-member group of tests/ui/group_factory.py (8 present, 1 excused, 1 absent)
+  documented through Pilot exactly as the Pilot test does it: ``G``, shared part, every present
+  member's ratings and text, sign, confirm. Counted: every key pressed that is not typed text
+  (tab, ctrl+..., rating letters and digits); typed text is reported as characters. Counted
+  twice: with the attendance recorded before, and with it recorded by keys in the attendance
+  form the group screen opens (one key per member). The note form's per-patient route needed
+  ~150 keys.
 - open: ``GroupSessionScreen`` pushed -> painted (headless, 120x40) for a 12-member group with
   attendance and a draft group note, in a private copy of the caseload of ``--size``; the
   median of ``--runs`` openings after a first one (reported apart: right after the file is
   loaded, Python's first full garbage collection walks the whole parsed file, ~0.2 s at
-  clinic size, and lands in whichever screen opens first).
+  clinic size, and lands in whichever screen opens first). The process's CPU time for the same
+  openings is printed too: on a shared, loaded machine it shows the screen's own cost.
 """
 
 from __future__ import annotations
@@ -35,13 +38,14 @@ def _workspace(path: Path, today):  # type: ignore[no-untyped-def]
     return Workspace(open_repository(path, "J. Park"), FixedClock(today), clinician="J. Park")
 
 
-async def _document(path: Path, today) -> dict[str, float]:  # type: ignore[no-untyped-def]
+async def _document(path: Path, today, attendance: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     from group_factory import (
         ABSENT,
         EXCUSED,
         MEMBER_NAMES,
         KeyCounter,
         document_group,
+        record_attendance_by_keys,
     )
 
     from tplan.ui.app import make_app
@@ -54,6 +58,9 @@ async def _document(path: Path, today) -> dict[str, float]:  # type: ignore[no-u
             counter = KeyCounter(pilot)
             await counter.press("G")
             await pilot.pause()
+            await pilot.pause()
+            if attendance:
+                await record_attendance_by_keys(counter)
             await document_group(counter, present)
         signed = sum(
             1 for p in workspace.patients() for n in p.notes if n.group_note_id and n.signed
@@ -68,20 +75,30 @@ async def _document(path: Path, today) -> dict[str, float]:  # type: ignore[no-u
 
 
 def keystrokes() -> dict[str, float]:
-    """Keys to document the 10-member group (attendance recorded) and sign it."""
+    """Keys to document the 10-member group and sign it: with the attendance recorded
+    before, and recorded by keys in the attendance form the group screen opens."""
     from datetime import date
 
     from group_factory import record_attendance, seed_group
 
     today = date(2026, 3, 12)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "group.json"
-        workspace = _workspace(path, today)
-        try:
-            record_attendance(workspace, seed_group(workspace, today), today)
-        finally:
-            workspace.close()
-        return asyncio.run(_document(path, today))
+    result: dict[str, float] = {}
+    for attendance in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "group.json"
+            workspace = _workspace(path, today)
+            try:
+                group = seed_group(workspace, today)
+                if not attendance:
+                    record_attendance(workspace, group, today)
+            finally:
+                workspace.close()
+            counted = asyncio.run(_document(path, today, attendance))
+        if attendance:
+            result["non_text_keys_with_attendance"] = counted["non_text_keys"]
+        else:
+            result.update(counted)
+    return result
 
 
 def _clinic_group(path: Path, members: int) -> object:
@@ -140,7 +157,7 @@ def _clinic_group(path: Path, members: int) -> object:
         workspace.close()
 
 
-async def _open_times(path: Path, key: object, runs: int) -> list[float]:
+async def _open_times(path: Path, key: object, runs: int) -> tuple[list[float], list[float]]:
     """``runs + 1`` openings; the first one also pays the first full garbage collection of
     the freshly loaded file (reported apart, not in the median)."""
     from generate import ANCHOR
@@ -150,6 +167,7 @@ async def _open_times(path: Path, key: object, runs: int) -> list[float]:
 
     workspace = _workspace(path, ANCHOR)
     times: list[float] = []
+    cpu: list[float] = []
     try:
         app = make_app(workspace, idle_privacy_minutes=None)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -158,18 +176,20 @@ async def _open_times(path: Path, key: object, runs: int) -> list[float]:
             for _ in range(runs + 1):
                 painted = asyncio.Event()
                 start = time.perf_counter()
+                start_cpu = time.process_time()
                 app.push_screen(GroupSessionScreen(key, classes=app.breakpoint_classes()))  # type: ignore[arg-type]
                 while not (isinstance(app.screen, GroupSessionScreen) and app.screen.ready):
                     await asyncio.sleep(0)
                 app.screen.call_after_refresh(painted.set)
                 await painted.wait()
                 times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
                 await pilot.press("escape")
                 await pilot.pause(0.1)
                 await app.workers.wait_for_complete()
     finally:
         workspace.close()
-    return times
+    return times, cpu
 
 
 def measure(size: str, runs: int, members: int = 12) -> dict[str, float]:
@@ -179,9 +199,10 @@ def measure(size: str, runs: int, members: int = 12) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = working_copy(size, Path(tmp))
         key = _clinic_group(path, members)
-        times = asyncio.run(_open_times(path, key, runs))
+        times, cpu = asyncio.run(_open_times(path, key, runs))
     result["open_group_first_ms"] = 1000 * times[0]
     result["open_group_ms"] = 1000 * median(times[1:])
+    result["open_group_cpu_ms"] = 1000 * median(cpu[1:])
     result["members"] = members
     return result
 

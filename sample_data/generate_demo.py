@@ -91,6 +91,14 @@ from tplan.domain import (
     Weekday,
     WeeklyPattern,
 )
+from tplan.domain.group_notes import (
+    GroupNote,
+    GroupNotesBundle,
+    MemberPart,
+    Participation,
+    SharedPart,
+    member_note,
+)
 
 ANCHOR = date(2026, 3, 2)
 """The day the stories are written for; loading shifts every date by (today - ANCHOR)."""
@@ -100,6 +108,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "demo_caseload.json"
 EXPECTED_FILE_NAME = "demo_expected_kinds.json"
 SESSIONS_FILE_NAME = "demo_sessions.json"
+GROUP_NOTES_FILE_NAME = "demo_group_notes.json"
 
 PARK = "J. Park"
 OYELARAN = "T. Oyelaran"
@@ -2305,6 +2314,99 @@ def build_sessions(patients: list[Patient], rng: random.Random) -> SessionsBundl
     return SessionsBundle(as_of=ANCHOR, groups=groups, sessions=sessions, attendance=records)
 
 
+# --- documented past groups (group notes, CLINICAL.md section 8) ---------------------------
+#
+# The evening group's last two sessions before ANCHOR were documented as a group: one shared
+# part, a part per member recorded present, signed together. Each present member's chart holds
+# the signed note (no craving, use or screen in it, so no story's suggestion changes); absent and
+# excused members have their attendance and no narrative.
+
+DOCUMENTED_GROUP = "gr-evening-rp"
+DOCUMENTED_SESSIONS = 2
+GROUP_CONTENT = {
+    "High-risk situations": "Psychoeducation on HALT; each member mapped two high-risk "
+    "situations of the coming week and rehearsed a way out.",
+    "Cravings and urge surfing": "Urge surfing taught and practised twice; members rated a "
+    "craving before and after.",
+    "Refusal skills": "Role-play of refusing a drink or a pill at work and at home, with "
+    "feedback from the group.",
+    "Warning signs of relapse": "Warning signs reviewed; members named their own early signs "
+    "and who they tell.",
+    "Building a sober network": "Members listed sober contacts and planned one meeting each "
+    "before the next group.",
+}
+PARTICIPATION_CYCLE = (Participation.ENGAGED, Participation.ENGAGED, Participation.MINIMAL)
+
+
+def document_past_groups(
+    patients: list[Patient], bundle: SessionsBundle
+) -> tuple[list[Patient], GroupNotesBundle]:
+    """Group notes for the evening group's last sessions, and each present member's signed
+    note in their chart."""
+    by_id = {p.id: p.model_copy(deep=True) for p in patients}
+    held = sorted(
+        (s for s in bundle.sessions
+         if s.group_id == DOCUMENTED_GROUP and not s.cancelled and s.on < ANCHOR),
+        key=lambda s: s.on,
+    )[-DOCUMENTED_SESSIONS:]
+    group_name = next(g.name for g in bundle.groups if g.id == DOCUMENTED_GROUP)
+    notes: list[GroupNote] = []
+    for number, session in enumerate(held, start=1):
+        records = sorted(
+            (r for r in bundle.attendance if r.session_id == session.id), key=lambda r: r.patient_id
+        )
+        signed_at = datetime.combine(session.on, session.end, tzinfo=UTC) + timedelta(hours=1)
+        members = []
+        for n, record in enumerate(records):
+            note_id = f"nt-group{number}-{record.patient_id[5:]}"
+            if not record.attended:
+                members.append(MemberPart(
+                    patient_id=record.patient_id, note_id=note_id,
+                    attendance=record.status,
+                ))
+                continue
+            patient = by_id[record.patient_id]
+            first = patient.display_name.split()[0]
+            objective = next(iter(patient.objectives()), None)
+            members.append(MemberPart(
+                patient_id=patient.id, note_id=note_id,
+                attendance=record.status,
+                participation=PARTICIPATION_CYCLE[n % len(PARTICIPATION_CYCLE)],
+                sections={
+                    "assessment": f"{first} named a personal high-risk situation and a way out; "
+                    "engaged with the exercise.",
+                    "plan": f"{first} will practise the skill before the next group.",
+                },
+                objectives_addressed=[ObjectiveProgress(
+                    objective_id=objective.id, rating=ProgressRating.NO_CHANGE,
+                )] if objective is not None else [],
+            ))
+        note = GroupNote(
+            id=f"gn-evening-{number}", session_id=session.id, group_id=DOCUMENTED_GROUP,
+            on=session.on, format=NoteFormat.DAP,
+            shared=SharedPart(
+                topic=session.topic, content=GROUP_CONTENT.get(session.topic, session.topic),
+                duration_minutes=session.duration_minutes, facilitators=session.facilitators,
+            ),
+            members=members, author=session.facilitators[0], written_at=signed_at,
+        )
+        signed = [m for m in note.members if m.attended and m.written]
+        for member in signed:
+            chart = by_id[member.patient_id]
+            written = member_note(
+                note, member, group_name=group_name, author=note.author, written_at=signed_at
+            )
+            chart.notes = [*chart.notes, written.model_copy(
+                update={"signed_at": signed_at, "signed_by": note.author}
+            )]
+        notes.append(note.model_copy(update={
+            "signed_at": signed_at, "signed_by": note.author,
+            "signed_members": [m.patient_id for m in signed],
+        }))
+    documented = [Patient.model_validate(by_id[p.id].model_dump()) for p in patients]
+    return documented, GroupNotesBundle(as_of=ANCHOR, group_notes=notes)
+
+
 def build_envelope() -> Envelope:
     return Envelope(
         generated_at=datetime.combine(ANCHOR, time(6, 0), tzinfo=UTC),
@@ -2326,9 +2428,12 @@ def _write(path: Path, text: str) -> None:
 def write_demo(out: Path = DEFAULT_OUT) -> tuple[Path, Path]:
     """Write the caseload and, beside it, the expected kind per patient and the sessions."""
     envelope = build_envelope()
-    _write(out, envelope.model_dump_json(indent=2) + "\n")
     bundle = build_sessions(envelope.patients, random.Random(SEED + 1))
+    documented, group_notes = document_past_groups(envelope.patients, bundle)
+    envelope = envelope.model_copy(update={"patients": documented})
+    _write(out, envelope.model_dump_json(indent=2) + "\n")
     _write(out.with_name(SESSIONS_FILE_NAME), bundle.model_dump_json(indent=1) + "\n")
+    _write(out.with_name(GROUP_NOTES_FILE_NAME), group_notes.model_dump_json(indent=1) + "\n")
     expected = {
         "anchor": ANCHOR.isoformat(),
         "kinds": {k: v.value for k, v in EXPECTED_KINDS.items()},

@@ -35,7 +35,7 @@ from tplan.domain import (
 from tplan.services import AsOfClock, Clock, SystemClock, Workspace
 from tplan.services.agenda import agenda_json, agenda_text, groups_json, groups_text
 from tplan.services.caseload import caseload_json, caseload_table
-from tplan.services.demo import load_demo, load_demo_sessions
+from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
 from tplan.settings import (
     NOTE_FORMATS,
     ROLES,
@@ -332,6 +332,7 @@ def _write_demo(path: Path, args: argparse.Namespace) -> None:
     try:
         repo.import_patients(patients)
         repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
+        repo.import_group_notes(load_demo_group_notes(clock.today()).group_notes)
     finally:
         repo.close()
 

@@ -38,7 +38,7 @@ NOT_FREE_TEXT = {
     "id", "objective_id", "decision_id", "patient_id", "instrument", "counselor", "author",
     "signed_by", "decided_by", "by", "policy_name", "rule", "alert", "criterion", "role",
     "schema_version", "display_name", "name", "staff", "system", "value", "file_name",
-    "headline", "code", "icd10",
+    "headline", "code", "icd10", "session_id", "group_note_id",
 }  # fmt: skip
 
 

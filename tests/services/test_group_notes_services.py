@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from services_factories import ADMITTED, TODAY, patient
 
-from tplan.clinical.group_confidentiality import confidentiality_findings, describe_finding
+from tplan.clinical.group_confidentiality import confidentiality_findings
 from tplan.domain import (
     Addendum,
     AddendumKind,
@@ -26,7 +26,7 @@ from tplan.domain import (
 )
 from tplan.domain.group_notes import GroupNote, Participation
 from tplan.services import FixedClock, Mark, ServiceError, SessionKey, Workspace
-from tplan.services.group_notes import ConfidentialityRefused
+from tplan.services.group_notes import ConfidentialityRefused, describe_finding
 from tplan.store import SaveError, SignedNoteError, open_repository
 
 NAMES = ("Avery Quill", "Bo Marchetti", "Cass Ferrow", "Dell Okafor")
@@ -249,3 +249,43 @@ def test_a_draft_part_of_a_member_later_marked_absent_is_named_and_left_out(
     assert not note.part(ids[1]).has_narrative and note.part(ids[0]).written
     ws.save_group_note(note)
     assert ws.unattended_drafts(session) == []
+
+
+def test_the_demo_documents_its_past_evening_groups_as_group_notes(db_path: Path) -> None:
+    from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
+
+    repo = open_repository(db_path, "J. Park")
+    ws = Workspace(repo, FixedClock(TODAY), clinician="J. Park")
+    try:
+        ws.import_patients(load_demo(TODAY))
+        bundle = load_demo_sessions(TODAY)
+        repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
+        repo.import_group_notes(load_demo_group_notes(TODAY).group_notes)
+        evening = next(g for g in ws.groups() if g.name == "Evening relapse prevention")
+        documented = [
+            note
+            for s in repo.sessions_between(TODAY - timedelta(days=14), TODAY)
+            if s.group_id == evening.id and (note := repo.group_note_for(s.id)) is not None
+        ]
+        assert len(documented) == 2 and all(n.signed for n in documented)
+        for note in documented:
+            attendance = {r.patient_id: r for r in repo.attendance_for([note.session_id])}
+            assert set(note.signed_members) == {p for p, r in attendance.items() if r.attended}
+            for member in note.members:
+                chart = [n for n in ws.patient(member.patient_id).notes if n.group_note_id]
+                linked = [n for n in chart if n.group_note_id == note.id]
+                if member.patient_id in note.signed_members:
+                    assert len(linked) == 1 and linked[0].signed
+                    assert linked[0].session_id == note.session_id
+                    assert note.shared.content in linked[0].sections["data"]
+                else:
+                    assert not linked and not member.has_narrative
+            roster = {p: ws.patient(p).display_name for p in attendance}
+            assert confidentiality_findings(note, roster) == []
+        today = ws.session(SessionKey(evening.id, TODAY))
+        assert repo.group_note_for(today.id) is None
+        marks = ws.session_attendance(today)
+        assert len(ws.session_roster(today)) == 9
+        assert sum(r.attended for r in marks.values()) == 7
+    finally:
+        ws.close()

@@ -166,3 +166,13 @@ async def document_group(counter: KeyCounter, names: list[str]) -> None:
     await counter.press("y")
     await counter.pilot.app.workers.wait_for_complete()
     await counter.pilot.pause()
+
+
+async def record_attendance_by_keys(counter: KeyCounter) -> None:
+    """In the attendance form the group screen opens: p for each present member, e (with
+    "court" typed as the reason) for Emery, a for Finley, then ctrl+s."""
+    await counter.press("p", "p", "p", "p", "e")
+    await counter.type_into_focus("court")
+    await counter.press("enter", "e", "a", "p", "p", "p", "p", "ctrl+s")
+    await counter.pilot.app.workers.wait_for_complete()
+    await counter.pilot.pause()

@@ -18,15 +18,18 @@ from group_factory import (
     document_group,
     own_text,
     record_attendance,
+    record_attendance_by_keys,
     seed_group,
 )
 from textual.widgets import Static, TextArea
 
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, SessionKey, Workspace
+from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import make_app
+from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.group_session import GroupSessionScreen
 
 TODAY = date(2026, 3, 12)
@@ -49,15 +52,34 @@ def status_text(screen: GroupSessionScreen) -> str:
     return str(screen.query_one("#gs-status", Static).render())
 
 
-async def test_documenting_a_group_by_keys_signs_every_present_member(group_file: Path) -> None:
+@pytest.fixture
+def unrecorded_group_file(tmp_path: Path) -> Path:
+    path = tmp_path / "records" / "unrecorded.json"
+    ws = Workspace(open_repository(path, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    try:
+        seed_group(ws, TODAY)
+    finally:
+        ws.close()
+    return path
+
+
+async def test_documenting_a_group_by_keys_signs_every_present_member(
+    unrecorded_group_file: Path,
+) -> None:
+    group_file = unrecorded_group_file
     ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
     app = make_app(ws, idle_privacy_minutes=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
         await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AttendanceForm)
+        counter = KeyCounter(pilot)
+        await record_attendance_by_keys(counter)
         screen = app.screen
         assert isinstance(screen, GroupSessionScreen)
-        counter = KeyCounter(pilot)
+        assert "Attendance recorded: 8 present." in status_text(screen)
         await document_group(counter, PRESENT)
         assert "Signed 8 member notes; skipped 2" in status_text(screen)
         assert screen.query_one("#gs-content", TextArea).disabled
@@ -236,3 +258,31 @@ async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
         assert today_note.sections["plan"] == "SMART meeting Thursday."
         ratings = [o.rating.value for o in today_note.objectives_addressed]
         assert ratings == ["no_change", "improving"]
+
+
+async def test_todays_evening_group_of_the_demo_opens_from_its_session_line(
+    tmp_path: Path, settle, screen_text
+) -> None:
+    path = tmp_path / "records" / "demo.json"
+    repo = open_repository(path, "J. Park")
+    ws = Workspace(repo, FixedClock(TODAY), clinician="J. Park")
+    ws.import_patients(load_demo(TODAY))
+    bundle = load_demo_sessions(TODAY)
+    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
+    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
+    app = make_app(ws, clock=FixedClock(TODAY), settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        agenda = app.screen.agenda
+        evening = next(
+            n for n, s in enumerate(agenda.sessions) if s.title == "Evening relapse prevention"
+        )
+        await pilot.press(*["down"] * evening, "g")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        members = screen.note.members
+        assert len(members) == 9 and sum(m.attended for m in members) == 7
+        assert "Evening relapse prevention" in screen_text(app)
+        assert "1/7" in screen_text(app)
+    ws.close()

@@ -171,6 +171,13 @@ class GroupNote(Model):
         return [m for m in self.members if m.attended and m.written]
 
 
+class GroupNotesBundle(Model):
+    """Group notes in one file (the demo ships its documented past groups in one)."""
+
+    as_of: date
+    group_notes: list[GroupNote] = Field(default_factory=list)
+
+
 def skip_reason(member: MemberPart) -> str | None:
     """Why signing the group skips this member (None: the member's note is signed)."""
     if member.attendance is None:

@@ -177,6 +177,8 @@ def redact_patient(patient: Patient, redactor: Redactor | None = None) -> Patien
     data = patient.model_dump()
     data["identifiers"] = []
     data["disclosures"] = []
+    for note in data["notes"]:  # links inside the record file, which a copy does not need
+        note["session_id"] = note["group_note_id"] = None
     scrubbed = _walk(data, redactor)
     scrubbed["display_name"] = PATIENT
     for support in scrubbed["supports"]:

@@ -27,10 +27,12 @@ from tplan.domain import (
     SuggestionKind,
     Weekday,
 )
+from tplan.domain.group_notes import GroupNotesBundle
 
 DEMO_FILE = "demo_caseload.json"
 EXPECTED_FILE = "demo_expected_kinds.json"
 SESSIONS_FILE = "demo_sessions.json"
+GROUP_NOTES_FILE = "demo_group_notes.json"
 
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
@@ -86,6 +88,17 @@ def load_demo_sessions(today: date) -> SessionsBundle:
     return shifted
 
 
+def load_demo_group_notes(today: date) -> GroupNotesBundle:
+    """The demo's documented past groups (signed group notes), moved like the patients."""
+    bundle = GroupNotesBundle.model_validate_json(demo_file(GROUP_NOTES_FILE).read_bytes())
+    days = (today - bundle.as_of).days
+    if days == 0:
+        return bundle
+    shifted = _shift(bundle, timedelta(days=days), in_suggestion=False)
+    assert isinstance(shifted, GroupNotesBundle)
+    return shifted
+
+
 def shift_patient(patient: Patient, days: int) -> Patient:
     """A copy of ``patient`` with every date and datetime ``days`` days later (or earlier)."""
     if days == 0:
@@ -131,9 +144,11 @@ __all__ = [
     "DEMO_ANCHOR",
     "DEMO_FILE",
     "EXPECTED_KINDS",
+    "GROUP_NOTES_FILE",
     "SESSIONS_FILE",
     "demo_file",
     "load_demo",
+    "load_demo_group_notes",
     "load_demo_sessions",
     "read_demo",
     "shift_patient",

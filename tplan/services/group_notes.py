@@ -91,9 +91,9 @@ class GroupNoteUseCases:
                 }
             )
             note = note.model_copy(update={"shared": shared})
-        return self._with_attendance(note, session)
+        return self.with_attendance(note, session)
 
-    def _with_attendance(self, note: GroupNote, session: Session) -> GroupNote:
+    def with_attendance(self, note: GroupNote, session: Session) -> GroupNote:
         """The member parts in roster order, each with the member's recorded attendance.
 
         A draft part written for a member whose attendance has since been recorded as absent
@@ -139,7 +139,7 @@ class GroupNoteUseCases:
         elif not self._stored_session(session.id):
             session = self.repo.save_session(session, "save session")
         return self.repo.save_group_note(
-            self._with_attendance(note, session), "save group note draft"
+            self.with_attendance(note, session), "save group note draft"
         )
 
     def _stored_session(self, session_id: str) -> bool:
@@ -165,7 +165,7 @@ class GroupNoteUseCases:
         session = self.repo.get_session(note.session_id)
         if session.cancelled:
             raise ServiceError("the session was cancelled by the program: nothing to sign")
-        current = self._with_attendance(note, session)
+        current = self.with_attendance(note, session)
         if current.signed:
             raise ServiceError("this group note is already signed")
         findings = self.group_note_findings(current)

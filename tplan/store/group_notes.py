@@ -107,6 +107,34 @@ class GroupNoteRecords:
             self._verified.add(doc_id)
         return [stored for stored, _ in saved], stored_note
 
+    def import_group_notes(self, notes: Iterable[GroupNote], action: str = "import") -> None:
+        """Store new group notes (drafts or signed, e.g. the demo's) all or nothing, in one
+        journal line with one audit entry; a note or session already holding one is refused."""
+        self._require_writable()
+        notes = list(notes)
+        sessions = [n.session_id for n in notes] + list(self._group_note_by_session)
+        ids = [n.id for n in notes]
+        if len(set(sessions)) != len(sessions) or set(ids) & set(self._group_notes.doc_ids):
+            raise ValueError("a group note or its session is already stored or given twice")
+        if not notes:
+            return
+        table = self._group_notes
+        stored = [_stored(note) for note in notes]
+        doc_ids = self._storage.new_doc_ids(table.name, len(stored))
+        changes: dict[tuple[str, str], dict[str, Any] | None] = {
+            (table.name, doc_id): document
+            for doc_id, (_, document) in zip(doc_ids, stored, strict=True)
+        }
+        (audit_id,) = self._storage.new_doc_ids(AUDIT_TABLE)
+        entry = self._entry(action, None, None, (f"group notes: {len(stored)}",))
+        changes[(AUDIT_TABLE, audit_id)] = entry.to_document()
+        self._storage.put_documents(changes)
+        for doc_id, (note, _) in zip(doc_ids, stored, strict=True):
+            table.doc_ids[note.id] = doc_id
+            table.cache[note.id] = note
+            table.verified.add(doc_id)
+            self._group_note_by_session[note.session_id] = note.id
+
     # --- internals -----------------------------------------------------------------------
 
     def _group_note_before(self, note: GroupNote) -> GroupNote | None:

@@ -130,6 +130,7 @@ class GroupSessionScreen(Screen[None]):
         Binding("ctrl+n", "no_change", "Objectives no change", show=False),
         Binding("ctrl+l", "copy_plan", "Last plan", show=False),
         Binding("ctrl+o", "format", "Note format", show=False),
+        Binding("t", "attendance", "Attendance", id="attendance"),
         Binding("escape", "back", "Back", id="back"),
     ]
 
@@ -172,8 +173,15 @@ class GroupSessionScreen(Screen[None]):
                         literal("Shared part · in every signed member's note · minutes"),
                         classes="gs-heading",
                     )
-                    yield Input(id="gs-duration", compact=True, type="integer")
-                yield Input(id="gs-topic", compact=True, placeholder="Topic of the group")
+                    yield Input(
+                        id="gs-duration", compact=True, type="integer", select_on_focus=False
+                    )
+                yield Input(
+                    id="gs-topic",
+                    compact=True,
+                    placeholder="Topic of the group",
+                    select_on_focus=False,
+                )
                 yield TextArea(
                     id="gs-content",
                     compact=True,
@@ -184,7 +192,12 @@ class GroupSessionScreen(Screen[None]):
                 for sid in SECTION_IDS:
                     yield TextArea(id=sid, compact=True, classes="gs-section")
                 yield ObjectiveList(id="gs-objectives", compact=True)
-                yield Input(id="gs-risk", compact=True, placeholder="Risk observations")
+                yield Input(
+                    id="gs-risk",
+                    compact=True,
+                    placeholder="Risk observations",
+                    select_on_focus=False,
+                )
         yield Static(id="gs-status")
         yield StableFooter()
 
@@ -201,7 +214,9 @@ class GroupSessionScreen(Screen[None]):
         if self.note.signed or self.session.cancelled:
             self._lock()
         else:
-            self.query_one("#gs-topic", Input).focus()
+            self._focus_shared()
+            if all(m.attendance is None for m in self.note.members) and not self.tplan.read_only:
+                self.call_after_refresh(self.action_attendance)
         if self.dropped:
             names = ", ".join(self._member_name(pid) for pid in self.dropped)
             self.set_status(
@@ -210,6 +225,11 @@ class GroupSessionScreen(Screen[None]):
                 error=True,
             )
         self.ready = True
+
+    def _focus_shared(self) -> None:
+        """The topic, or the content when the session already gave the topic."""
+        topic = self.query_one("#gs-topic", Input)
+        (self.query_one("#gs-content", TextArea) if topic.value.strip() else topic).focus()
 
     # --- showing ------------------------------------------------------------------------
 
@@ -405,6 +425,36 @@ class GroupSessionScreen(Screen[None]):
             self.set_status(
                 f"{self._member_name(pid)}: {skip_reason(member)}; attendance only, no narrative"
             )
+
+    # --- attendance (the sessions' attendance form, one key per member) -----------------
+
+    @editing
+    def action_attendance(self) -> None:
+        """Record or correct the roster's attendance; the members' parts follow it."""
+        from tplan.ui.forms.attendance_form import AttendanceForm
+
+        if self.note.signed or self.session.cancelled:
+            self.set_status("Signed or cancelled: attendance is no longer changed here.")
+            return
+        self.collect()
+        form = AttendanceForm(self.tplan.workspace, self.session, self.group.name)
+        self.app.push_screen(form, self._attendance_recorded)
+
+    def _attendance_recorded(self, result: tuple[Session, Any] | None) -> None:
+        if result is None:
+            return
+        self.session = result[0]
+        self.note = self.tplan.workspace.with_attendance(self.note, self.session)
+        present = self._present()
+        if self.current not in present:
+            self.current = present[0] if present else None
+        self._show_roster()
+        self._show_member()
+        self.set_status(f"Attendance recorded: {len(present)} present.")
+        if not self.note.shared.content.strip():
+            self._focus_shared()
+        elif self.current is not None:
+            self.query_one("#gs-ratings", RatingsBar).focus()
 
     # --- ratings ------------------------------------------------------------------------
 

@@ -69,6 +69,7 @@ class TodayScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "attendance", "Attendance", id="attendance"),
+        Binding("g", "document_group", "Document group", id="document_group"),
         Binding("c", "caseload", "Caseload", id="caseload"),
         Binding("r", "refresh", "Refresh", show=False),
     ]
@@ -184,6 +185,19 @@ class TodayScreen(Screen[None]):
         item = self.agenda.sessions[sessions.highlighted]
         self.open_attendance(item.key, item.title)
 
+    def action_document_group(self) -> None:
+        """The group session screen for the highlighted group session."""
+        from tplan.ui.screens.group_session import open_group_session
+
+        sessions = self.query_one("#sessions", OptionList)
+        if self.agenda is None or sessions.highlighted is None or not self.agenda.sessions:
+            return
+        item = self.agenda.sessions[sessions.highlighted]
+        if item.group_id is None:
+            self.notify("Not a group session: n on the patient writes its note.", timeout=3)
+            return
+        open_group_session(self.tplan, item.key)
+
     def open_attendance(self, key: SessionKey, title: str) -> None:
         from tplan.ui.forms.attendance_form import AttendanceForm
 
@@ -244,6 +258,8 @@ class TodayScreen(Screen[None]):
         yield SystemCommand("Caseload", "All patients (c)", self.action_caseload)
         yield SystemCommand("Record attendance", "For the highlighted session (t)",
                             self.action_attendance)
+        yield SystemCommand("Document the group", "Group note of the highlighted session (g)",
+                            self.action_document_group)
         yield SystemCommand("New treatment group", "Name, schedule, facilitators",
                             lambda: self._push(GroupForm(ws)))
         for group in ws.groups():
