@@ -71,7 +71,14 @@ from tplan.services.errors import (
 from tplan.services.group_notes import GroupNoteUseCases
 from tplan.services.interchange import build_envelope, read_envelope
 from tplan.services.sessions import SessionUseCases
-from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError, StoreError
+from tplan.store import (
+    AuditEntry,
+    ConflictError,
+    PatientStore,
+    ReadOnlyStoreError,
+    SignedNoteError,
+    StoreError,
+)
 from tplan.store.audit import os_user
 
 
@@ -106,11 +113,11 @@ def _find(items: Iterable[T], item_id: str, what: str) -> T:
 
 
 class Workspace(SessionUseCases, GroupNoteUseCases):
-    """One clinician's session on one record file."""
+    """One clinician's session on one store of records (a file or a clinic's database)."""
 
     def __init__(
         self,
-        repo: Repository,
+        repo: PatientStore,
         clock: Clock | None = None,
         policy: Policy | None = None,
         clinician: str = "",
@@ -201,6 +208,15 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
     def audit(self, pid: str | None = None) -> list[AuditEntry]:
         return self.repo.audit(pid)
 
+    @property
+    def connected(self) -> bool:
+        """False while a clinic database cannot be reached (saves then fail, nothing is lost)."""
+        return self.repo.connected
+
+    def watch(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(patient_id)`` (from another thread) when someone else saves."""
+        self.repo.watch(listener)
+
     # --- the write pattern ---------------------------------------------------------------
 
     def _change(
@@ -209,13 +225,35 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         action: str,
         apply: Callable[[Patient], str | None],
         changed: Iterable[str] = (),
+        *,
+        reapply: bool = False,
     ) -> Patient:
-        """Copy the patient, let ``apply`` change the copy (returning the record id), put it."""
+        """Copy the patient, let ``apply`` change the copy (returning the record id), put it.
+
+        The save names the version the copy was made from, so a save by someone else in
+        between is a ConflictError and nothing is overwritten. With ``reapply`` (changes that
+        only add to the record: signing, an addendum, a disclosure) ``apply`` runs again on
+        the newer record instead, and its own checks decide (e.g. the note was signed).
+        """
         if self.repo.read_only:
-            raise ReadOnlyStoreError(self.repo.path)
-        patient = self.repo.get(pid).model_copy(deep=True)
-        record_id = apply(patient)
-        return self.repo.put(patient, action, changed=list(changed), record_id=record_id)
+            raise ReadOnlyStoreError(self.repo.location)
+        attempts = 3 if reapply else 1
+        for attempt in range(1, attempts + 1):
+            current, version = self.repo.get_versioned(pid)
+            patient = current.model_copy(deep=True)
+            record_id = apply(patient)
+            try:
+                return self.repo.put(
+                    patient,
+                    action,
+                    changed=list(changed),
+                    record_id=record_id,
+                    expected_version=version,
+                )
+            except ConflictError:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # --- episode -------------------------------------------------------------------------
 
@@ -420,7 +458,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
             p.notes = _upsert(p.notes, signed)
             return note_id
 
-        return self._change(pid, "sign_note", apply, ["notes"])
+        return self._change(pid, "sign_note", apply, ["notes"], reapply=True)
 
     def add_addendum(self, pid: str, note_id: str, addendum: Addendum) -> Patient:
         def apply(p: Patient) -> str:
@@ -434,7 +472,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
             )
             return addendum.id
 
-        return self._change(pid, "add_addendum", apply, ["notes"])
+        return self._change(pid, "add_addendum", apply, ["notes"], reapply=True)
 
     def delete_draft(self, pid: str, note_id: str) -> Patient:
         def apply(p: Patient) -> str:
@@ -584,7 +622,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         from tplan.export.disclosure import consent_or_default, consent_problem
 
         if self.repo.read_only:
-            raise ReadOnlyStoreError(self.repo.path)
+            raise ReadOnlyStoreError(self.repo.location)
         fmt = ExportFormat(fmt)
         day = as_of or self.clock.today()
         problem = consent_problem(recipient, purpose, consent)
@@ -636,7 +674,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
             return entry.id
 
         try:
-            self._change(pid, "export", log, ["disclosures"])
+            self._change(pid, "export", log, ["disclosures"], reapply=True)
         except BaseException:
             disclosure.discard(temp)
             raise
