@@ -69,7 +69,7 @@ from tplan.services.errors import (
     ServiceError,
 )
 from tplan.services.group_notes import GroupNoteUseCases
-from tplan.services.interchange import build_envelope, read_envelope
+from tplan.services.interchange import build_envelope, read_envelope, write_new_file
 from tplan.services.sessions import SessionUseCases
 from tplan.store import (
     AuditEntry,
@@ -130,6 +130,11 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
     @property
     def read_only(self) -> bool:
         return self.repo.read_only
+
+    @property
+    def location(self) -> str:
+        """Where the records are (a path, or a server URL without password)."""
+        return self.repo.location
 
     def close(self) -> None:
         self.repo.close()
@@ -695,6 +700,26 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
 
     def _disclosure_status(self, pid: str, entry_id: str, status: DisclosureStatus) -> None:
         self.repo.set_disclosure_status(pid, entry_id, status)
+
+    def export_all(
+        self, path: Path | str | None = None, *, force: bool = False
+    ) -> tuple[Path, int]:
+        """Every patient (discharged too, by id) in one interchange file, to move records
+        between a file and a clinic database; audited (``export_all``) before it is written."""
+        if self.repo.read_only:
+            raise ReadOnlyStoreError(self.repo.location)
+        day = self.clock.today()
+        target = Path(path).expanduser() if path is not None else Path.cwd()
+        if target.is_dir():
+            target = target / f"tplan-all-{day.isoformat()}.json"
+        if target.exists() and not force:
+            raise ExportRefused(
+                f"{target} already exists; choose another name or allow overwriting"
+            )
+        patients = sorted(self.repo.all_patients(), key=lambda p: p.id)
+        data = self.envelope(patients, day).model_dump_json(indent=2).encode()
+        self.repo.record_event("export_all", f"{len(patients)} patient(s) to {target.name}")
+        return write_new_file(target, data, force=force), len(patients)
 
     def envelope(self, patients: Iterable[Patient], as_of: date | None = None) -> Envelope:
         """The interchange envelope for ``patients`` (generated now, as of today by default)."""

@@ -85,6 +85,10 @@ class PatientStore(Protocol):
         expected_version: int | None = None,
     ) -> Patient: ...
 
+    def record_event(self, action: str, detail: str) -> None:
+        """Audit an action that concerns no single patient (e.g. a whole export)."""
+        ...
+
     # --- session -------------------------------------------------------------------------
 
     def watch(self, listener: ChangeListener) -> None:

@@ -1,10 +1,11 @@
 """Patients in a clinic's PostgreSQL database: the same interface as the record file.
 
-One row per patient holds the validated document (JSONB), its version and summary columns;
-each save is one transaction that checks the version the change was made on, writes the
-document, its audit entry and any new disclosures, or nothing. The session keeps the patients
-it has read (like the file's repository); a save by another session drops that copy (LISTEN,
-see :mod:`tplan.store.postgres.listener`) and tells the listeners, so screens refresh.
+One row per patient holds the validated document (JSON, key order kept), its version and
+summary columns; each save is one transaction that checks the version the change was made
+on, writes the document, its audit entry and any new disclosures, or nothing. The session
+keeps the patients it has read (like the file's repository); a save by another session drops
+that copy (LISTEN, see :mod:`tplan.store.postgres.listener`) and tells the listeners, so
+screens refresh.
 
 Connections are used under one lock (the UI saves from thread workers). A lost connection
 makes the next call fail with StoreUnavailableError (nothing saved) and the one after that
@@ -21,7 +22,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Json, Jsonb
 from pydantic import ValidationError
 
 from tplan.domain import ExportLogEntry, Patient
@@ -279,7 +280,7 @@ class PostgresRepository:
                         [
                             {
                                 "id": stored.id,
-                                "document": Jsonb(document),
+                                "document": Json(document),
                                 "version": version,
                                 "at": when,
                                 "by": self._by(),
@@ -343,7 +344,7 @@ class PostgresRepository:
                     " updated_at = %(at)s, updated_by = %(by)s WHERE id = %(id)s",
                     {
                         "id": stored.id,
-                        "document": Jsonb(document),
+                        "document": Json(document),
                         "at": entry.at,
                         "by": entry.by,
                         **_summary(stored),
@@ -360,6 +361,19 @@ class PostgresRepository:
         saved, version = self._run(work)
         self._cache[saved.id] = (saved, version)
         return saved
+
+    def record_event(self, action: str, detail: str) -> None:
+        self._require_writable()
+        entry = AuditEntry(
+            at=now(), by=self._by(), os_user=self._os_user, action=action, patient_id=None,
+            record_id=None, fields=(), detail=detail,
+        )
+
+        def work(c: psycopg.Connection) -> None:
+            with c.cursor() as cur:
+                _insert_audit(cur, [entry])
+
+        self._run(work)
 
     # --- session -------------------------------------------------------------------------
 

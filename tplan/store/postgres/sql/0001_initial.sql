@@ -1,10 +1,14 @@
 -- tplan clinic schema, version 1.
--- One row per patient: the whole record as a JSONB document, its version (one more per save),
+-- One row per patient: the whole record as a JSON document, its version (one more per save),
 -- and the summary columns the caseload and the name directory read without the document.
+-- The document is `json`, not `jsonb`: jsonb reorders object keys, and a record must come
+-- back exactly as it was saved (a note's sections in their order, a decision's copy of the
+-- suggestion), so that an export from the server equals the export from the file. Queries
+-- use the summary columns, not the document.
 
 CREATE TABLE patients (
     id              text PRIMARY KEY,
-    document        jsonb NOT NULL,
+    document        json NOT NULL,
     version         bigint NOT NULL DEFAULT 1 CHECK (version > 0),
     active          boolean NOT NULL,
     display_name    text NOT NULL,
