@@ -522,9 +522,10 @@ def cmd_server(args: argparse.Namespace) -> int:
     if args.server_command == "import":
         report = server.import_file(args.file, args.url, _clinician(args))
         _print(
-            f"Imported {report.patients} patient(s), {report.audit} audit entries and "
-            f"{report.disclosures} disclosure(s) into {report.location}; every document "
-            "verified by checksum"
+            f"Imported {report.patients} patient(s), {report.audit} audit entries, "
+            f"{report.disclosures} disclosure(s), {report.groups} group(s), {report.sessions} "
+            f"session(s) and {report.attendance} attendance record(s) into {report.location}; "
+            "every document verified by checksum"
         )
         return 0
     done = server.init(args.url) if args.server_command == "init" else server.migrate(args.url)

@@ -13,10 +13,11 @@ store refuses with :class:`tplan.store.ConflictError` and overwrites nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
-from tplan.domain import ExportLogEntry, Patient
+from tplan.domain import AttendanceRecord, ExportLogEntry, Patient, Session, TreatmentGroup
 from tplan.store.audit import AuditEntry
 
 ChangeListener = Callable[[str], None]
@@ -87,6 +88,28 @@ class PatientStore(Protocol):
 
     def record_event(self, action: str, detail: str) -> None:
         """Audit an action that concerns no single patient (e.g. a whole export)."""
+        ...
+
+    # --- the clinic's groups, sessions and attendance -------------------------------------
+
+    def groups(self) -> list[TreatmentGroup]: ...
+
+    def get_group(self, group_id: str) -> TreatmentGroup: ...
+
+    def get_session(self, session_id: str) -> Session: ...
+
+    def sessions_between(self, first: date, last: date) -> list[Session]: ...
+
+    def attendance_for(self, session_ids: Iterable[str]) -> list[AttendanceRecord]: ...
+
+    def save_group(self, group: TreatmentGroup, action: str) -> TreatmentGroup: ...
+
+    def save_session(self, session: Session, action: str) -> Session: ...
+
+    def record_attendance(
+        self, session: Session, records: Iterable[AttendanceRecord], action: str
+    ) -> tuple[Session, list[AttendanceRecord]]:
+        """The session and its members' attendance, saved as one transaction."""
         ...
 
     # --- session -------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 import psycopg
+from pydantic import BaseModel
 
 from tplan.store.errors import StoreError
 from tplan.store.postgres.connection import connect
@@ -44,6 +46,9 @@ class ImportReport:
     patients: int
     audit: int
     disclosures: int
+    groups: int = 0
+    sessions: int = 0
+    attendance: int = 0
 
 
 def checksum(document: dict[str, Any]) -> str:
@@ -61,6 +66,9 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
     with open_repository(path, clinician, read_only=True, create=False) as source:
         patients = source.all_patients()
         audit = source.audit()
+        groups = source.groups()
+        sessions = source.all_sessions()
+        attendance = source.attendance_for(s.id for s in sessions)
     documents = {p.id: p.model_dump(mode="json") for p in patients}
     expected = {pid: checksum(doc) for pid, doc in documents.items()}
     disclosures = sum(len(p.disclosures) for p in patients)
@@ -68,6 +76,7 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
         audit_before = len(target.audit())
 
         def verify(conn: psycopg.Connection) -> None:
+            target.copy_clinic_records(conn, groups, sessions, attendance)
             ids = list(expected)
             stored = dict(
                 conn.execute(
@@ -93,8 +102,29 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
                 raise TransferError(
                     "the audit trail or disclosure log did not arrive whole; nothing was imported"
                 )
+            for table, records in (
+                ("groups", groups), ("sessions", sessions), ("attendance", attendance)
+            ):
+                _verify_copies(conn, table, records)
 
         target.insert_rows(
             [(patient, documents[patient.id], 1) for patient in patients], audit, verify=verify
         )
-        return ImportReport(target.location, len(patients), len(audit), disclosures)
+        return ImportReport(
+            target.location, len(patients), len(audit), disclosures,
+            len(groups), len(sessions), len(attendance),
+        )
+
+
+def _verify_copies(conn: psycopg.Connection, table: str, records: Sequence[BaseModel]) -> None:
+    """Every record arrived, and each document has the checksum of the file's."""
+    expected = {r.id: checksum(r.model_dump(mode="json")) for r in records}  # type: ignore[attr-defined]
+    stored = dict(
+        conn.execute(
+            f"SELECT id, document FROM {table} WHERE id = ANY(%s)", (list(expected),)
+        ).fetchall()
+    )
+    if len(stored) != len(expected) or any(
+        checksum(doc) != expected[rid] for rid, doc in stored.items()
+    ):
+        raise TransferError(f"the {table} did not arrive exactly; nothing was imported")

@@ -36,6 +36,7 @@ from tplan.store.errors import (
     StoreUnavailableError,
 )
 from tplan.store.postgres import schema
+from tplan.store.postgres.clinic import PostgresClinicRecords
 from tplan.store.postgres.connection import connect
 from tplan.store.postgres.listener import ChangeWatcher
 from tplan.store.postgres.url import checked_url, redact_url
@@ -60,7 +61,7 @@ def _summary(patient: Patient) -> dict[str, Any]:
     }
 
 
-class PostgresRepository:
+class PostgresRepository(PostgresClinicRecords):
     """Patients of one clinic database. Open it with :func:`open_postgres`."""
 
     def __init__(self, url: str, clinician: str = "", *, read_only: bool = False) -> None:
