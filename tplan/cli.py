@@ -293,7 +293,11 @@ def _workspace(args: argparse.Namespace, *, read_only: bool = False) -> Workspac
     db = _db(args)
     repo = open_store(db, clinician=_clinician(args), read_only=read_only,
                       create=not read_only)
-    return Workspace(repo, _clock(args), _policy(args, db), _clinician(args))
+    settings = _settings(args)
+    return Workspace(
+        repo, _clock(args), _policy(args, db), _clinician(args), role=settings.role,
+        requires_cosignature=settings.requires_cosignature,
+    )
 
 
 def _print(text: str) -> None:

@@ -4,6 +4,7 @@ returns the updated Patient. See docs/ARCHITECTURE.md."""
 from tplan.services.agenda import Agenda, AgendaSession, SessionKey, WorkItem
 from tplan.services.caseload import CaseloadRow
 from tplan.services.clock import AsOfClock, Clock, FixedClock, SystemClock
+from tplan.services.cosign import WaitingNote
 from tplan.services.errors import (
     ExportRefused,
     ImportError_,
@@ -51,6 +52,7 @@ __all__ = [
     "StoreLockedError",
     "StoreUnavailableError",
     "SystemClock",
+    "WaitingNote",
     "WorkItem",
     "Workspace",
 ]

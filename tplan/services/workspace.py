@@ -61,6 +61,7 @@ from tplan.domain.suggestion import Decision
 from tplan.services import disclosure, trends
 from tplan.services.caseload import CaseloadRow, caseload_row
 from tplan.services.clock import Clock, SystemClock, document_time
+from tplan.services.cosign import CosignUseCases
 from tplan.services.errors import (
     ExportRefused,
     ImportError_,
@@ -113,7 +114,7 @@ def _find(items: Iterable[T], item_id: str, what: str) -> T:
     raise RecordNotFound(what, item_id)
 
 
-class Workspace(SessionUseCases, GroupNoteUseCases):
+class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
     """One clinician's session on one store of records (a file or a clinic's database)."""
 
     def __init__(
@@ -122,11 +123,18 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         clock: Clock | None = None,
         policy: Policy | None = None,
         clinician: str = "",
+        *,
+        role: str = "counselor",
+        requires_cosignature: bool = False,
     ) -> None:
         self.repo = repo
         self.clock: Clock = clock or SystemClock()
         self.policy = policy or DEFAULT_POLICY
         self.clinician = clinician or repo.clinician or os_user()
+        self.role = role
+        """counselor or supervisor (settings): supervisors co-sign (``CosignUseCases``)."""
+        self.requires_cosignature = requires_cosignature
+        """This clinician's signed notes wait for a supervisor's co-signature."""
         self._expected = threading.local()
         """Per thread: the patient id and version a form was opened on (``expecting``)."""
 
@@ -486,7 +494,11 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
                 raise SignedNoteError(note_id, "it is already signed")
             self._check_note(p, note)
             signed = note.model_copy(
-                update={"signed_at": self.clock.now(), "signed_by": self.clinician}
+                update={
+                    "signed_at": self.clock.now(),
+                    "signed_by": self.clinician,
+                    "cosign_required": self.requires_cosignature,
+                }
             )
             p.notes = _upsert(p.notes, signed)
             return note_id
