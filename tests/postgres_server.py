@@ -57,7 +57,9 @@ class TestServer:
 
     __test__ = False
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
+        """Keep fsync and synchronous commit on (bench/ measures real save latency)."""
         self.bindir = server_bindir()
         self.root = Path(tempfile.mkdtemp(prefix="tplan-pg-"))
         self.data = self.root / "data"
@@ -85,17 +87,22 @@ class TestServer:
     def start(self) -> TestServer:
         self._run(
             str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
-            "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions",
+            "-E", "UTF8", "--no-locale", "--no-instructions",
+            *(() if self.durable else ("--no-sync",)),
         )
         self.socket.mkdir()
         if self._as_user:
             shutil.chown(self.socket, "nobody")
             self.log.touch()
             shutil.chown(self.log, "nobody")
-        options = (
-            f"-k {self.socket} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB"
-        )
+        options = f"-k {self.socket} -c listen_addresses='' -c max_connections=200 "
+        if self.durable:
+            options += "-c shared_buffers=256MB"
+        else:
+            options += (
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c shared_buffers=32MB"
+            )
         self._run(
             str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
             str(self.log), "-w", "-t", "60", "start",
