@@ -8,9 +8,9 @@ import time
 import psycopg
 import pytest
 from postgres_server import TestServer
-from store_factories import make_note, make_patient
+from store_factories import SECRET, make_note, make_patient
 
-from tplan.store import ConflictError, StoreUnavailableError, open_store
+from tplan.store import ConflictError, CorruptStoreError, StoreUnavailableError, open_store
 from tplan.store.postgres import (
     DatabaseURLError,
     SchemaError,
@@ -138,3 +138,23 @@ def test_a_server_that_is_not_there_is_named_without_a_password(tmp_path) -> Non
     url = f"postgresql:///clinic?host={tmp_path}&user=nobody"
     with pytest.raises(StoreUnavailableError, match="cannot connect to postgresql:///clinic"):
         open_store(url)
+
+
+def test_a_row_that_does_not_load_is_left_out_and_named(postgres_url: str) -> None:
+    avery, bo = make_patient("Avery Quill"), make_patient("Bo Marchetti")
+    with open_store(postgres_url, "J. Park") as repo:
+        repo.import_patients([avery, bo])
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(  # a hand edit outside tplan: the birth date is no date any more
+            "UPDATE patients SET document = json_build_object('id', id, 'birth_date', 'soon'),"
+            " version = version + 1 WHERE id = %s",
+            (bo.id,),
+        )
+    with open_store(postgres_url, "J. Park") as repo:
+        assert repo.active_patients() == [avery]
+        assert list(repo.damaged_records()) == [bo.id]
+        assert "does not load" in repo.damaged_records()[bo.id]
+        assert SECRET not in repo.damaged_records()[bo.id]
+        assert repo.loadable([avery.id, bo.id]) == [avery]
+        with pytest.raises(CorruptStoreError, match=bo.id):
+            repo.get(bo.id)

@@ -54,6 +54,14 @@ class PatientStore(Protocol):
 
     def get(self, patient_id: str) -> Patient: ...
 
+    def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
+        """These patients, leaving out those whose record does not load."""
+        ...
+
+    def damaged_records(self) -> dict[str, str]:
+        """Patient id -> why its record does not load (kept as it is, left out of lists)."""
+        ...
+
     def get_versioned(self, patient_id: str) -> tuple[Patient, int]:
         """The patient and the version it was read at, as one consistent pair."""
         ...

@@ -264,14 +264,20 @@ def _upsert_session(
         raise ValueError(_DUPLICATE_SESSION.format(day=session.on.isoformat())) from None
 
 
-def _audit(c: psycopg.Connection, entries: list[AuditEntry]) -> None:
+def insert_audit(cur: psycopg.Cursor, entries: list[AuditEntry]) -> None:
+    """Append audit entries (the table refuses anything but INSERT)."""
     if entries:
-        with c.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO audit (at, by_name, os_user, action, patient_id, record_id, fields)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (e.at, e.by, e.os_user, e.action, e.patient_id, e.record_id, list(e.fields))
-                    for e in entries
-                ],
-            )
+        cur.executemany(
+            "INSERT INTO audit (at, by_name, os_user, action, patient_id, record_id, fields,"
+            " detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (e.at, e.by, e.os_user, e.action, e.patient_id, e.record_id, list(e.fields),
+                 e.detail)
+                for e in entries
+            ],
+        )
+
+
+def _audit(c: psycopg.Connection, entries: list[AuditEntry]) -> None:
+    with c.cursor() as cur:
+        insert_audit(cur, entries)

@@ -14,6 +14,7 @@ reconnect.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from tplan.store.errors import (
     StoreUnavailableError,
 )
 from tplan.store.postgres import schema
-from tplan.store.postgres.clinic import PostgresClinicRecords
+from tplan.store.postgres.clinic import PostgresClinicRecords, insert_audit
 from tplan.store.postgres.connection import connect
 from tplan.store.postgres.listener import ChangeWatcher
 from tplan.store.postgres.url import checked_url, redact_url
@@ -72,6 +73,9 @@ class PostgresRepository(PostgresClinicRecords):
         self._os_user = os_user()
         self._lock = threading.RLock()
         self._cache: dict[str, tuple[Patient, int]] = {}
+        self._damaged: dict[str, tuple[int, str]] = {}
+        """Patient id -> (version, why) for rows whose document does not load: left out of
+        the lists (the caseload goes on without them) and named by ``damaged_records``."""
         self._conn: psycopg.Connection | None = connect(self._url, self._location)
         self._watcher: ChangeWatcher | None = None
         self._listeners: list[ChangeListener] = []
@@ -162,12 +166,20 @@ class PostgresRepository(PostgresClinicRecords):
                 f"SELECT id, version FROM patients WHERE {where} ORDER BY id", params
             ).fetchall()
             stale = [pid for pid, version in rows if self._cache.get(pid, (None, 0))[1] != version]
+            known_bad = {pid for pid, version in rows if self._damaged.get(pid, (0,))[0] == version}
+            stale = [pid for pid in stale if pid not in known_bad]
             if stale:
                 for pid, version, document in c.execute(
                     "SELECT id, version, document FROM patients WHERE id = ANY(%s)", (stale,)
                 ):
-                    self._cache[pid] = (self._load(pid, document), version)
-            return [pid for pid, _ in rows]
+                    try:
+                        self._cache[pid] = (self._load(pid, document), version)
+                    except CorruptStoreError as exc:
+                        self._cache.pop(pid, None)
+                        self._damaged[pid] = (version, str(exc))
+                        continue
+                    self._damaged.pop(pid, None)
+            return [pid for pid, _ in rows if pid in self._cache]
 
         return self._run(work)
 
@@ -184,8 +196,23 @@ class PostgresRepository(PostgresClinicRecords):
             return cached
         with self._lock:
             if not self._refresh("id = %s", (patient_id,)):
+                if patient_id in self._damaged:
+                    raise CorruptStoreError(self._location, self._damaged[patient_id][1])  # type: ignore[arg-type]
                 raise PatientNotFound(patient_id)
             return self._cache[patient_id]
+
+    def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
+        """These patients, leaving out (and listing in ``damaged_records``) those that do not
+        load."""
+        found: list[Patient] = []
+        for patient_id in patient_ids:
+            with contextlib.suppress(CorruptStoreError):
+                found.append(self.get(patient_id))
+        return found
+
+    def damaged_records(self) -> dict[str, str]:
+        """Patient id -> why its document does not load (the row is kept as it is)."""
+        return {pid: why for pid, (_, why) in self._damaged.items()}
 
     def get(self, patient_id: str) -> Patient:
         return self.get_versioned(patient_id)[0]
@@ -292,7 +319,7 @@ class PostgresRepository(PostgresClinicRecords):
                     )
                     for stored, _, _ in rows:
                         _insert_disclosures(cur, stored.id, stored.disclosures)
-                    _insert_audit(cur, entries)
+                    insert_audit(cur, entries)
                 if verify is not None:
                     verify(c)
 
@@ -356,7 +383,7 @@ class PostgresRepository(PostgresClinicRecords):
                     _insert_disclosures(
                         cur, stored.id, [d for d in stored.disclosures if d not in known]
                     )
-                    _insert_audit(cur, [entry])
+                    insert_audit(cur, [entry])
                 return stored, version + 1
 
         saved, version = self._run(work)
@@ -372,7 +399,7 @@ class PostgresRepository(PostgresClinicRecords):
 
         def work(c: psycopg.Connection) -> None:
             with c.cursor() as cur:
-                _insert_audit(cur, [entry])
+                insert_audit(cur, [entry])
 
         self._run(work)
 
@@ -453,19 +480,6 @@ def _filled(patient: Patient) -> tuple[str, ...]:
     return tuple(
         name for name in type(patient).model_fields if getattr(patient, name) not in (None, "", [])
     )
-
-
-def _insert_audit(cur: psycopg.Cursor, entries: list[AuditEntry]) -> None:
-    if entries:
-        cur.executemany(
-            "INSERT INTO audit (at, by_name, os_user, action, patient_id, record_id, fields,"
-            " detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                (e.at, e.by, e.os_user, e.action, e.patient_id, e.record_id, list(e.fields),
-                 e.detail)
-                for e in entries
-            ],
-        )
 
 
 def _insert_disclosures(
