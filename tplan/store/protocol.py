@@ -17,7 +17,15 @@ from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
-from tplan.domain import AttendanceRecord, ExportLogEntry, Patient, Session, TreatmentGroup
+from tplan.domain import (
+    AttendanceRecord,
+    DisclosureStatus,
+    ExportLogEntry,
+    Patient,
+    Session,
+    TreatmentGroup,
+)
+from tplan.domain.group_notes import GroupNote
 from tplan.store.audit import AuditEntry
 
 ChangeListener = Callable[[str], None]
@@ -118,6 +126,22 @@ class PatientStore(Protocol):
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
         """The session and its members' attendance, saved as one transaction."""
+        ...
+
+    def set_disclosure_status(
+        self, patient_id: str, entry_id: str, status: DisclosureStatus
+    ) -> Patient:
+        """Mark how an export ended on its disclosure entry (audited with the export)."""
+        ...
+
+    def group_note_for(self, session_id: str) -> GroupNote | None: ...
+
+    def save_group_note(self, note: GroupNote, action: str) -> GroupNote: ...
+
+    def save_patients_with_group_note(
+        self, patients: Iterable[Patient], note: GroupNote, action: str
+    ) -> tuple[list[Patient], GroupNote]:
+        """Members' charts and the signed group note, saved as one transaction."""
         ...
 
     # --- session -------------------------------------------------------------------------

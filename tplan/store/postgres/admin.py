@@ -69,6 +69,7 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
         groups = source.groups()
         sessions = source.all_sessions()
         attendance = source.attendance_for(s.id for s in sessions)
+        group_notes = [n for s in sessions if (n := source.group_note_for(s.id)) is not None]
     documents = {p.id: p.model_dump(mode="json") for p in patients}
     expected = {pid: checksum(doc) for pid, doc in documents.items()}
     disclosures = sum(len(p.disclosures) for p in patients)
@@ -76,7 +77,7 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
         audit_before = len(target.audit())
 
         def verify(conn: psycopg.Connection) -> None:
-            target.copy_clinic_records(conn, groups, sessions, attendance)
+            target.copy_clinic_records(conn, groups, sessions, attendance, group_notes)
             ids = list(expected)
             stored = dict(
                 conn.execute(
@@ -103,7 +104,8 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
                     "the audit trail or disclosure log did not arrive whole; nothing was imported"
                 )
             for table, records in (
-                ("groups", groups), ("sessions", sessions), ("attendance", attendance)
+                ("groups", groups), ("sessions", sessions), ("attendance", attendance),
+                ("group_notes", group_notes),
             ):
                 _verify_copies(conn, table, records)
 

@@ -16,6 +16,7 @@ from psycopg.types.json import Json
 from pydantic import BaseModel, ValidationError
 
 from tplan.domain import AttendanceRecord, Session, TreatmentGroup
+from tplan.domain.group_notes import GroupNote
 from tplan.store.audit import AuditEntry, changed_fields, now
 from tplan.store.clinic_records import ClinicRecordNotFound
 from tplan.store.errors import CorruptStoreError
@@ -222,9 +223,17 @@ class PostgresClinicRecords:
         groups: list[TreatmentGroup],
         sessions: list[Session],
         attendance: list[AttendanceRecord],
+        group_notes: list[GroupNote],
     ) -> None:
         """Insert records copied from a record file (inside the importer's transaction)."""
         by = self._entry("import", None, None, ())
+        for note in group_notes:
+            c.execute(
+                "INSERT INTO group_notes (id, session_id, document, signed, updated_at,"
+                " updated_by) VALUES (%s, %s, %s, %s, %s, %s)",
+                (note.id, note.session_id, Json(note.model_dump(mode="json")), note.signed,
+                 by.at, by.by),
+            )
         for group in groups:
             c.execute(
                 "INSERT INTO groups (id, document, name, updated_at, updated_by)"

@@ -26,7 +26,7 @@ import psycopg
 from psycopg.types.json import Json, Jsonb
 from pydantic import ValidationError
 
-from tplan.domain import ExportLogEntry, Patient
+from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.errors import (
     ConflictError,
@@ -34,11 +34,13 @@ from tplan.store.errors import (
     DuplicatePatientError,
     PatientNotFound,
     ReadOnlyStoreError,
+    StoreError,
     StoreUnavailableError,
 )
 from tplan.store.postgres import schema
 from tplan.store.postgres.clinic import PostgresClinicRecords, insert_audit
 from tplan.store.postgres.connection import connect
+from tplan.store.postgres.group_notes import PostgresGroupNotes
 from tplan.store.postgres.listener import ChangeWatcher
 from tplan.store.postgres.url import checked_url, redact_url
 from tplan.store.protocol import ChangeListener
@@ -62,7 +64,7 @@ def _summary(patient: Patient) -> dict[str, Any]:
     }
 
 
-class PostgresRepository(PostgresClinicRecords):
+class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
     """Patients of one clinic database. Open it with :func:`open_postgres`."""
 
     def __init__(self, url: str, clinician: str = "", *, read_only: bool = False) -> None:
@@ -344,51 +346,106 @@ class PostgresRepository(PostgresClinicRecords):
 
         def work(c: psycopg.Connection) -> tuple[Patient, int]:
             with c.transaction():
-                row = c.execute(
-                    "SELECT version, updated_by, updated_at, document FROM patients"
-                    " WHERE id = %s FOR UPDATE",
-                    (stored.id,),
-                ).fetchone()
-                if row is None:
-                    raise PatientNotFound(stored.id)
-                version, by, at, current = row
-                if expected_version is not None and version != expected_version:
-                    self._cache.pop(stored.id, None)
-                    raise ConflictError(stored.id, by, at)
-                cached = self._cache.get(stored.id)
-                before = (
-                    cached[0] if cached and cached[1] == version else self._load(stored.id, current)
-                )
+                before, version = self._locked(c, stored.id, expected_version)
                 check_signed_notes(before, stored)
                 differing = changed_fields(before, stored)
                 if not differing:
                     return before, version
                 fields = tuple(dict.fromkeys([*(changed or ()), *differing]))
                 entry = self._entry(action, stored.id, record_id, fields)
-                c.execute(
-                    "UPDATE patients SET document = %(document)s, version = version + 1,"
-                    " active = %(active)s, display_name = %(display_name)s,"
-                    " counselor = %(counselor)s, admission_date = %(admission_date)s,"
-                    " updated_at = %(at)s, updated_by = %(by)s WHERE id = %(id)s",
-                    {
-                        "id": stored.id,
-                        "document": Json(document),
-                        "at": entry.at,
-                        "by": entry.by,
-                        **_summary(stored),
-                    },
-                )
+                self._write(c, before, stored, document, entry)
                 with c.cursor() as cur:
-                    known = before.disclosures  # new entries, and entries whose status moved on
-                    _insert_disclosures(
-                        cur, stored.id, [d for d in stored.disclosures if d not in known]
-                    )
                     insert_audit(cur, [entry])
                 return stored, version + 1
 
-        saved, version = self._run(work)
-        self._cache[saved.id] = (saved, version)
+        self._remember([self._run(work)])
+        return self._cache[stored.id][0]
+
+    def set_disclosure_status(
+        self, patient_id: str, entry_id: str, status: DisclosureStatus
+    ) -> Patient:
+        """Mark how an export ended on its disclosure entry (no audit entry of its own: the
+        ``export`` entry names it); the disclosures table keeps the entry's new state too."""
+        self._require_writable()
+
+        def work(c: psycopg.Connection) -> tuple[Patient, int]:
+            with c.transaction():
+                before, version = self._locked(c, patient_id, None)
+                patient = before.model_copy(deep=True)
+                entry = next((e for e in patient.disclosures if e.id == entry_id), None)
+                if entry is None:
+                    raise StoreError(f"no disclosure {entry_id} in patient {patient_id}")
+                entry.status = status
+                stored, document = _validated(patient)
+                self._write(c, before, stored, document, self._entry("", None, None, ()))
+                return stored, version + 1
+
+        self._remember([self._run(work)])
+        return self._cache[patient_id][0]
+
+    def _locked(
+        self, c: psycopg.Connection, patient_id: str, expected_version: int | None
+    ) -> tuple[Patient, int]:
+        """The stored patient and version, row locked until the transaction ends;
+        ConflictError (the session's copy dropped) when it is not at ``expected_version``."""
+        row = c.execute(
+            "SELECT version, updated_by, updated_at, document FROM patients"
+            " WHERE id = %s FOR UPDATE",
+            (patient_id,),
+        ).fetchone()
+        if row is None:
+            raise PatientNotFound(patient_id)
+        version, by, at, current = row
+        if expected_version is not None and version != expected_version:
+            self._cache.pop(patient_id, None)
+            raise ConflictError(patient_id, by, at)
+        cached = self._cache.get(patient_id)
+        if cached and cached[1] == version:
+            return cached[0], version
+        return self._load(patient_id, current), version
+
+    def _write(
+        self,
+        c: psycopg.Connection,
+        before: Patient,
+        stored: Patient,
+        document: dict[str, Any],
+        entry: AuditEntry,
+    ) -> None:
+        """The row's new document and summary, one version up; new disclosure states."""
+        c.execute(
+            "UPDATE patients SET document = %(document)s, version = version + 1,"
+            " active = %(active)s, display_name = %(display_name)s,"
+            " counselor = %(counselor)s, admission_date = %(admission_date)s,"
+            " updated_at = %(at)s, updated_by = %(by)s WHERE id = %(id)s",
+            {
+                "id": stored.id,
+                "document": Json(document),
+                "at": entry.at,
+                "by": entry.by,
+                **_summary(stored),
+            },
+        )
+        with c.cursor() as cur:
+            known = before.disclosures  # new entries, and entries whose status moved on
+            _insert_disclosures(cur, stored.id, [d for d in stored.disclosures if d not in known])
+
+    def _save_patient_rows(
+        self, c: psycopg.Connection, patients: list[Patient], entries: list[AuditEntry]
+    ) -> list[tuple[Patient, int]]:
+        """Write changed patients inside the caller's transaction (signed notes stay locked)."""
+        saved = []
+        for patient, entry in zip(patients, entries, strict=True):
+            stored, document = _validated(patient)
+            before, version = self._locked(c, stored.id, None)
+            check_signed_notes(before, stored)
+            self._write(c, before, stored, document, entry)
+            saved.append((stored, version + 1))
         return saved
+
+    def _remember(self, saved: list[tuple[Patient, int]]) -> None:
+        for patient, version in saved:
+            self._cache[patient.id] = (patient, version)
 
     def record_event(self, action: str, detail: str) -> None:
         self._require_writable()
