@@ -49,7 +49,14 @@ from tplan.settings import (
     load_settings,
     write_template,
 )
-from tplan.store import StoreError, backup_path, open_repository, restore
+from tplan.store import (
+    StoreError,
+    backup_path,
+    is_database_url,
+    open_repository,
+    open_store,
+    restore,
+)
 from tplan.store.journal import journal_path
 
 POLICY_FILE_NAME = "tplan-policy.toml"
@@ -75,15 +82,21 @@ def tplan_version() -> str:
         return "unknown (not installed)"
 
 
-def default_db_path() -> Path:
+def default_db_path() -> Path | str:
+    """``$TPLAN_DB`` (a record file or a ``postgresql://`` URL), else the user data directory."""
     env = os.environ.get("TPLAN_DB")
     if env:
-        return Path(env).expanduser()
+        return env if is_database_url(env) else Path(env).expanduser()
     return user_data_path("tplan", appauthor=False) / "tplan.json"
 
 
 AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
 """Dates ``--as-of`` accepts: the engine's windows reach back and forth from it."""
+
+
+def _location(value: str) -> Path | str:
+    """A --db value: a server URL as given (Path would fold its //), else a path."""
+    return value if is_database_url(value) else Path(value)
 
 
 def _date(value: str) -> date:
@@ -103,8 +116,9 @@ def _add_common(parser: argparse.ArgumentParser, *, db: bool = True, top: bool =
     default = None if top else argparse.SUPPRESS
     if db:
         parser.add_argument(
-            "--db", type=Path, default=default,
-            help="record file (default: $TPLAN_DB, else the user data directory)",
+            "--db", type=_location, default=default,
+            help="record file or postgresql:// URL (no password: libpq's ~/.pgpass, service "
+            "file or environment; default: $TPLAN_DB, else the user data directory)",
         )
     parser.add_argument("--as-of", type=_date, default=default, metavar="YYYY-MM-DD",
                         help="treat this date as today (reproducible output)")
@@ -180,8 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(groups)
     groups.add_argument("--json", action="store_true", help="stable JSON (documented in README)")
 
-    exp = sub.add_parser("export", help="write a plan snapshot (md, html, json, fhir)")
-    exp.add_argument("patient_id", metavar="PATIENT_ID")
+    exp = sub.add_parser("export", help="write a plan snapshot (md, html, json, fhir), or "
+                         "with --all every record as one interchange JSON file")
+    exp.add_argument("patient_id", nargs="?", metavar="PATIENT_ID")
+    exp.add_argument("--all", action="store_true",
+                     help="every patient, discharged included, in the interchange format "
+                     "(--format json; e.g. to move records between a file and a server)")
     exp.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
     exp.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                      help="output file (default: a name with patient id, format and date)")
@@ -209,6 +227,22 @@ def build_parser() -> argparse.ArgumentParser:
     conf.add_argument("--init", action="store_true",
                       help="create the settings file with every setting, commented (never "
                       "overwrites)")
+
+    server = sub.add_parser("server", help="a clinic's PostgreSQL database: init, migrate, "
+                            "import")
+    steps = server.add_subparsers(dest="server_command", metavar="STEP", required=True,
+                                  parser_class=_Parser)
+    init = steps.add_parser("init", help="create tplan's tables in an empty database")
+    init.add_argument("url", metavar="URL", help="postgresql://... (no password in it)")
+    migrate = steps.add_parser("migrate", help="bring the tables up to this tplan's schema")
+    migrate.add_argument("url", metavar="URL")
+    copy = steps.add_parser("import", help="copy a record file into the database, all or "
+                            "nothing, verified")
+    copy.add_argument("file", type=Path, metavar="FILE")
+    copy.add_argument("url", metavar="URL")
+    copy.add_argument("--clinician", default=None,
+                      help="name recorded as the importer (default: $TPLAN_CLINICIAN or the "
+                      "OS user)")
     return parser
 
 
@@ -233,25 +267,37 @@ def _clinician(args: argparse.Namespace) -> str:
     return _settings(args).display_clinician
 
 
-def _policy(args: argparse.Namespace, db: Path | None) -> Policy:
+def _policy(args: argparse.Namespace, db: Path | str | None) -> Policy:
     path = args.policy
-    if path is None and db is not None and (db.parent / POLICY_FILE_NAME).exists():
+    if path is None and isinstance(db, Path) and (db.parent / POLICY_FILE_NAME).exists():
         path = db.parent / POLICY_FILE_NAME
     if path is None:
         return DEFAULT_POLICY
     return load_policy(path)
 
 
-def _db(args: argparse.Namespace) -> Path:
-    return (args.db or default_db_path()).expanduser()
+def _db(args: argparse.Namespace) -> Path | str:
+    db = args.db or default_db_path()
+    return db.expanduser() if isinstance(db, Path) else db
+
+
+def _file(args: argparse.Namespace, command: str) -> Path:
+    db = _db(args)
+    if not isinstance(db, Path):
+        raise Refused(f"`tplan {command}` works on a record file, not on a server database")
+    return db
 
 
 def _workspace(args: argparse.Namespace, *, read_only: bool = False) -> Workspace:
-    """Open the record file; read-only commands neither take the lock nor create the file."""
+    """Open the records; read-only commands neither take the lock nor create the file."""
     db = _db(args)
-    repo = open_repository(db, clinician=_clinician(args), read_only=read_only,
-                           create=not read_only)
-    return Workspace(repo, _clock(args), _policy(args, db), _clinician(args))
+    repo = open_store(db, clinician=_clinician(args), read_only=read_only,
+                      create=not read_only)
+    settings = _settings(args)
+    return Workspace(
+        repo, _clock(args), _policy(args, db), _clinician(args), role=settings.role,
+        requires_cosignature=settings.requires_cosignature,
+    )
 
 
 def _print(text: str) -> None:
@@ -359,13 +405,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         added = workspace.import_envelope(args.file)
     finally:
         workspace.close()
-    _print(f"Imported {len(added)} patient(s) into {_db(args)}")
+    _print(f"Imported {len(added)} patient(s) into {workspace.location}")
     return 0
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
     db = _db(args)
-    if not any(os.path.lexists(p) for p in (db, backup_path(db), journal_path(db))):
+    if isinstance(db, Path) and not any(
+        os.path.lexists(p) for p in (db, backup_path(db), journal_path(db))
+    ):
         _print(caseload_json([]) if args.json else "No patients yet: admit one in the TUI "
                "(key a) or add them with `tplan import FILE`.")
         return 0
@@ -429,6 +477,10 @@ def cmd_groups(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.all:
+        return _export_all(args)
+    if args.patient_id is None:
+        raise Refused("name the patient to export (PATIENT_ID), or export everyone with --all")
     workspace = _workspace(args)
     try:
         path = workspace.export(
@@ -455,8 +507,39 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_all(args: argparse.Namespace) -> int:
+    if args.patient_id is not None:
+        raise Refused("--all exports every patient: leave out PATIENT_ID")
+    if args.format != ExportFormat.JSON.value or args.redact:
+        raise Refused("--all writes the interchange JSON: use --format json, without --redact")
+    workspace = _workspace(args)
+    try:
+        path, count = workspace.export_all(args.output, force=args.force)
+    finally:
+        workspace.close()
+    _print(f"Wrote {count} patient(s) to {path}")
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from tplan.store.postgres import admin as server
+
+    if args.server_command == "import":
+        report = server.import_file(args.file, args.url, _clinician(args))
+        _print(
+            f"Imported {report.patients} patient(s), {report.audit} audit entries, "
+            f"{report.disclosures} disclosure(s), {report.groups} group(s), {report.sessions} "
+            f"session(s) and {report.attendance} attendance record(s) into {report.location}; "
+            "every document verified by checksum"
+        )
+        return 0
+    done = server.init(args.url) if args.server_command == "init" else server.migrate(args.url)
+    _print(done)
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
-    report = restore(_db(args), _clinician(args))
+    report = restore(_file(args, "restore"), _clinician(args))
     _print("\n".join(report.lines()))
     return 0
 
@@ -473,6 +556,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "restore": cmd_restore,
     "settings": cmd_settings,
+    "server": cmd_server,
 }
 
 

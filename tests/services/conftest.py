@@ -1,9 +1,9 @@
-"""Fixtures for the services tests: a workspace on a fresh record file with a fixed clock."""
+"""Fixtures for the services tests: a workspace on fresh records (a file, then a PostgreSQL
+database) with a fixed clock."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from services_factories import TODAY, patient
@@ -11,17 +11,19 @@ from services_factories import TODAY, patient
 from tplan.clinical import DEFAULT_POLICY
 from tplan.domain import Patient
 from tplan.services import FixedClock, Workspace
-from tplan.store import open_repository
+from tplan.store import open_store
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "records" / "tplan.json"
+def db_path(store_location: str) -> str:
+    """The records of the test: a file, then a PostgreSQL database (every services test runs
+    on both backends)."""
+    return store_location
 
 
 @pytest.fixture
-def workspace(db_path: Path) -> Iterator[Workspace]:
-    repo = open_repository(db_path, "J. Park")
+def workspace(db_path: str) -> Iterator[Workspace]:
+    repo = open_store(db_path, "J. Park")
     ws = Workspace(repo, FixedClock(TODAY), DEFAULT_POLICY, "J. Park")
     yield ws
     ws.close()

@@ -16,17 +16,17 @@ from services_factories import TODAY, patient
 
 from tplan.domain import DisclosureStatus, ExportFormat
 from tplan.services import FixedClock, Workspace, disclosure
-from tplan.store import open_repository
+from tplan.store import open_store
 
 STEPS = ("staged", "logged", "published", "completed")
 
 
-def _disclosures(db_path: Path, pid: str) -> list:
-    with open_repository(db_path, read_only=True) as repo:
+def _disclosures(db_path: str, pid: str) -> list:
+    with open_store(db_path, read_only=True) as repo:
         return repo.get(pid).disclosures
 
 
-def _assert_never_a_file_without_its_disclosure(db_path: Path, pid: str, out: Path) -> None:
+def _assert_never_a_file_without_its_disclosure(db_path: str, pid: str, out: Path) -> None:
     files = [p for p in out.iterdir() if not p.name.startswith(".")]
     entries = _disclosures(db_path, pid)
     for file in files:
@@ -42,7 +42,7 @@ def _assert_never_a_file_without_its_disclosure(db_path: Path, pid: str, out: Pa
 
 @pytest.mark.parametrize("failing", [*STEPS, "link"])
 def test_a_failure_at_each_step_never_leaves_a_file_without_its_disclosure(
-    workspace: Workspace, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    workspace: Workspace, db_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     failing: str,
 ) -> None:
     admitted = workspace.admit(patient())
@@ -89,9 +89,9 @@ sys.exit(main(sys.argv[2:]))
 
 @pytest.mark.parametrize("killed_at", STEPS)
 def test_a_kill_at_each_step_never_leaves_a_file_without_its_disclosure(
-    db_path: Path, tmp_path: Path, killed_at: str
+    db_path: str, tmp_path: Path, killed_at: str
 ) -> None:
-    with open_repository(db_path, "J. Park") as repo:
+    with open_store(db_path, "J. Park") as repo:
         admitted = Workspace(repo, FixedClock(TODAY), clinician="J. Park").admit(patient())
     out = tmp_path / "exports"
     export = ["--db", str(db_path), "export", admitted.id, "--format", "md"]
@@ -104,7 +104,7 @@ def test_a_kill_at_each_step_never_leaves_a_file_without_its_disclosure(
     leftovers = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert bool(leftovers) is (killed_at in ("staged", "logged"))
     # The next export into that folder removes what the killed one left behind.
-    with open_repository(db_path, "J. Park") as repo:
+    with open_store(db_path, "J. Park") as repo:
         Workspace(repo, FixedClock(TODAY), clinician="J. Park").export(
             admitted.id, ExportFormat.JSON, out / "again.json")
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []

@@ -56,7 +56,7 @@ def test_refused_render_writes_nothing(
 ) -> None:
     with pytest.raises(ExportRefused, match="cannot be redacted"):
         workspace.export(admitted.id, ExportFormat.JSON, tmp_path / "x.json", redact=True)
-    assert list(tmp_path.iterdir()) == [tmp_path / "records"]
+    assert not (tmp_path / "x.json").exists()
     assert workspace.patient(admitted.id).disclosures == []
 
 
@@ -64,7 +64,7 @@ def test_no_file_stays_without_its_log_entry(
     workspace: Workspace, admitted: Patient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing_put(*_args: object, **_kwargs: object) -> None:
-        raise SaveError(workspace.repo.path, "No space left on device")
+        raise SaveError(workspace.repo.location, "No space left on device")
 
     monkeypatch.setattr(workspace.repo, "put", failing_put)
     target = tmp_path / "plan.html"

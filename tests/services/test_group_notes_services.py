@@ -27,7 +27,7 @@ from tplan.domain import (
 from tplan.domain.group_notes import GroupNote, Participation
 from tplan.services import FixedClock, Mark, ServiceError, SessionKey, Workspace
 from tplan.services.group_notes import ConfidentialityRefused, describe_finding
-from tplan.store import SaveError, SignedNoteError, open_repository
+from tplan.store import SaveError, SignedNoteError, open_store
 
 NAMES = ("Avery Quill", "Bo Marchetti", "Cass Ferrow", "Dell Okafor")
 
@@ -106,11 +106,11 @@ def test_absent_and_excused_members_get_no_narrative(group_session) -> None:
         )
 
 
-def test_drafts_are_kept_per_session_and_reopen(group_session, db_path: Path) -> None:
+def test_drafts_are_kept_per_session_and_reopen(group_session, db_path: str) -> None:
     ws, session, ids = group_session
     saved = ws.save_group_note(written(ws, session, ids))
     ws.close()
-    reopened = Workspace(open_repository(db_path, "J. Park"), FixedClock(TODAY))
+    reopened = Workspace(open_store(db_path, "J. Park"), FixedClock(TODAY))
     try:
         again = reopened.group_note(reopened.repo.get_session(session.id))
         assert again.id == saved.id and again.members[0].sections["plan"] == "Plan 0"
@@ -120,7 +120,7 @@ def test_drafts_are_kept_per_session_and_reopen(group_session, db_path: Path) ->
 
 
 def test_signing_writes_a_complete_locked_note_into_each_present_chart(
-    group_session, db_path: Path
+    group_session, db_path: str
 ) -> None:
     ws, session, ids = group_session
     note = written(ws, session, ids)
@@ -128,7 +128,7 @@ def test_signing_writes_a_complete_locked_note_into_each_present_chart(
     assert result.signed == (ids[0], ids[1])
     assert dict(result.skipped) == {ids[2]: "excused", ids[3]: "absent"}
     ws.close()
-    with open_repository(db_path, "reader", read_only=True) as repo:
+    with open_store(db_path, "reader", read_only=True) as repo:
         for n, pid in enumerate(ids[:2]):
             chart = [x for x in repo.get(pid).notes if x.group_note_id == note.id]
             assert len(chart) == 1 and chart[0].signed
@@ -170,13 +170,15 @@ def test_signed_group_is_locked_and_corrections_are_addenda(group_session) -> No
     assert ws.repo.group_note_for(session.id).shared.content == signed.shared.content
 
 
+@pytest.mark.parametrize("store_location", ["file"], indirect=True)  # a full disk: the file's
 def test_a_store_failure_while_signing_leaves_no_member_signed(
-    group_session, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    group_session, db_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws, session, ids = group_session
     note = written(ws, session, ids)
-    journal = db_path.with_name(db_path.name + ".journal")
-    before = (db_path.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
+    path = Path(db_path)
+    journal = path.with_name(path.name + ".journal")
+    before = (path.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
 
     def disk_full(*_args: object, **_kwargs: object) -> object:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -185,11 +187,11 @@ def test_a_store_failure_while_signing_leaves_no_member_signed(
     with pytest.raises(SaveError):
         ws.sign_group_note(note)
     monkeypatch.undo()
-    assert (db_path.read_bytes(), (journal.read_bytes() if journal.exists() else b"")) == before
+    assert (path.read_bytes(), (journal.read_bytes() if journal.exists() else b"")) == before
     assert ws.repo.group_note_for(session.id) is None
     assert all(not n.group_note_id for pid in ids for n in ws.patient(pid).notes)
     ws.close()
-    with open_repository(db_path, "reader", read_only=True) as repo:
+    with open_store(db_path, "reader", read_only=True) as repo:
         assert all(not n.group_note_id for pid in ids for n in repo.get(pid).notes)
         assert repo.group_note_for(session.id) is None
 
@@ -254,7 +256,7 @@ def test_a_draft_part_of_a_member_later_marked_absent_is_named_and_left_out(
 def test_the_demo_documents_its_past_evening_groups_as_group_notes(db_path: Path) -> None:
     from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
 
-    repo = open_repository(db_path, "J. Park")
+    repo = open_store(db_path, "J. Park")
     ws = Workspace(repo, FixedClock(TODAY), clinician="J. Park")
     try:
         ws.import_patients(load_demo(TODAY))

@@ -30,7 +30,7 @@ def test_envelope_round_trips_into_a_fresh_file(
 
 
 def test_every_invalid_record_is_named_and_nothing_is_saved(
-    workspace: Workspace, db_path: Path, tmp_path: Path
+    workspace: Workspace, tmp_path: Path
 ) -> None:
     data = orjson.loads(envelope_bytes(workspace, [patient("Avery Quill"), patient("Bo M")]))
     data["patients"][0]["notes"][0]["craving"] = 12
@@ -38,7 +38,7 @@ def test_every_invalid_record_is_named_and_nothing_is_saved(
     data["patients"].append({"display_name": "Cass Ferrow"})
     source = tmp_path / "in.json"
     source.write_bytes(orjson.dumps(data))
-    before = db_path.read_bytes()
+    audit_before = workspace.audit()
     with pytest.raises(ImportError_) as caught:
         workspace.import_envelope(source)
     problems = caught.value.problems
@@ -48,7 +48,7 @@ def test_every_invalid_record_is_named_and_nothing_is_saved(
     assert "record #3: admission date: is required" in problems
     assert not any(name in str(caught.value) for name in ("Avery", "Bo M", "Cass"))
     assert str(source) in str(caught.value) and "nothing was saved" in str(caught.value)
-    assert db_path.read_bytes() == before
+    assert workspace.audit() == audit_before
     assert workspace.patients() == []
 
 

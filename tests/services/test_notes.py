@@ -10,7 +10,7 @@ from services_factories import SECRET, TODAY, note
 
 from tplan.domain import Addendum, AddendumKind, ObjectiveProgress, Patient, ProgressRating
 from tplan.services import FixedClock, NoteStateError, RecordNotFound, Workspace
-from tplan.store import SignedNoteError, open_repository
+from tplan.store import SignedNoteError, open_store
 
 
 def addendum() -> Addendum:
@@ -102,7 +102,7 @@ def test_notes_persist_and_audit_holds_no_content(
     workspace.save_draft(admitted.id, draft)
     workspace.sign_note(admitted.id, draft.id)
     workspace.close()
-    with open_repository(db_path, read_only=True) as repo:
+    with open_store(db_path, read_only=True) as repo:
         assert repo.get(admitted.id).find_note(draft.id).signed  # type: ignore[union-attr]
         audit = repo.audit(admitted.id)
         assert [e.action for e in audit] == ["admit", "save_draft", "sign_note"]

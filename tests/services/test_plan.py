@@ -41,7 +41,7 @@ from tplan.domain import (
     SupportStatus,
 )
 from tplan.services import FixedClock, RecordNotFound, Workspace
-from tplan.store import DuplicatePatientError, ReadOnlyStoreError, open_repository
+from tplan.store import DuplicatePatientError, ReadOnlyStoreError, open_store
 
 
 def objective(text: str = "Attend two SMART meetings a week") -> Objective:
@@ -184,7 +184,7 @@ def test_level_review_and_discharge(workspace: Workspace, admitted: Patient) -> 
 
 def test_read_only_workspace_refuses_writes(db_path, admitted: Patient, workspace) -> None:
     workspace.close()
-    reader = Workspace(open_repository(db_path, read_only=True), FixedClock(TODAY))
+    reader = Workspace(open_store(db_path, read_only=True), FixedClock(TODAY))
     with pytest.raises(ReadOnlyStoreError):
         reader.add_problem(admitted.id, Problem(title="x"))
     assert reader.patient(admitted.id) == admitted

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from tplan.domain import Patient
 from tplan.services import FixedClock, Workspace
 from tplan.services.demo import load_demo
-from tplan.store import open_repository
+from tplan.store import open_repository, open_store
 from tplan.ui.app import TplanApp, make_app
 
 TODAY = date(2026, 3, 12)
@@ -54,7 +54,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def workspace(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspace]:
     """A record file seeded with the demo caseload (shifted to ``today``)."""
-    repo = open_repository(db_path, COUNSELOR)
+    repo = open_store(db_path, COUNSELOR)
     ws = Workspace(repo, clock, clinician=COUNSELOR)
     ws.import_patients(load_demo(today))
     yield ws

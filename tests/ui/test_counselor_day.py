@@ -1,17 +1,17 @@
-"""A counselor's day, end to end, with the keys a counselor presses; then the file is reopened
-by a fresh app and everything done is still there."""
+"""A counselor's day, end to end, with the keys a counselor presses; then the records are
+reopened by a fresh app and everything done is still there. Runs on a record file and on a
+PostgreSQL database."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from test_forms_harness import choose, type_in
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from tplan.domain import DecisionOutcome, LevelCode, ObjectiveStatus
 from tplan.services import FixedClock, Workspace
-from tplan.store import open_repository
+from tplan.store import open_store
 from tplan.ui import forms
 from tplan.ui.app import TplanApp, make_app
 from tplan.ui.screens.caseload import CaseloadScreen
@@ -21,6 +21,12 @@ COUNSELOR = "J. Park"
 CASEY = "demo-casey-thistlewood"
 AVERY = "demo-avery-quill"
 LANE = "demo-lane-copperfield"
+
+
+@pytest.fixture
+def db_path(store_location: str) -> str:
+    """The day runs twice: on a record file, then on a PostgreSQL database."""
+    return store_location
 
 
 def keys(text: str) -> list[str]:
@@ -61,7 +67,7 @@ def suggestion_badge(app: TplanApp, pid: str) -> str:
 
 
 async def test_a_counselors_day_survives_closing_and_reopening(
-    app: TplanApp, workspace: Workspace, clock: FixedClock, db_path: Path, settle, screen_text
+    app: TplanApp, workspace: Workspace, clock: FixedClock, db_path: str, settle, screen_text
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -159,7 +165,7 @@ async def test_a_counselors_day_survives_closing_and_reopening(
     workspace.close()
 
     # A fresh process would see the same: reopen the file with a new repository and app.
-    repo = open_repository(db_path, COUNSELOR)
+    repo = open_store(db_path, COUNSELOR)
     again = Workspace(repo, clock, clinician=COUNSELOR)
     try:
         casey_now = again.patient(CASEY)

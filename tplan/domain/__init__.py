@@ -36,6 +36,7 @@ from tplan.domain.measures import Bam, Gad7, Measure, Phq9
 from tplan.domain.notes import (
     SECTIONS_BY_FORMAT,
     Addendum,
+    CosignReturn,
     DrugScreen,
     ObjectiveProgress,
     ProgressNote,
@@ -102,6 +103,7 @@ __all__ = [
     "AttendanceRecord",
     "AttendanceStatus",
     "Bam",
+    "CosignReturn",
     "Criterion",
     "Decision",
     "DecisionOutcome",

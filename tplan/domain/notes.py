@@ -74,6 +74,15 @@ class Addendum(Model):
     written_at: datetime
 
 
+class CosignReturn(Model):
+    """A supervisor sent a note back to its author with a comment instead of co-signing it;
+    the author answers with an addendum, and the note waits for co-signature again."""
+
+    at: datetime
+    by: Name
+    comment: RequiredText
+
+
 class ProgressNote(Model):
     id: Id = Field(default_factory=lambda: new_id("nt"))
     date_of_service: date
@@ -98,6 +107,11 @@ class ProgressNote(Model):
     signed_at: datetime | None = None
     signed_by: ShortText = ""
     addenda: list[Addendum] = Field(default_factory=list)
+    cosign_required: bool = False
+    """Signed by a clinician whose notes need a supervisor's co-signature (their settings)."""
+    cosigned_at: datetime | None = None
+    cosigned_by: ShortText = ""
+    returns: list[CosignReturn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _sections_match_format(self) -> ProgressNote:
@@ -110,7 +124,33 @@ class ProgressNote(Model):
             )
         if self.addenda and self.signed_at is None:
             raise ValueError("addenda belong to signed notes; edit the draft instead")
+        if (self.cosigned_at is not None or self.returns) and not self.cosign_required:
+            raise ValueError("only a note that requires co-signature is co-signed or returned")
+        if self.cosigned_at is not None and not self.cosigned_by:
+            raise ValueError("a co-signature names the supervisor")
+        if self.cosign_required and self.signed_at is None:
+            raise ValueError("a draft is not yet waiting for co-signature; sign it first")
         return self
+
+    @property
+    def cosigned(self) -> bool:
+        return self.cosigned_at is not None
+
+    @property
+    def awaiting_cosignature(self) -> bool:
+        """Signed, needs a co-signature, has none, and is not back with its author (returned
+        and not answered by an addendum since)."""
+        if not self.cosign_required or self.cosigned or self.signed_at is None:
+            return False
+        if not self.returns:
+            return True
+        returned = self.returns[-1].at
+        return any(addendum.written_at > returned for addendum in self.addenda)
+
+    @property
+    def returned_to_author(self) -> bool:
+        """Returned by the supervisor and not yet answered by the author."""
+        return bool(self.returns) and not self.cosigned and not self.awaiting_cosignature
 
     @property
     def signed(self) -> bool:

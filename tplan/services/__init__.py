@@ -4,6 +4,7 @@ returns the updated Patient. See docs/ARCHITECTURE.md."""
 from tplan.services.agenda import Agenda, AgendaSession, SessionKey, WorkItem
 from tplan.services.caseload import CaseloadRow
 from tplan.services.clock import AsOfClock, Clock, FixedClock, SystemClock
+from tplan.services.cosign import WaitingNote
 from tplan.services.errors import (
     ExportRefused,
     ImportError_,
@@ -15,6 +16,7 @@ from tplan.services.errors import (
 from tplan.services.sessions import Mark
 from tplan.services.workspace import Workspace
 from tplan.store import (
+    ConflictError,
     DuplicatePatientError,
     PatientNotFound,
     ReadOnlyStoreError,
@@ -22,6 +24,7 @@ from tplan.store import (
     SignedNoteError,
     StoreError,
     StoreLockedError,
+    StoreUnavailableError,
 )
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "AsOfClock",
     "CaseloadRow",
     "Clock",
+    "ConflictError",
     "DuplicatePatientError",
     "ExportRefused",
     "FixedClock",
@@ -46,7 +50,9 @@ __all__ = [
     "SignedNoteError",
     "StoreError",
     "StoreLockedError",
+    "StoreUnavailableError",
     "SystemClock",
+    "WaitingNote",
     "WorkItem",
     "Workspace",
 ]

@@ -31,7 +31,7 @@ from tplan.services.errors import RecordNotFound, ServiceError
 
 if TYPE_CHECKING:
     from tplan.services.clock import Clock
-    from tplan.store import Repository
+    from tplan.store import PatientStore
 
 BOOK_DAYS = 42
 """Days of sessions read for a suggestion: the sustained window and the last complete weeks."""
@@ -50,7 +50,7 @@ class Mark:
 class SessionUseCases:
     """Groups, schedules, sessions, attendance and the agenda (mixed into ``Workspace``)."""
 
-    repo: Repository
+    repo: PatientStore
     clock: Clock
     policy: Policy
     clinician: str

@@ -9,7 +9,8 @@ The updated Patient is returned. Objects returned here are shared: treat them as
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -61,6 +62,7 @@ from tplan.domain.suggestion import Decision
 from tplan.services import disclosure, trends
 from tplan.services.caseload import CaseloadRow, caseload_row
 from tplan.services.clock import Clock, SystemClock, document_time
+from tplan.services.cosign import CosignUseCases
 from tplan.services.errors import (
     ExportRefused,
     ImportError_,
@@ -70,9 +72,16 @@ from tplan.services.errors import (
     ServiceError,
 )
 from tplan.services.group_notes import GroupNoteUseCases
-from tplan.services.interchange import build_envelope, read_envelope
+from tplan.services.interchange import build_envelope, read_envelope, write_new_file
 from tplan.services.sessions import SessionUseCases
-from tplan.store import AuditEntry, ReadOnlyStoreError, Repository, SignedNoteError, StoreError
+from tplan.store import (
+    AuditEntry,
+    ConflictError,
+    PatientStore,
+    ReadOnlyStoreError,
+    SignedNoteError,
+    StoreError,
+)
 from tplan.store.audit import os_user
 
 
@@ -107,24 +116,38 @@ def _find(items: Iterable[T], item_id: str, what: str) -> T:
     raise RecordNotFound(what, item_id)
 
 
-class Workspace(SessionUseCases, GroupNoteUseCases):
-    """One clinician's session on one record file."""
+class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
+    """One clinician's session on one store of records (a file or a clinic's database)."""
 
     def __init__(
         self,
-        repo: Repository,
+        repo: PatientStore,
         clock: Clock | None = None,
         policy: Policy | None = None,
         clinician: str = "",
+        *,
+        role: str = "counselor",
+        requires_cosignature: bool = False,
     ) -> None:
         self.repo = repo
         self.clock: Clock = clock or SystemClock()
         self.policy = policy or DEFAULT_POLICY
         self.clinician = clinician or repo.clinician or os_user()
+        self.role = role
+        """counselor or supervisor (settings): supervisors co-sign (``CosignUseCases``)."""
+        self.requires_cosignature = requires_cosignature
+        """This clinician's signed notes wait for a supervisor's co-signature."""
+        self._expected = threading.local()
+        """Per thread: the patient id and version a form was opened on (``expecting``)."""
 
     @property
     def read_only(self) -> bool:
         return self.repo.read_only
+
+    @property
+    def location(self) -> str:
+        """Where the records are (a path, or a server URL without password)."""
+        return self.repo.location
 
     def close(self) -> None:
         self.repo.close()
@@ -152,6 +175,23 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
 
     def patient(self, pid: str) -> Patient:
         return self.repo.get(pid)
+
+    def patient_with_version(self, pid: str) -> tuple[Patient, int]:
+        """The patient and its version, e.g. for a form to save against (``expecting``)."""
+        return self.repo.get_versioned(pid)
+
+    @contextlib.contextmanager
+    def expecting(self, pid: str | None, version: int | None) -> Iterator[None]:
+        """Within this block (this thread), changes to ``pid`` are saved only if the patient is
+        still at ``version`` (the one a form showed when it opened), else ConflictError:
+        another counselor's save in between is never overwritten. Each successful save in
+        the block moves the expectation on to the version it created."""
+        previous = getattr(self._expected, "value", None)
+        self._expected.value = [pid, version] if pid is not None and version else None
+        try:
+            yield
+        finally:
+            self._expected.value = previous
 
     def suggest(self, pid: str, as_of: date | None = None) -> Suggestion:
         day = as_of or self.clock.today()
@@ -203,6 +243,15 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
     def audit(self, pid: str | None = None) -> list[AuditEntry]:
         return self.repo.audit(pid)
 
+    @property
+    def connected(self) -> bool:
+        """False while a clinic database cannot be reached (saves then fail, nothing is lost)."""
+        return self.repo.connected
+
+    def watch(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(patient_id)`` (from another thread) when someone else saves."""
+        self.repo.watch(listener)
+
     # --- the write pattern ---------------------------------------------------------------
 
     def _change(
@@ -211,13 +260,43 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         action: str,
         apply: Callable[[Patient], str | None],
         changed: Iterable[str] = (),
+        *,
+        reapply: bool = False,
     ) -> Patient:
-        """Copy the patient, let ``apply`` change the copy (returning the record id), put it."""
+        """Copy the patient, let ``apply`` change the copy (returning the record id), put it.
+
+        The save names the version the copy was made from, so a save by someone else in
+        between is a ConflictError and nothing is overwritten. With ``reapply`` (changes that
+        only add to the record: signing, an addendum, a disclosure) ``apply`` runs again on
+        the newer record instead, and its own checks decide (e.g. the note was signed).
+        """
         if self.repo.read_only:
-            raise ReadOnlyStoreError(self.repo.path)
-        patient = self.repo.get(pid).model_copy(deep=True)
-        record_id = apply(patient)
-        return self.repo.put(patient, action, changed=list(changed), record_id=record_id)
+            raise ReadOnlyStoreError(self.repo.location)
+        expected = getattr(self._expected, "value", None)
+        shown = expected[1] if expected is not None and expected[0] == pid else None
+        attempts = 3 if reapply else 1
+        for attempt in range(1, attempts + 1):
+            current, version = self.repo.get_versioned(pid)
+            if shown is not None and not reapply and shown != version:
+                version = shown  # the form saw an older record: let the store say who changed it
+            patient = current.model_copy(deep=True)
+            record_id = apply(patient)
+            try:
+                saved = self.repo.put(
+                    patient,
+                    action,
+                    changed=list(changed),
+                    record_id=record_id,
+                    expected_version=version,
+                )
+            except ConflictError:
+                if attempt == attempts:
+                    raise
+                continue
+            if shown is not None and expected is not None:
+                expected[1] = self.repo.get_versioned(pid)[1]
+            return saved
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # --- episode -------------------------------------------------------------------------
 
@@ -427,12 +506,16 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
                 raise SignedNoteError(note_id, "it is already signed")
             self._check_note(p, note)
             signed = note.model_copy(
-                update={"signed_at": self.clock.now(), "signed_by": self.clinician}
+                update={
+                    "signed_at": self.clock.now(),
+                    "signed_by": self.clinician,
+                    "cosign_required": self.requires_cosignature,
+                }
             )
             p.notes = _upsert(p.notes, signed)
             return note_id
 
-        return self._change(pid, "sign_note", apply, ["notes"])
+        return self._change(pid, "sign_note", apply, ["notes"], reapply=True)
 
     def add_addendum(self, pid: str, note_id: str, addendum: Addendum) -> Patient:
         def apply(p: Patient) -> str:
@@ -446,7 +529,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
             )
             return addendum.id
 
-        return self._change(pid, "add_addendum", apply, ["notes"])
+        return self._change(pid, "add_addendum", apply, ["notes"], reapply=True)
 
     def delete_draft(self, pid: str, note_id: str) -> Patient:
         def apply(p: Patient) -> str:
@@ -596,7 +679,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
         from tplan.export.disclosure import consent_or_default, consent_problem
 
         if self.repo.read_only:
-            raise ReadOnlyStoreError(self.repo.path)
+            raise ReadOnlyStoreError(self.repo.location)
         fmt = ExportFormat(fmt)
         day = as_of or self.clock.today()
         problem = consent_problem(recipient, purpose, consent)
@@ -648,7 +731,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
             return entry.id
 
         try:
-            self._change(pid, "export", log, ["disclosures"])
+            self._change(pid, "export", log, ["disclosures"], reapply=True)
         except BaseException:
             disclosure.discard(temp)
             raise
@@ -669,6 +752,26 @@ class Workspace(SessionUseCases, GroupNoteUseCases):
 
     def _disclosure_status(self, pid: str, entry_id: str, status: DisclosureStatus) -> None:
         self.repo.set_disclosure_status(pid, entry_id, status)
+
+    def export_all(
+        self, path: Path | str | None = None, *, force: bool = False
+    ) -> tuple[Path, int]:
+        """Every patient (discharged too, by id) in one interchange file, to move records
+        between a file and a clinic database; audited (``export_all``) before it is written."""
+        if self.repo.read_only:
+            raise ReadOnlyStoreError(self.repo.location)
+        day = self.clock.today()
+        target = Path(path).expanduser() if path is not None else Path.cwd()
+        if target.is_dir():
+            target = target / f"tplan-all-{day.isoformat()}.json"
+        if target.exists() and not force:
+            raise ExportRefused(
+                f"{target} already exists; choose another name or allow overwriting"
+            )
+        patients = sorted(self.repo.all_patients(), key=lambda p: p.id)
+        data = self.envelope(patients, day).model_dump_json(indent=2).encode()
+        self.repo.record_event("export_all", f"{len(patients)} patient(s) to {target.name}")
+        return write_new_file(target, data, force=force), len(patients)
 
     def envelope(self, patients: Iterable[Patient], as_of: date | None = None) -> Envelope:
         """The interchange envelope for ``patients`` (generated now, as of today by default)."""

@@ -6,6 +6,7 @@ Only this package imports TinyDB. Open a record file with :func:`open_repository
 from tplan.store.audit import AuditEntry
 from tplan.store.backup import RestoreReport, restore, restore_backup
 from tplan.store.errors import (
+    ConflictError,
     CorruptStoreError,
     DuplicatePatientError,
     ForeignFileError,
@@ -16,19 +17,25 @@ from tplan.store.errors import (
     SignedNoteError,
     StoreError,
     StoreLockedError,
+    StoreUnavailableError,
 )
 from tplan.store.files import write_private_atomic
+from tplan.store.opening import is_database_url, open_store
+from tplan.store.protocol import ChangeListener, PatientStore
 from tplan.store.repository import Repository, open_repository
 from tplan.store.storage import AtomicJSONStorage, backup_path
 
 __all__ = [
     "AtomicJSONStorage",
     "AuditEntry",
+    "ChangeListener",
+    "ConflictError",
     "CorruptStoreError",
     "DuplicatePatientError",
     "ForeignFileError",
     "NewerSchemaError",
     "PatientNotFound",
+    "PatientStore",
     "ReadOnlyStoreError",
     "Repository",
     "RestoreReport",
@@ -36,8 +43,11 @@ __all__ = [
     "SignedNoteError",
     "StoreError",
     "StoreLockedError",
+    "StoreUnavailableError",
     "backup_path",
+    "is_database_url",
     "open_repository",
+    "open_store",
     "restore",
     "restore_backup",
     "write_private_atomic",

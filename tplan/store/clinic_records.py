@@ -161,6 +161,11 @@ class ClinicRecords:
             day += timedelta(days=1)
         return sorted(found, key=lambda s: (s.on, s.start, s.id))
 
+    def all_sessions(self) -> list[Session]:
+        """Every session, in time order (e.g. to copy the file into a clinic database)."""
+        found = [self._sessions.get(sid, self.path) for sid in list(self._sessions.doc_ids)]
+        return sorted(found, key=lambda s: (s.on, s.start, s.id))
+
     def attendance_for(self, session_ids: Iterable[str]) -> list[AttendanceRecord]:
         """The attendance recorded for these sessions."""
         return [

@@ -6,6 +6,7 @@ so a message is safe to show, log or print in a traceback.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 
@@ -83,7 +84,7 @@ class NewerSchemaError(StoreError):
 class ReadOnlyStoreError(StoreError):
     """A write was attempted on a store opened read-only."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         super().__init__(f"{path} is open read-only; nothing was saved")
 
@@ -118,4 +119,29 @@ class SignedNoteError(StoreError):
         self.note_id = note_id
         super().__init__(
             f"note {note_id} is signed and locked: {problem}; add an addendum instead"
+        )
+
+
+class ConflictError(StoreError):
+    """Someone else saved the patient after this session read it: nothing was overwritten."""
+
+    def __init__(self, patient_id: str, by: str, at: datetime | None) -> None:
+        self.patient_id = patient_id
+        self.by = by
+        self.at = at
+        when = f" at {at.astimezone():%H:%M on %Y-%m-%d}" if at is not None else ""
+        super().__init__(
+            f"{by or 'another session'} changed this patient's record{when}, after you opened "
+            "it; nothing was overwritten. The record has been reloaded: check it and save again"
+        )
+
+
+class StoreUnavailableError(StoreError):
+    """The database server cannot be reached; nothing was saved."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__(
+            f"the connection to {location} is lost; nothing was saved. tplan reconnects "
+            "by itself: try again in a moment"
         )

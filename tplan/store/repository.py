@@ -24,13 +24,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
-from tplan.domain import DisclosureStatus, Patient
+from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
 from tplan.domain.base import check_person_name
 from tplan.store import migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.bulk import paused_gc
 from tplan.store.clinic_records import ClinicRecords
 from tplan.store.errors import (
+    ConflictError,
     CorruptStoreError,
     DuplicatePatientError,
     NewerSchemaError,
@@ -40,6 +41,7 @@ from tplan.store.errors import (
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
+from tplan.store.protocol import ChangeListener
 from tplan.store.signed_notes import check_signed_notes
 from tplan.store.storage import AtomicJSONStorage
 
@@ -88,6 +90,8 @@ class Repository(ClinicRecords, GroupNoteRecords):
         """Doc ids whose current document is known to load (validated or written by us)."""
         self._damaged: dict[str, str] = {}
         """Doc id -> why its document does not load (found now, or listed by the snapshot)."""
+        self._versions: dict[str, tuple[int, AuditEntry | None]] = {}
+        """Per patient: saves since opening (the file has one writer) and the last one's entry."""
         try:
             self._index()
             self._index_clinic_records()
@@ -137,6 +141,14 @@ class Repository(ClinicRecords, GroupNoteRecords):
         return patient
 
     # --- reads ---------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def connected(self) -> bool:
+        return True
 
     @property
     def backup_path(self) -> Path:
@@ -209,6 +221,12 @@ class Repository(ClinicRecords, GroupNoteRecords):
         # setdefault: a put from another thread while this validated wins over the older copy
         return self._cache.setdefault(patient_id, patient)
 
+    def get_versioned(self, patient_id: str) -> tuple[Patient, int]:
+        # read the version first: a put from another thread changes the patient, then the version
+        version = self._versions.get(patient_id, (1, None))[0]
+        patient = self.get(patient_id)
+        return patient, version
+
     def verify_all(self) -> list[str]:
         """Validate every document not validated yet (without keeping the models); return the
         doc ids of those that do not load.
@@ -246,6 +264,12 @@ class Repository(ClinicRecords, GroupNoteRecords):
             for document in self._audit_table.all()
             if patient_id is None or document.get("patient_id") == patient_id
         ]
+
+    def disclosures(self, patient_id: str) -> list[ExportLogEntry]:
+        return list(self.get(patient_id).disclosures)
+
+    def watch(self, listener: ChangeListener) -> None:
+        """Nothing to watch: the file has a single writer (the lock), this session."""
 
     # --- writes --------------------------------------------------------------------------
 
@@ -289,14 +313,20 @@ class Repository(ClinicRecords, GroupNoteRecords):
         action: str,
         changed: Iterable[str] | None = None,
         record_id: str | None = None,
+        *,
+        expected_version: int | None = None,
     ) -> Patient:
         """Replace a stored patient by ``patient`` (a modified copy) and audit it.
 
         Validates first (pydantic's ValidationError), refuses changes to signed notes
         (SignedNoteError), and returns the stored patient. ``changed`` adds field names to the
         audit entry; the fields that really differ are always listed. Nothing changed: no write.
+        ConflictError when ``expected_version`` is not the patient's version any more.
         """
         self._require_writable()
+        version, last = self._versions.get(patient.id, (1, None))
+        if expected_version is not None and expected_version != version:
+            raise ConflictError(patient.id, last.by if last else "", last.at if last else None)
         before = self.get(patient.id)
         stored, document = _validated(patient)
         check_signed_notes(before, stored)
@@ -311,6 +341,7 @@ class Repository(ClinicRecords, GroupNoteRecords):
             {(PATIENTS_TABLE, doc_id): document, (AUDIT_TABLE, audit_id): entry.to_document()}
         )
         self._cache[stored.id] = stored
+        self._versions[stored.id] = (version + 1, entry)
         self._verified.add(doc_id)
         return stored
 

@@ -1,11 +1,16 @@
-"""Signed notes are locked: the store refuses any change to them except appended addenda."""
+"""Signed notes are locked: the store refuses any change to them except appended addenda and,
+for a note that requires co-signature, the supervisor's co-signature or appended returns.
+A co-signature, once given, never changes, and nothing is returned after it."""
 
 from __future__ import annotations
 
 from tplan.domain import Patient, ProgressNote
 from tplan.store.errors import SignedNoteError
 
-_LOCKED_FIELDS = tuple(name for name in ProgressNote.model_fields if name != "addenda")
+_COSIGNING = ("cosigned_at", "cosigned_by", "returns")
+_LOCKED_FIELDS = tuple(
+    name for name in ProgressNote.model_fields if name not in ("addenda", *_COSIGNING)
+)
 
 
 def check_signed_notes(before: Patient, after: Patient) -> None:
@@ -22,3 +27,13 @@ def check_signed_notes(before: Patient, after: Patient) -> None:
             raise SignedNoteError(note.id, f"its {', '.join(changed)} cannot change")
         if new.addenda[: len(note.addenda)] != note.addenda:
             raise SignedNoteError(note.id, "its addenda can only be added to, never changed")
+        _check_cosigning(note, new)
+
+
+def _check_cosigning(note: ProgressNote, new: ProgressNote) -> None:
+    if note.cosigned:
+        if any(getattr(note, name) != getattr(new, name) for name in _COSIGNING):
+            raise SignedNoteError(note.id, "it is co-signed")
+        return
+    if new.returns[: len(note.returns)] != note.returns:
+        raise SignedNoteError(note.id, "a return to its author can only be added, never changed")

@@ -64,6 +64,8 @@ class TplanApp(QuietCrashes, App[None]):
     """Initials instead of names on every screen (F2, or by itself after idle minutes)."""
     damaged: reactive[tuple[str, ...]] = reactive(())
     """Ids of the records that do not load (the top bar names them)."""
+    connected: reactive[bool] = reactive(True)
+    """False while the clinic database cannot be reached (the top bar says so)."""
 
     def __init__(
         self,
@@ -214,7 +216,16 @@ class TplanApp(QuietCrashes, App[None]):
         self.privacy = not self.privacy
         self.notify("Privacy on: initials only." if self.privacy else "Privacy off.", timeout=2)
 
+    def patient_changed_elsewhere(self, patient_id: str) -> None:
+        """Another session saved this patient: redraw their caseload row and open screen."""
+        from tplan.ui.live import refresh_patient_everywhere
+
+        refresh_patient_everywhere(self, patient_id)
+
     def on_mount(self) -> None:
+        from tplan.ui.live import follow_other_sessions
+
+        follow_other_sessions(self)
         if self.idle_privacy_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.check_privacy_idle, name="idle-privacy")
 

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from tplan.domain import Patient, friendly_errors
 from tplan.domain.dates import parse_date
-from tplan.services import RecordRuleError, StoreError
+from tplan.services import ConflictError, RecordRuleError, StoreError
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import DateInput, FieldRow, literal
 from tplan.ui.forms.parsing import parse_int, parse_number
@@ -161,7 +161,12 @@ class FormScreen(ModalScreen[R], Generic[R]):
         super().__init__()
         self.workspace = workspace
         self.patient_id = patient_id
-        self.patient: Patient | None = workspace.patient(patient_id) if patient_id else None
+        self.patient: Patient | None = None
+        self.opened_version: int | None = None
+        """The record's version when the form opened: the save is refused (ConflictError)
+        if someone else saved the patient since."""
+        if patient_id:
+            self.patient, self.opened_version = workspace.patient_with_version(patient_id)
         self._initial: dict[str, tuple[Any, ...]] = {}
         self._show_all = False
         self._saving = False
@@ -378,7 +383,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=SAVE_GROUP)
     def _persist_worker(self, payload: Any) -> R:
-        return self.persist(payload)
+        with self.workspace.expecting(self.patient_id, self.opened_version):
+            return self.persist(payload)
 
     @on(Worker.StateChanged)
     def _save_finished(self, event: Worker.StateChanged) -> None:
@@ -405,6 +411,14 @@ class FormScreen(ModalScreen[R], Generic[R]):
             self._show_all = True
             self.revalidate({error.field: error.message})
             self._focus_first_error([error.field])
+        if isinstance(error, ConflictError) and self.patient_id:
+            # keep the typed text; show the newer record beneath and save against it next time
+            self.patient, self.opened_version = self.workspace.patient_with_version(
+                self.patient_id
+            )
+            changed = getattr(self.app, "patient_changed_elsewhere", None)
+            if changed is not None:
+                changed(self.patient_id)
         self.set_status(f"Not saved: {save_error_message(error)}")
 
     # --- cancelling --------------------------------------------------------------------

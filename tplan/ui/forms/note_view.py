@@ -47,6 +47,15 @@ def render_note(note: ProgressNote, patient: Patient) -> Text:
     if note.signed_at is not None:
         out.append(f"✔ signed by {note.signed_by} {_when(note.signed_at)}", style="green")
         out.append("  (locked)\n")
+    if note.cosigned_at is not None:
+        out.append(f"✔ co-signed by {note.cosigned_by} {_when(note.cosigned_at)}\n", style="green")
+    elif note.awaiting_cosignature:
+        out.append("waiting for a supervisor's co-signature\n", style="yellow")
+    elif note.returned_to_author:
+        back = note.returns[-1]
+        out.append(f"returned by {back.by} {_when(back.at)}: ", style="bold yellow")
+        out.append(back.comment)
+        out.append("\n(answer with an addendum: a)\n")
     if note.late_entry:
         out.append(f"late entry: written {note.written_at:%d %b %Y}\n", style="yellow")
     for name in SECTIONS_BY_FORMAT[note.format]:

@@ -78,6 +78,7 @@ class CaseloadScreen(Screen[None]):
         Binding("n", "note", "Note", id="note", priority=True),
         Binding("a", "admit", "Admit", id="admit"),
         Binding("G", "group", "Group", id="group"),
+        Binding("C", "cosign", "To co-sign", show=False, id="cosign"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -409,8 +410,19 @@ class CaseloadScreen(Screen[None]):
 
         choose_group_session(self.tplan)
 
+    def action_cosign(self) -> None:
+        """Supervisors: the notes waiting for co-signature; counselors: notes returned to them."""
+        from tplan.ui.screens.cosign import CosignScreen
+
+        self.app.push_screen(CosignScreen())
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Admit a patient", "New episode of care (a)", self.action_admit)
+        yield SystemCommand(
+            "Notes to co-sign / returned to me",
+            "Supervisors co-sign or return notes; counselors see returned ones (C)",
+            self.action_cosign,
+        )
         yield SystemCommand(
             "Note for highlighted patient", "New progress note (n)", self.action_note
         )

@@ -9,8 +9,9 @@ from textual.widget import Widget
 
 class TopBar(Widget):
     """The first line of every screen; shows "privacy" while initials replace names,
-    "READ-ONLY" when nothing can be saved, and the ids of records that do not load (kept in the
-    file as they were, left out of every list)."""
+    "READ-ONLY" when nothing can be saved, "OFFLINE" while the clinic database is out of reach,
+    and the ids of records that do not load (kept in the file as they were, left out of every
+    list)."""
 
     DEFAULT_CSS = """
     TopBar { height: 1; width: 1fr; background: $panel; color: $foreground; }
@@ -20,6 +21,7 @@ class TopBar(Widget):
     privacy: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
     damaged: reactive[tuple[str, ...]] = reactive(())
+    offline: reactive[bool] = reactive(False)
 
     def __init__(self, title: str, *, id: str | None = None, right: str = "") -> None:
         super().__init__(id=id)
@@ -31,9 +33,14 @@ class TopBar(Widget):
         self.watch(self.app, "privacy", self._privacy)
         if hasattr(self.app, "damaged"):
             self.watch(self.app, "damaged", self._damaged)
+        if hasattr(self.app, "connected"):
+            self.watch(self.app, "connected", self._connected)
 
     def _damaged(self, value: tuple[str, ...]) -> None:
         self.damaged = value
+
+    def _connected(self, value: bool) -> None:
+        self.offline = not value
 
     def _privacy(self, value: bool) -> None:
         self.privacy = value
@@ -51,6 +58,9 @@ class TopBar(Widget):
             left = Content.assemble(
                 left, "  ", (f"⚠ {noun} {', '.join(self.damaged)}", "bold reverse")
             )
+        if self.offline:
+            offline = ("OFFLINE: saves fail, reconnecting", "bold reverse")
+            left = Content.assemble(left, "  ", offline)
         right = Content(self.right)
         if self.privacy:
             right = Content.assemble(right, "  ", ("◉ privacy", "bold reverse"))

@@ -1,0 +1,132 @@
+"""Group notes in the clinic database (mixed into PostgresRepository), as in the record file's
+``GroupNoteRecords``: a draft is saved alone; signing saves every member's chart (each with
+its new signed note, version checked and audited) and the signed group note in one
+transaction, or nothing. A signed group note never changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.types.json import Json
+
+from tplan.domain import Patient
+from tplan.domain.group_notes import GroupNote
+from tplan.store.audit import AuditEntry, changed_fields
+from tplan.store.errors import SignedNoteError
+from tplan.store.postgres.clinic import insert_audit
+
+R = TypeVar("R")
+
+
+class PostgresGroupNotes:
+    _location: str
+
+    # provided by PostgresRepository
+    def _run(self, work: Callable[[psycopg.Connection], R]) -> R:
+        raise NotImplementedError
+
+    def _require_writable(self) -> None:
+        raise NotImplementedError
+
+    def _entry(
+        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
+    ) -> AuditEntry:
+        raise NotImplementedError
+
+    def _load_as(self, model: Any, what: str, record_id: str, document: Any) -> Any:
+        raise NotImplementedError
+
+    def _save_patient_rows(
+        self, c: psycopg.Connection, patients: list[Patient], entries: list[AuditEntry]
+    ) -> list[tuple[Patient, int]]:
+        raise NotImplementedError
+
+    def _remember(self, saved: list[tuple[Patient, int]]) -> None:
+        raise NotImplementedError
+
+    # --- reads and writes ----------------------------------------------------------------
+
+    def group_note_for(self, session_id: str) -> GroupNote | None:
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT id, document FROM group_notes WHERE session_id = %s", (session_id,)
+            ).fetchone()
+        )
+        return self._load_as(GroupNote, "group note", row[0], row[1]) if row else None
+
+    def save_group_note(self, note: GroupNote, action: str) -> GroupNote:
+        """Save a draft group note; a signed one is locked (SignedNoteError)."""
+        self._require_writable()
+        stored = GroupNote.model_validate(note.model_dump(mode="json"))
+        if stored.signed:
+            raise SignedNoteError(stored.id, "a group note is signed only with its members' notes")
+
+        def work(c: psycopg.Connection) -> GroupNote:
+            with c.transaction():
+                before = self._group_note_before(c, stored)
+                fields = changed_fields(before, stored) if before is not None else ("group note",)
+                if not fields:
+                    return before  # type: ignore[return-value]
+                entry = self._entry(action, None, stored.id, tuple(fields))
+                _upsert_group_note(c, stored, entry)
+                with c.cursor() as cur:
+                    insert_audit(cur, [entry])
+                return stored
+
+        return self._run(work)
+
+    def save_patients_with_group_note(
+        self, patients: Iterable[Patient], note: GroupNote, action: str
+    ) -> tuple[list[Patient], GroupNote]:
+        """Every member's chart and the group note in ONE transaction: all of them or none."""
+        self._require_writable()
+        stored_note = GroupNote.model_validate(note.model_dump(mode="json"))
+        patients = list(patients)
+
+        def work(c: psycopg.Connection) -> list[tuple[Patient, int]]:
+            with c.transaction():
+                self._group_note_before(c, stored_note)
+                entries = [self._entry(action, p.id, stored_note.id, ("notes",)) for p in patients]
+                saved = self._save_patient_rows(c, patients, entries)
+                note_entry = self._entry(action, None, stored_note.id, ("group note",))
+                _upsert_group_note(c, stored_note, note_entry)
+                with c.cursor() as cur:
+                    insert_audit(cur, [*entries, note_entry])
+                return saved
+
+        saved = self._run(work)
+        self._remember(saved)
+        return [patient for patient, _ in saved], stored_note
+
+    def _group_note_before(self, c: psycopg.Connection, note: GroupNote) -> GroupNote | None:
+        other = c.execute(
+            "SELECT id FROM group_notes WHERE session_id = %s AND id <> %s",
+            (note.session_id, note.id),
+        ).fetchone()
+        if other is not None:
+            raise ValueError("this session already has a group note")
+        row = c.execute(
+            "SELECT document FROM group_notes WHERE id = %s FOR UPDATE", (note.id,)
+        ).fetchone()
+        if row is None:
+            return None
+        before: GroupNote = self._load_as(GroupNote, "group note", note.id, row[0])
+        if before.signed:
+            raise SignedNoteError(
+                note.id,
+                "a signed group note cannot change; add an addendum to one member's note instead",
+            )
+        return before
+
+
+def _upsert_group_note(c: psycopg.Connection, note: GroupNote, entry: AuditEntry) -> None:
+    c.execute(
+        "INSERT INTO group_notes (id, session_id, document, signed, updated_at, updated_by)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
+        " document = EXCLUDED.document, signed = EXCLUDED.signed,"
+        " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
+        (note.id, note.session_id, Json(note.model_dump(mode="json")), note.signed, entry.at,
+         entry.by),
+    )

@@ -1,0 +1,162 @@
+"""The storage interface the services depend on, whichever backend holds the records.
+
+Two backends implement it: :class:`tplan.store.Repository` (one counselor's TinyDB file) and
+:class:`tplan.store.postgres.PostgresRepository` (a clinic's PostgreSQL database).
+``tplan.store.open_store`` picks one from the database location; nothing above the store
+learns which one it got.
+
+Every patient has a version that grows by one with each save. A save names the version its
+change was made on (``expected_version``); when someone else saved the patient meanwhile the
+store refuses with :class:`tplan.store.ConflictError` and overwrites nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from types import TracebackType
+from typing import Protocol, Self
+
+from tplan.domain import (
+    AttendanceRecord,
+    DisclosureStatus,
+    ExportLogEntry,
+    Patient,
+    Session,
+    TreatmentGroup,
+)
+from tplan.domain.group_notes import GroupNote
+from tplan.store.audit import AuditEntry
+
+ChangeListener = Callable[[str], None]
+"""Called with a patient id when another session saved that patient (from another thread)."""
+
+
+class PatientStore(Protocol):
+    """What the Workspace needs from a store of patient records."""
+
+    clinician: str
+    read_only: bool
+
+    @property
+    def location(self) -> str:
+        """Where the records are, fit for a message (a path, or a URL without its password)."""
+        ...
+
+    @property
+    def connected(self) -> bool:
+        """False while the store cannot reach its records (a lost server connection)."""
+        ...
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def active_ids(self) -> list[str]: ...
+
+    def discharged_ids(self) -> list[str]: ...
+
+    def stored_names(self, patient_ids: Iterable[str]) -> dict[str, str]: ...
+
+    def active_patients(self) -> list[Patient]: ...
+
+    def all_patients(self) -> list[Patient]: ...
+
+    def get(self, patient_id: str) -> Patient: ...
+
+    def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
+        """These patients, leaving out those whose record does not load."""
+        ...
+
+    def damaged_records(self) -> dict[str, str]:
+        """Patient id -> why its record does not load (kept as it is, left out of lists)."""
+        ...
+
+    def get_versioned(self, patient_id: str) -> tuple[Patient, int]:
+        """The patient and the version it was read at, as one consistent pair."""
+        ...
+
+    def __contains__(self, patient_id: object) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+    def audit(self, patient_id: str | None = None) -> list[AuditEntry]: ...
+
+    def disclosures(self, patient_id: str) -> list[ExportLogEntry]:
+        """The patient's disclosure log (exports), oldest first."""
+        ...
+
+    # --- writes --------------------------------------------------------------------------
+
+    def add(self, patient: Patient, action: str = "admit") -> Patient: ...
+
+    def import_patients(
+        self, patients: Iterable[Patient], action: str = "import"
+    ) -> list[Patient]: ...
+
+    def put(
+        self,
+        patient: Patient,
+        action: str,
+        changed: Iterable[str] | None = None,
+        record_id: str | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Patient: ...
+
+    def record_event(self, action: str, detail: str) -> None:
+        """Audit an action that concerns no single patient (e.g. a whole export)."""
+        ...
+
+    # --- the clinic's groups, sessions and attendance -------------------------------------
+
+    def groups(self) -> list[TreatmentGroup]: ...
+
+    def get_group(self, group_id: str) -> TreatmentGroup: ...
+
+    def get_session(self, session_id: str) -> Session: ...
+
+    def sessions_between(self, first: date, last: date) -> list[Session]: ...
+
+    def attendance_for(self, session_ids: Iterable[str]) -> list[AttendanceRecord]: ...
+
+    def save_group(self, group: TreatmentGroup, action: str) -> TreatmentGroup: ...
+
+    def save_session(self, session: Session, action: str) -> Session: ...
+
+    def record_attendance(
+        self, session: Session, records: Iterable[AttendanceRecord], action: str
+    ) -> tuple[Session, list[AttendanceRecord]]:
+        """The session and its members' attendance, saved as one transaction."""
+        ...
+
+    def set_disclosure_status(
+        self, patient_id: str, entry_id: str, status: DisclosureStatus
+    ) -> Patient:
+        """Mark how an export ended on its disclosure entry (audited with the export)."""
+        ...
+
+    def group_note_for(self, session_id: str) -> GroupNote | None: ...
+
+    def save_group_note(self, note: GroupNote, action: str) -> GroupNote: ...
+
+    def save_patients_with_group_note(
+        self, patients: Iterable[Patient], note: GroupNote, action: str
+    ) -> tuple[list[Patient], GroupNote]:
+        """Members' charts and the signed group note, saved as one transaction."""
+        ...
+
+    # --- session -------------------------------------------------------------------------
+
+    def watch(self, listener: ChangeListener) -> None:
+        """Call ``listener`` when another session changes a patient (no-op where none can)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
