@@ -253,10 +253,11 @@ def test_a_draft_part_of_a_member_later_marked_absent_is_named_and_left_out(
     assert ws.unattended_drafts(session) == []
 
 
-def test_the_demo_documents_its_past_evening_groups_as_group_notes(db_path: Path) -> None:
+def test_the_demo_documents_its_past_evening_groups_as_group_notes(tmp_path: Path) -> None:
+    """The demo's content, not a backend's: written into a record file as `tplan demo` does."""
     from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
 
-    repo = open_store(db_path, "J. Park")
+    repo = open_repository(tmp_path / "demo.json", "J. Park")
     ws = Workspace(repo, FixedClock(TODAY), clinician="J. Park")
     try:
         ws.import_patients(load_demo(TODAY))
