@@ -27,7 +27,7 @@ from tplan.domain import (
 from tplan.domain.group_notes import GroupNote, Participation
 from tplan.services import FixedClock, Mark, ServiceError, SessionKey, Workspace
 from tplan.services.group_notes import ConfidentialityRefused, describe_finding
-from tplan.store import SaveError, SignedNoteError, open_store
+from tplan.store import SaveError, SignedNoteError, open_repository, open_store
 
 NAMES = ("Avery Quill", "Bo Marchetti", "Cass Ferrow", "Dell Okafor")
 
