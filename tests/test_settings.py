@@ -111,3 +111,15 @@ def test_settings_init_writes_once(tmp_path: Path, capsys: pytest.CaptureFixture
     assert path.is_file()
     assert main(["settings", "--init", "--config", str(path)]) == 1
     assert "never overwrites" in capsys.readouterr().err
+
+
+def test_the_default_clinician_is_the_uid_account_not_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import pwd
+
+    monkeypatch.setenv("USER", "chief.medical.officer")
+    monkeypatch.setenv("LOGNAME", "chief.medical.officer")
+    settings = load_settings(tmp_path / "none.toml", environ={})
+    assert settings.display_clinician == pwd.getpwuid(os.getuid()).pw_name

@@ -12,8 +12,8 @@ start-up; its values are plain strings, booleans and numbers checked here.
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -64,7 +64,15 @@ class Settings:
 
     @property
     def display_clinician(self) -> str:
-        return self.clinician or getpass.getuser()
+        return self.clinician or account_name()
+
+
+def account_name() -> str:
+    """The account this process runs as, from its uid: ``$USER`` can be set to anything."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return f"uid {os.getuid()}"
 
 
 _KEYS = tuple(f.name for f in fields(Settings) if f.name not in ("path", "sources"))
@@ -231,6 +239,6 @@ def describe(settings: Settings) -> str:
             shown = f'"{value}"'
         source = settings.sources.get(key, "default")
         if key == "clinician" and not value:
-            source += f": your OS user ({getpass.getuser()})"
+            source += f": your OS user ({account_name()})"
         lines.append(f"{key} = {shown}  # {source}")
     return "\n".join(lines)
