@@ -119,3 +119,15 @@ def test_restore_sets_aside_a_journal_of_another_snapshot(db_path: Path, tmp_pat
     assert "belongs to another version" in done.out
     with open_repository(db_path, read_only=True) as repo:
         assert repo.get(stored[0].id) == stored[0]
+
+
+def test_an_orphaned_journal_is_named_by_caseload_and_restore_and_kept(db_path: Path) -> None:
+    """Issue #10 item 6: caseload said "No patients yet" and the next writer deleted it."""
+    _journal_of_four_saves(db_path)
+    db_path.unlink()
+    db_path.with_name("tplan.json.bak").unlink()
+    saves = journal_path(db_path).read_bytes()
+    for command in (["caseload"], ["restore"], ["import", str(db_path.parent / "none.json")]):
+        done = run_cli("--db", str(db_path), *command)
+        assert done.code == 1 and "missing but its journal" in done.err, command
+    assert not db_path.exists() and journal_path(db_path).read_bytes() == saves
