@@ -13,9 +13,11 @@ from textual.widgets import OptionList, Static
 
 from tplan.domain import Addendum, AddendumKind, ProgressNote
 from tplan.services import FixedClock, Workspace
+from tplan.settings import Settings
 from tplan.ui.app import make_app
 from tplan.ui.forms.cosign_forms import ReturnForm
 from tplan.ui.screens.cosign import CosignScreen
+from tplan.ui.widgets.top_bar import TopBar
 
 AVERY = "demo-avery-quill"
 
@@ -110,3 +112,16 @@ async def test_a_counselor_sees_returned_notes_and_cannot_cosign(
         await pilot.press("c")
         await pilot.pause()
     assert trainee.patient(AVERY).find_note(note_id).cosigned_at is None  # type: ignore[union-attr]
+
+
+async def test_today_counts_the_notes_to_cosign_and_c_opens_them(
+    workspace: Workspace, clock: FixedClock, trainee_note: tuple[Workspace, str]
+) -> None:
+    supervisor = Workspace(workspace.repo, clock, clinician="Dr. Okafor", role="supervisor")
+    settings = Settings(clinician="Dr. Okafor", role="supervisor", start_screen="today")
+    app = make_app(supervisor, clock=clock, settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        bar = app.screen.query_one(TopBar)
+        await until(pilot, lambda: "1 to co-sign (C)" in bar.right, "the count on Today")
+        await pilot.press("C")
+        await until(pilot, lambda: isinstance(app.screen, CosignScreen), "the list opens")

@@ -1,9 +1,10 @@
 """Other counselors' saves and the server connection, as the screens see them.
 
 On a clinic database the workspace reports (from its LISTEN thread) each patient another
-session saved; the open caseload row and patient screen are redrawn from the fresh record.
-Once a second the app copies ``workspace.connected`` into its ``connected`` reactive, which the
-top bar shows. On a record file neither ever fires: the file has one writer.
+session saved; the open caseload row, patient screen and Today's agenda are redrawn from the
+fresh record. Once a second the app copies ``workspace.connected`` into its ``connected``
+reactive, which the top bar shows. On a record file neither ever fires: the file has one
+writer.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def refresh_patient_everywhere(app: TplanApp, patient_id: str) -> None:
     """Redraw what shows ``patient_id`` ("" after a reconnection: everything)."""
     from tplan.ui.screens.caseload import CaseloadScreen
     from tplan.ui.screens.patient import PatientScreen
+    from tplan.ui.screens.today import TodayScreen
 
     for screen in app.screen_stack:
         if isinstance(screen, CaseloadScreen):
@@ -47,3 +49,5 @@ def refresh_patient_everywhere(app: TplanApp, patient_id: str) -> None:
                 screen.load()
         elif isinstance(screen, PatientScreen) and patient_id in ("", screen.patient_id):
             screen.reload()
+        elif isinstance(screen, TodayScreen):
+            screen.load()

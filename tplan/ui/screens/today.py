@@ -72,6 +72,7 @@ class TodayScreen(Screen[None]):
         Binding("g", "document_group", "Document group", id="document_group"),
         Binding("c", "caseload", "Caseload", id="caseload"),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("C", "cosign", "To co-sign", show=False, id="cosign"),
     ]
     AUTO_FOCUS = "#sessions"
 
@@ -80,6 +81,8 @@ class TodayScreen(Screen[None]):
         self.agenda: Agenda | None = None
         self.initials: dict[str, str] = {}
         """Display name -> initials, for privacy mode (F2)."""
+        self.to_cosign = 0
+        """Notes waiting for this supervisor's co-signature (0 for a counselor)."""
 
     @property
     def tplan(self) -> TplanApp:
@@ -109,6 +112,8 @@ class TodayScreen(Screen[None]):
         workspace = self.tplan.workspace
         agenda = workspace.agenda(self.tplan.today())
         self.initials = {p.display_name: p.initials for p in workspace.patients()}
+        supervising = getattr(workspace, "is_supervisor", False)
+        self.to_cosign = len(workspace.to_cosign()) if supervising else 0
         return agenda
 
     @on(Worker.StateChanged)
@@ -124,6 +129,8 @@ class TodayScreen(Screen[None]):
         self.agenda = agenda
         width = self.app.size.width
         summary = f"{day_text(agenda.on)} · {agenda.clinician} · {len(agenda.worklist)} to do"
+        if self.to_cosign:
+            summary += f" · {self.to_cosign} to co-sign (C)"
         self.query_one(TopBar).set_right(summary)
         sessions = self.query_one("#sessions", OptionList)
         highlighted = sessions.highlighted
@@ -242,6 +249,12 @@ class TodayScreen(Screen[None]):
         from tplan.ui.screens.caseload import CaseloadScreen
 
         self.tplan.show_screen(CaseloadScreen)
+
+    def action_cosign(self) -> None:
+        """Supervisors: the notes waiting for co-signature; counselors: notes returned to them."""
+        from tplan.ui.screens.cosign import CosignScreen
+
+        self.app.push_screen(CosignScreen())
 
     def action_refresh(self) -> None:
         self.load()
