@@ -39,7 +39,7 @@ async def test_decision_needs_rationale_then_accept_changes_level(
     async with app.run_test(size=SIZE) as pilot:
         shown = plain(app.form.query_one("#suggestion", Static))
         assert "Step down to Level 1" in shown
-        assert "✔" in shown and "attendance 100% over 30 days (11 of 11)" in shown
+        assert "✔" in shown and "attendance 100% over 30 days (13 of 13)" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert errors(app)["rationale"] == "write the rationale: it is kept with the decision"
