@@ -85,11 +85,6 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("d", "decide", "Decide", id="decide"),
-        Binding("r", "review", "Review", id="review"),
-        Binding("l", "level", "Level", id="level"),
-        Binding("e", "export", "Export", id="export"),
-        Binding("x", "discharge", "Discharge", id="discharge"),
         *(
             # priority for the note: the form opens before the next key is dispatched (see
             # CaseloadScreen)
@@ -104,6 +99,11 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
             for k in RECORD_KINDS
             if k.key
         ),
+        Binding("d", "decide", "Decide", id="decide"),
+        Binding("r", "review", "Review", id="review"),
+        Binding("l", "level", "Level", id="level"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("x", "discharge", "Discharge", id="discharge"),
         Binding("a", "add", "Add to this tab", show=False),
         Binding("space", "cycle_status", "Choose the objective's status (saved today)", show=False),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),

@@ -36,7 +36,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("snap", "SnapForm", "snap", "", "New strength or need"),
     RecordKind("risk", "RiskForm", "risks", "", "New risk"),
     RecordKind("medication", "MedicationForm", "risks", "m", "New medication"),
-    RecordKind("naloxone", "NaloxoneForm", "risks", "N", "Naloxone check", by_id=False),
+    RecordKind("naloxone", "NaloxoneForm", "risks", "N", "Record a naloxone check", by_id=False),
     RecordKind("support", "SupportForm", "supports", "", "New support person"),
     RecordKind("group", "GroupForm", "supports", "G", "New support group"),
     RecordKind("note", "NoteForm", "notes", "n", "Note", shown=True),
