@@ -184,6 +184,6 @@ async def test_medication_keys_are_in_help_and_the_palette(app, settle) -> None:
         await settle(pilot)
         local, _, _ = screen_bindings(app.screen)
         assert ("m", "New medication") in local
-        assert ("N", "Naloxone check") in local
+        assert ("N", "Record a naloxone check") in local
         titles = {command.title for command in app.screen.palette_commands()}
         assert {"New medication", "Record a naloxone check"} <= titles

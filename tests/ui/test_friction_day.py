@@ -516,3 +516,32 @@ async def test_one_key_marks_the_clinic_cup_negative_and_alt_keys_jump(
     assert stored.screen is not None and stored.screen.method is ScreenMethod.PRESUMPTIVE
     results = {r.substance.casefold(): r.result for r in stored.screen.results}
     assert results == dict.fromkeys(panel, ScreenResultValue.NEGATIVE)
+
+
+# --- 9. at 80x24 the note form's "what" field is wide enough to type in -------------------------
+
+
+async def test_the_use_row_fits_80_columns(app: TplanApp, settle) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("alt+3")
+        await pilot.pause()
+        what = app.screen.query_one("#use_substances")
+        when = app.screen.query_one("#use_date")
+        assert what.region.width >= 12
+        assert when.region.right <= SMALL[0] - 2  # inside the form's frame
+
+
+async def test_trends_labels_and_latest_values_stay_whole_at_80x24(
+    app: TplanApp, settle, screen_text
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_patient(pilot, settle, "Avery")
+        screen.query_one("TabbedContent").active = "trends"
+        await settle(pilot)
+        shown = screen_text(app)
+        for whole in ("Craving ", "PHQ-9 ", "GAD-7 ", "latest 0/10"):
+            assert whole in shown, whole
+        assert "Cr…" not in shown and "PH…" not in shown

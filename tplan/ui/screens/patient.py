@@ -23,6 +23,7 @@ from tplan.domain.privacy import name_pattern
 from tplan.services.trends import craving_weeks
 from tplan.ui.compat import SkipsFirstResize
 from tplan.ui.read_only import editing
+from tplan.ui.screens.record_kinds import BY_KIND, RECORD_KINDS
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.history import audit_table, disclosure_table
@@ -84,21 +85,26 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
-        # priority: the form opens before the next key is dispatched (see CaseloadScreen)
-        Binding("n", "note", "Note", id="note", priority=True),
-        Binding("g", "goal", "New goal", show=False, id="goal"),
-        Binding("o", "objective", "New objective", show=False, id="objective"),
+        *(
+            # priority for the note: the form opens before the next key is dispatched (see
+            # CaseloadScreen)
+            Binding(
+                k.key,
+                f"add_kind('{k.kind}')",
+                k.title,
+                show=k.shown,
+                id=k.kind,
+                priority=k.kind == "note",
+            )
+            for k in RECORD_KINDS
+            if k.key
+        ),
         Binding("d", "decide", "Decide", id="decide"),
         Binding("r", "review", "Review", id="review"),
         Binding("l", "level", "Level", id="level"),
         Binding("e", "export", "Export", id="export"),
         Binding("x", "discharge", "Discharge", id="discharge"),
-        Binding("p", "problem", "New problem", show=False),
-        Binding("i", "intervention", "New intervention for the objective", show=False),
         Binding("a", "add", "Add to this tab", show=False),
-        Binding("G", "group", "New support group", show=False),
-        Binding("m", "medication", "New medication", show=False, id="medication"),
-        Binding("N", "naloxone", "Naloxone check", show=False, id="naloxone"),
         Binding("space", "cycle_status", "Choose the objective's status (saved today)", show=False),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
@@ -500,73 +506,51 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
             self._focus_tab(event.pane.id)
 
     @editing
+    def action_add_kind(self, kind: str) -> None:
+        """Add a record of ``kind``: its own action when it needs the plan's context (a goal
+        goes under the highlighted problem), else its form."""
+        own = getattr(self, f"action_{kind}", None)
+        if callable(own):
+            own()
+            return
+        self.open_form(getattr(self._forms(), BY_KIND[kind].form)(self.ws, self.patient_id))
+
+    @editing
     def action_add(self) -> None:
-        """``a``: add a record of the kind the current tab shows."""
+        """``a``: add a record of the kind the current tab shows (on the risks tab, the kind of
+        the highlighted line: a medication, the naloxone line, or a risk)."""
         tab = self.query_one(TabbedContent).active
-        forms = self._forms()
-        pid = self.patient_id
-        if tab == "plan":
-            self.action_problem()
-        elif tab == "snap":
-            self.open_form(forms.SnapForm(self.ws, pid))
-        elif tab == "risks":
-            # The highlighted line says which kind: a medication, the naloxone line, or a risk.
-            ref = self._current("risk-list")
-            if ref is not None and ref.kind == "medication":
-                self.action_medication()
-            elif ref is not None and ref.kind == "naloxone":
-                self.action_naloxone()
-            else:
-                self.open_form(forms.RiskForm(self.ws, pid))
-        elif tab == "supports":
-            self.open_form(forms.SupportForm(self.ws, pid))
-        elif tab == "notes":
-            self.action_note()
-        elif tab == "written":
-            self.open_form(forms.RelapsePlanForm(self.ws, pid))
-        elif tab == "decisions":
+        if tab == "decisions":
             self.action_level()
+            return
+        kinds = [k.kind for k in RECORD_KINDS if k.tab == tab]
+        ref = self._current("risk-list") if tab == "risks" else None
+        if ref is not None and ref.kind in kinds:
+            kinds = [ref.kind]
+        if kinds:
+            self.action_add_kind(kinds[0])
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         """``enter`` (or a click) on a line edits that record."""
         event.stop()
         ref = ItemRef.parse(event.option.id)
-        if ref is None or self.patient is None:
+        if ref is None or self.patient is None or ref.kind not in BY_KIND:
             return
         forms = self._forms()
         ws, pid = self.ws, self.patient_id
-        kind = ref.kind
-        if kind == "problem":
-            self.open_form(forms.ProblemForm(ws, pid, ref.item_id))
-        elif kind == "goal":
-            self.open_form(forms.GoalForm(ws, pid, ref.item_id))
-        elif kind == "objective":
-            self.open_form(forms.ObjectiveForm(ws, pid, ref.item_id))
-        elif kind == "intervention" and ref.parent_id:
-            self.open_form(forms.InterventionForm(ws, pid, ref.parent_id, ref.item_id))
-        elif kind == "snap":
-            self.open_form(forms.SnapForm(ws, pid, ref.item_id))
-        elif kind == "risk":
-            self.open_form(forms.RiskForm(ws, pid, ref.item_id))
-        elif kind == "medication":
-            self.open_form(forms.MedicationForm(ws, pid, ref.item_id))
-        elif kind == "naloxone":
-            self.open_form(forms.NaloxoneForm(ws, pid))
-        elif kind == "support":
-            self.open_form(forms.SupportForm(ws, pid, ref.item_id))
-        elif kind == "group":
-            self.open_form(forms.GroupForm(ws, pid, ref.item_id))
-        elif kind == "note":
+        record = BY_KIND[ref.kind]
+        if record.kind == "intervention":
+            if ref.parent_id:
+                self.open_form(forms.InterventionForm(ws, pid, ref.parent_id, ref.item_id))
+            return
+        if record.kind == "note":
             note = self.patient.find_note(ref.item_id)
             if note is not None and note.signed:
                 self.open_form(forms.NoteView(ws, pid, ref.item_id))
-            else:
-                self.open_form(forms.NoteForm(ws, pid, ref.item_id))
-        elif kind == "relapse_plan":
-            self.open_form(forms.RelapsePlanForm(ws, pid))
-        elif kind == "aftercare":
-            self.open_form(forms.AftercareForm(ws, pid))
+                return
+        form = getattr(forms, record.form)
+        self.open_form(form(ws, pid, ref.item_id) if record.by_id else form(ws, pid))
 
     # --- objective status --------------------------------------------------------------
 
@@ -622,23 +606,23 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         for title, help_text, action in (
-            ("New progress note", "n", self.action_note),
             ("Decide on the suggestion", "d", self.action_decide),
             ("Record a plan review", "r", self.action_review),
             ("Change level or schedule", "l", self.action_level),
             ("Export this patient", "e", self.action_export),
             ("Discharge", "x", self.action_discharge),
-            ("New problem", "p", self.action_problem),
-            ("New goal", "g", self.action_goal),
-            ("New objective", "o", self.action_objective),
-            ("New medication", "m", self.action_medication),
-            ("Record a naloxone check", "N", self.action_naloxone),
             ("Individual sessions (schedule)", "palette", self.action_individual_schedule),
             ("Attendance of today's individual session", "palette",
              self.action_individual_attendance),
             ("Back to the caseload", "escape", self.action_back),
         ):
             yield SystemCommand(title, f"This patient ({help_text})", action)
+        for record in RECORD_KINDS:
+            yield SystemCommand(
+                record.title if record.kind != "note" else "New progress note",
+                f"This patient ({record.key or 'a on its tab'})",
+                lambda kind=record.kind: self.action_add_kind(kind),
+            )
         for tab_id, label in TABS:
             yield SystemCommand(
                 f"Tab: {label}", "Show this tab", lambda tab_id=tab_id: self._show_tab(tab_id)

@@ -57,8 +57,12 @@ def trends(
 ) -> RenderableType:
     """The Trends tab: one line per measure, then attendance per week (from the workspace)."""
     table = Table.grid(padding=(0, 2))
-    for _ in range(4):
-        table.add_column(no_wrap=True)
+    # At 80 columns the labels and the latest values stay whole; the sparkline and the date
+    # span give way first.
+    table.add_column(no_wrap=True, min_width=7)
+    table.add_column(no_wrap=True, max_width=16, overflow="crop")
+    table.add_column(no_wrap=True, min_width=34)
+    table.add_column(no_wrap=True, overflow="ellipsis")
     ratings = craving_series(patient, today)
     latest_craving = ratings[-1][1] if ratings else None
     craving_label = f"latest {latest_craving}/10" if latest_craving is not None else ""
