@@ -20,6 +20,7 @@ from tplan.domain import (
     AttendanceStatus,
     IndividualSchedule,
     Patient,
+    RosterEntry,
     Session,
     SessionType,
     TreatmentGroup,
@@ -162,6 +163,57 @@ class SessionBook:
             if start <= session.on <= end:
                 found.append(self._entry(patient.id, session, session.session_type.value))
         return sorted(found, key=lambda e: (e.on, e.start, e.label))
+
+    def expected_by_patient(
+        self, patients: Iterable[Patient], first: date, last: date
+    ) -> dict[str, list[ExpectedSession]]:
+        """``expected(patient, first, last)`` for many patients at once, by patient id.
+
+        Each group's days are walked once for all its members, rather than once per member:
+        the Today agenda needs every active patient's month. Same lists, same order, as
+        ``expected`` gives one patient at a time (the same entries, stably sorted by the same
+        key from the same relative order: group order, then schedules, then one-offs).
+        """
+        chosen = {p.id: p for p in patients}
+        spans: dict[str, tuple[date, date]] = {}
+        for pid, patient in chosen.items():
+            end = last
+            if patient.discharge is not None:
+                end = min(end, patient.discharge.on - timedelta(days=1))
+            spans[pid] = (max(first, patient.admission_date), end)
+        found: dict[str, list[ExpectedSession]] = {pid: [] for pid in chosen}
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        for group in self.groups.values():
+            stays: dict[str, list[RosterEntry]] = {}
+            for entry in group.roster:
+                if entry.patient_id in chosen:
+                    stays.setdefault(entry.patient_id, []).append(entry)
+            if not stays:
+                continue
+            for day in days:
+                session = self.group_sessions.get((group.id, day))
+                if session is None and not self.meets(group, day):
+                    continue
+                for pid, entries in stays.items():
+                    start, end = spans[pid]
+                    if start <= day <= end and any(e.member_on(day) for e in entries):
+                        found[pid].append(self._group_entry(pid, group, day, session))
+        for pid, patient in chosen.items():
+            start, end = spans[pid]
+            one_offs = self.one_offs.get(pid, ())
+            if patient.individual_schedules:
+                booked = {(session.schedule_id, session.on) for session in one_offs}
+                for day in days:
+                    if not start <= day <= end:
+                        continue
+                    for schedule in patient.individual_schedules:
+                        if schedule.occurs_on(day) and (schedule.id, day) not in booked:
+                            found[pid].append(self._scheduled_entry(pid, schedule, day))
+            for session in one_offs:
+                if start <= session.on <= end:
+                    found[pid].append(self._entry(pid, session, session.session_type.value))
+            found[pid].sort(key=lambda e: (e.on, e.start, e.label))
+        return found
 
     def _group_entry(
         self, patient_id: str, group: TreatmentGroup, day: date, session: Session | None

@@ -5,9 +5,9 @@ Only records dated <= D count, and only signed notes (drafts are alerts, never e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Generic, Literal, TypeVar
 
 from tplan.clinical.policy import Policy
@@ -34,10 +34,24 @@ def in_window(day: date, as_of: date, days: int) -> bool:
     return window_start(as_of, days) <= day <= as_of
 
 
-def signed_notes(patient: Patient, as_of: date) -> list[ProgressNote]:
-    """Signed notes with a date of service on or before D, oldest first (stable order)."""
-    notes = [n for n in patient.notes if n.signed and n.date_of_service <= as_of]
-    return sorted(notes, key=lambda n: (n.date_of_service, n.written_at, n.id))
+def signed_notes(
+    patient: Patient, as_of: date, having: Callable[[ProgressNote], object] | None = None
+) -> list[ProgressNote]:
+    """Signed notes with a date of service on or before D, oldest first (stable order).
+
+    ``having`` keeps only the notes that hold something (a screen, a use report): filtering
+    before sorting gives the same order and spares sorting every note of a long record.
+    """
+    notes = [
+        n
+        for n in patient.notes
+        if (having is None or having(n)) and n.signed and n.date_of_service <= as_of
+    ]
+    return sorted(notes, key=_note_order)
+
+
+def _note_order(note: ProgressNote) -> tuple[date, datetime, str]:
+    return (note.date_of_service, note.written_at, note.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +115,7 @@ def _is_expected(result: ScreenResult, expected: set[str], policy: Policy) -> bo
 def screens(patient: Patient, as_of: date, policy: Policy) -> list[Screen]:
     """Screens collected on or before D, oldest first, each judged negative/positive/invalid."""
     found: list[Screen] = []
-    for note in signed_notes(patient, as_of):
+    for note in signed_notes(patient, as_of, having=lambda n: n.screen is not None):
         on = note.screen_date()
         if note.screen is None or on is None or on > as_of:
             continue
@@ -148,7 +162,7 @@ def use_events(patient: Patient, as_of: date, policy: Policy) -> list[UseEvent]:
     event for the patient's primary substances, so an intake screen is not read as new use.
     """
     candidates: dict[date, _Candidate] = {}
-    for note in signed_notes(patient, as_of):
+    for note in signed_notes(patient, as_of, having=lambda n: n.use is not None):
         if note.use is not None and note.use.used:
             on = note.use.use_date or note.date_of_service
             if on <= as_of:
@@ -192,7 +206,7 @@ def use_events(patient: Patient, as_of: date, policy: Policy) -> list[UseEvent]:
 def measures(patient: Patient, as_of: date, kind: type[M]) -> list[Dated[M]]:
     """Instruments of one kind given on or before D, oldest first."""
     found: list[Dated[M]] = []
-    for note in signed_notes(patient, as_of):
+    for note in signed_notes(patient, as_of, having=lambda n: n.measures):
         for measure in note.measures:
             on = measure.on or note.date_of_service
             if isinstance(measure, kind) and on <= as_of:

@@ -459,7 +459,7 @@ def safety_messages(patient: Patient, as_of: date, policy: Policy) -> list[str]:
     latest = _phq9_score(phq9s[-1]) if phq9s else None
     reviewed_on = last_signed_review(patient, as_of)
     messages = [f.message for f in safety_flags(patient, as_of, policy, latest, reviewed_on)]
-    recent = policy.windows.recent_days
+    recent_from = records.window_start(as_of, policy.windows.recent_days)
     if any(
         (note.use is not None and note.use.used)
         or (
@@ -468,7 +468,7 @@ def safety_messages(patient: Patient, as_of: date, policy: Policy) -> list[str]:
                     for r in note.screen.results)
         )
         for note in patient.notes
-        if note.signed and in_window(note.date_of_service, as_of, recent)
+        if recent_from <= note.date_of_service <= as_of and note.signed
     ):
         events = records.use_events(patient, as_of, policy)
         messages += [

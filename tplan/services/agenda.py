@@ -113,30 +113,58 @@ def _title(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def note_for(
-    patient: Patient, entry: ExpectedSession, session_type: SessionType
-) -> ProgressNote | None:
-    """The patient's note documenting this session: linked to it, else of that day and type."""
-    session_id = entry.session.id if entry.session is not None else None
-    linked = [n for n in patient.notes if session_id is not None and n.session_id == session_id]
-    if linked:
-        return linked[0]
-    return next(
-        (
-            n
-            for n in patient.notes
-            if n.session_id is None
-            and n.date_of_service == entry.on
-            and (n.session_type is session_type)
-        ),
-        None,
-    )
+@dataclass(slots=True)
+class PatientNotes:
+    """One patient's notes indexed once per agenda: what documents a session, and the drafts."""
+
+    linked: dict[str, ProgressNote]
+    """Session id -> the first note linked to it."""
+    unlinked: dict[tuple[date, SessionType], ProgressNote]
+    """(date of service, session type) -> the first note not linked to a session."""
+    drafts: list[ProgressNote]
+    """Unsigned notes in record order."""
+
+    @classmethod
+    def of(cls, patient: Patient) -> PatientNotes:
+        linked: dict[str, ProgressNote] = {}
+        unlinked: dict[tuple[date, SessionType], ProgressNote] = {}
+        drafts: list[ProgressNote] = []
+        for note in patient.notes:
+            if note.session_id is not None:
+                linked.setdefault(note.session_id, note)
+            else:
+                unlinked.setdefault((note.date_of_service, note.session_type), note)
+            if note.signed_at is None:
+                drafts.append(note)
+        return cls(linked, unlinked, drafts)
+
+    def note_for(self, entry: ExpectedSession, session_type: SessionType) -> ProgressNote | None:
+        """The note documenting this session: linked to it, else of that day and type."""
+        if entry.session is not None and entry.session.id in self.linked:
+            return self.linked[entry.session.id]
+        return self.unlinked.get((entry.on, session_type))
+
+
+class NoteIndex(dict[str, PatientNotes]):
+    """Every patient's ``PatientNotes`` by id, built on first use (most patients need none)."""
+
+    def __init__(self, patients: Mapping[str, Patient]) -> None:
+        super().__init__()
+        self.patients = patients
+
+    def __missing__(self, pid: str) -> PatientNotes:
+        found = self[pid] = PatientNotes.of(self.patients[pid])
+        return found
 
 
 def agenda_sessions(
-    day: date, expected: Mapping[str, list[ExpectedSession]], patients: Mapping[str, Patient]
+    day: date,
+    expected: Mapping[str, list[ExpectedSession]],
+    patients: Mapping[str, Patient],
+    notes: Mapping[str, PatientNotes] | None = None,
 ) -> list[AgendaSession]:
     """The sessions of ``day`` from every patient's expected sessions, in time order."""
+    notes = notes if notes is not None else NoteIndex(patients)
     by_key: dict[SessionKey, list[ExpectedSession]] = {}
     for entries in expected.values():
         for entry in entries:
@@ -147,7 +175,7 @@ def agenda_sessions(
         first = entries[0]
         entries.sort(key=lambda e: patients[e.patient_id].display_name.casefold())
         kind = first.session_type
-        notes = [note_for(patients[e.patient_id], e, kind) for e in entries]
+        documented = [notes[e.patient_id].note_for(e, kind) for e in entries]
         title = first.label
         if kind is not SessionType.GROUP:
             title = f"{kind.value.capitalize()} · {patients[first.patient_id].display_name}"
@@ -163,8 +191,8 @@ def agenda_sessions(
                 roster=tuple(e.patient_id for e in entries),
                 recorded=sum(e.record is not None for e in entries),
                 attended=sum(e.outcome is Outcome.ATTENDED for e in entries),
-                notes_written=sum(n is not None for n in notes),
-                notes_signed=sum(n is not None and n.signed for n in notes),
+                notes_written=sum(n is not None for n in documented),
+                notes_signed=sum(n is not None and n.signed for n in documented),
             )
         )
     return sorted(found, key=lambda s: (s.start, s.title.casefold()))
@@ -175,12 +203,14 @@ def worklist(
     expected: Mapping[str, list[ExpectedSession]],
     patients: Mapping[str, Patient],
     policy: Policy,
+    notes: Mapping[str, PatientNotes] | None = None,
 ) -> list[WorkItem]:
     """Everything due on ``day`` across the caseload, most urgent kind first.
 
     Reviews and safety come from the cheap clinical functions (``review_due``,
     ``safety_messages``), not from whole suggestions, so the agenda stays quick at clinic size.
     """
+    notes = notes if notes is not None else NoteIndex(patients)
     items: list[WorkItem] = []
     sustained = day - timedelta(days=policy.windows.sustained_days - 1)
     note_due = day - timedelta(days=policy.alerts.draft_older_than_days - 1)
@@ -197,8 +227,7 @@ def worklist(
                 missing.setdefault(key, []).append(entry)
             if outcome is Outcome.ATTENDED and note_due <= entry.on <= day:
                 attended[key] = attended.get(key, 0) + 1
-                patient = patients[entry.patient_id]
-                if note_for(patient, entry, entry.session_type) is None:
+                if notes[entry.patient_id].note_for(entry, entry.session_type) is None:
                     unnoted.setdefault(key, []).append(entry)
 
     def who(entries: list[ExpectedSession], of: int) -> str:
@@ -237,7 +266,7 @@ def worklist(
     due_after = timedelta(days=policy.alerts.deferred_decision_due_days)
     for patient in patients.values():
         drafts = sorted(
-            (n for n in patient.notes if not n.signed and n.date_of_service < day),
+            (n for n in notes[patient.id].drafts if n.date_of_service < day),
             key=lambda n: n.date_of_service,
         )
         if drafts:

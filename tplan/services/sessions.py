@@ -26,7 +26,13 @@ from tplan.domain import (
     TreatmentGroup,
     WeeklyPattern,
 )
-from tplan.services.agenda import Agenda, SessionKey, agenda_sessions, worklist
+from tplan.services.agenda import (
+    Agenda,
+    NoteIndex,
+    SessionKey,
+    agenda_sessions,
+    worklist,
+)
 from tplan.services.errors import RecordNotFound, ServiceError
 
 if TYPE_CHECKING:
@@ -260,11 +266,12 @@ class SessionUseCases:
         book = self.book_for(on)
         patients = {p.id: p for p in self.patients()}
         first = on - timedelta(days=self.policy.windows.sustained_days - 1)
-        expected = {pid: book.expected(p, first, on) for pid, p in patients.items()}
+        expected = book.expected_by_patient(patients.values(), first, on)
+        notes = NoteIndex(patients)
         return Agenda(
             on=on,
             clinician=self.clinician,
-            sessions=tuple(agenda_sessions(on, expected, patients)),
-            worklist=tuple(worklist(on, expected, patients, self.policy)),
+            sessions=tuple(agenda_sessions(on, expected, patients, notes)),
+            worklist=tuple(worklist(on, expected, patients, self.policy, notes)),
         )
 
