@@ -13,6 +13,7 @@ from tplan.clinical import DEFAULT_POLICY, ExpectedSession, SessionBook, records
 from tplan.domain import Patient, ProgressNote
 from tplan.services.agenda import NoteIndex, agenda_sessions, worklist
 from tplan.services.demo import DEMO_ANCHOR, load_demo, load_demo_sessions
+from tplan.services.week import week_of
 
 DAYS = (DEMO_ANCHOR, DEMO_ANCHOR - timedelta(days=40), DEMO_ANCHOR + timedelta(days=3))
 
@@ -107,3 +108,15 @@ def test_notes_filtered_before_sorting_keep_the_order_of_all_signed_notes(having
             kept += len(every)
     assert kept > 0
 
+
+
+def test_each_day_of_the_week_holds_the_sessions_today_shows_for_that_day() -> None:
+    patients, book = demo(DEMO_ANCHOR)
+    active = {pid: p for pid, p in patients.items() if p.active}
+    week = week_of(DEMO_ANCHOR + timedelta(days=2), book, active)
+    assert week.monday.weekday() == 0 and week.monday <= DEMO_ANCHOR <= week.sunday
+    assert [d.on for d in week.days] == [week.monday + timedelta(days=n) for n in range(7)]
+    for day in week.days:
+        alone = book.expected_by_patient(active.values(), day.on, day.on)
+        assert list(day.sessions) == agenda_sessions(day.on, alone, active)
+    assert sum(len(d.sessions) for d in week.days) >= 5

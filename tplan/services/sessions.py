@@ -34,6 +34,7 @@ from tplan.services.agenda import (
     worklist,
 )
 from tplan.services.errors import RecordNotFound, ServiceError
+from tplan.services.week import Week, monday_of, week_of
 
 if TYPE_CHECKING:
     from tplan.services.clock import Clock
@@ -258,7 +259,7 @@ class SessionUseCases:
             self.group(session.group_id)
         return self.repo.save_session(session, "save session")
 
-    # --- the day ------------------------------------------------------------------------
+    # --- the day and the week ------------------------------------------------------------
 
     def agenda(self, day: date | None = None) -> Agenda:
         """Today's sessions (time order) and the worklist across the active caseload."""
@@ -275,3 +276,9 @@ class SessionUseCases:
             worklist=tuple(worklist(on, expected, patients, self.policy, notes)),
         )
 
+    def week(self, day: date | None = None) -> Week:
+        """The week (Monday to Sunday) holding ``day``: each day's sessions, as Today shows
+        them, for the active caseload."""
+        week = monday_of(day or self.clock.today())
+        book = self.session_book(week, week + timedelta(days=6))
+        return week_of(week, book, {p.id: p for p in self.patients()})

@@ -2,7 +2,8 @@
 
 The agenda is computed by the workspace in a thread worker. ``enter`` on a session records its
 attendance; on a work item it opens the form that clears it (attendance, a note, the draft,
-the review, the decision panel, or the patient for a safety alert). ``c`` goes to the caseload.
+the review, the decision panel, or the patient for a safety alert). ``c`` goes to the caseload,
+``w`` shows the week (``tplan.ui.screens.week``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,27 @@ def fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
+def private_text(app: TplanApp, text: str, initials: dict[str, str]) -> str:
+    """Names (display name -> initials) become initials while privacy is on (F2)."""
+    if not app.privacy:
+        return text
+    for name, short in initials.items():
+        text = text.replace(name, short)
+    return text
+
+
+def open_attendance(app: TplanApp, key: SessionKey, title: str) -> None:
+    """The attendance form of a session (made from its schedule if nothing is stored yet)."""
+    from tplan.ui.forms.attendance_form import AttendanceForm
+
+    if app.read_only:
+        from tplan.ui.read_only import READ_ONLY_MESSAGE
+
+        app.notify(READ_ONLY_MESSAGE, severity="warning")
+        return
+    app.push_screen(AttendanceForm(app.workspace, app.workspace.session(key), title))
+
+
 class TodayScreen(Screen[None]):
     """The start screen: what today holds and what is left to do."""
 
@@ -71,6 +93,7 @@ class TodayScreen(Screen[None]):
         Binding("t", "attendance", "Attendance", id="attendance"),
         Binding("g", "document_group", "Document group", id="document_group"),
         Binding("c", "caseload", "Caseload", id="caseload"),
+        Binding("w", "week", "Week", id="week"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("C", "cosign", "To co-sign", show=False, id="cosign"),
     ]
@@ -164,12 +187,7 @@ class TodayScreen(Screen[None]):
         return self._private(item.text)
 
     def _private(self, text: str) -> str:
-        """Names become initials while privacy is on."""
-        if not self.tplan.privacy:
-            return text
-        for name, initials in self.initials.items():
-            text = text.replace(name, initials)
-        return text
+        return private_text(self.tplan, text, self.initials)
 
     # --- opening what clears a line -----------------------------------------------------
 
@@ -206,15 +224,7 @@ class TodayScreen(Screen[None]):
         open_group_session(self.tplan, item.key)
 
     def open_attendance(self, key: SessionKey, title: str) -> None:
-        from tplan.ui.forms.attendance_form import AttendanceForm
-
-        if self.tplan.read_only:
-            from tplan.ui.read_only import READ_ONLY_MESSAGE
-
-            self.notify(READ_ONLY_MESSAGE, severity="warning")
-            return
-        session = self.tplan.workspace.session(key)
-        self._push(AttendanceForm(self.tplan.workspace, session, title))
+        open_attendance(self.tplan, key, title)
 
     def open_work(self, item: WorkItem) -> None:
         from tplan.ui.forms import decision_panel, episode_forms, note_form
@@ -256,6 +266,11 @@ class TodayScreen(Screen[None]):
 
         self.app.push_screen(CosignScreen())
 
+    def action_week(self) -> None:
+        from tplan.ui.screens.week import WeekScreen
+
+        self.app.push_screen(WeekScreen(self.tplan.today()))
+
     def action_refresh(self) -> None:
         self.load()
 
@@ -269,6 +284,7 @@ class TodayScreen(Screen[None]):
 
         ws = self.tplan.workspace
         yield SystemCommand("Caseload", "All patients (c)", self.action_caseload)
+        yield SystemCommand("Week", "This week's sessions, days across (w)", self.action_week)
         yield SystemCommand("Record attendance", "For the highlighted session (t)",
                             self.action_attendance)
         yield SystemCommand("Document the group", "Group note of the highlighted session (g)",
