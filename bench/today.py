@@ -7,6 +7,8 @@ sessions with attendance (``generate.write_sessions``); today's sessions are unr
   screen to the paint after the agenda (sessions and worklist) is shown. ``today_cpu_ms`` is
   the CPU time the process spent in that interval (all threads): on a loaded machine the wall
   time mostly measures the other processes, the CPU time what this one had to do.
+  ``today_sessions_ms``: from the same first paint to the paint with the day's sessions (shown
+  before the worklist, under a "loading" line).
 - attendance save: ``Workspace.record_attendance`` of a 12-member roster (one transaction,
   one journal line, 12 audit entries), each run changing every member's mark.
 
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 
-async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float]]:
+async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
     from generate import ANCHOR, ME
 
     from tplan.services import FixedClock, Workspace
@@ -34,6 +36,7 @@ async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float]]:
 
     times: list[float] = []
     cpu: list[float] = []
+    sessions_first: list[float] = []
     for _ in range(runs):
         clock = FixedClock(ANCHOR)
         workspace = Workspace(open_repository(db, "bench", read_only=True), clock)
@@ -48,6 +51,12 @@ async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float]]:
                 await first.wait()
                 start, start_cpu = time.perf_counter(), time.process_time()
                 screen = app.screen
+                while not screen.sessions and screen.agenda is None:
+                    await asyncio.sleep(0.001)
+                shown = asyncio.Event()
+                screen.call_after_refresh(shown.set)
+                await shown.wait()
+                sessions_first.append(time.perf_counter() - start)
                 while screen.agenda is None:
                     await asyncio.sleep(0.001)
                 painted = asyncio.Event()
@@ -58,7 +67,7 @@ async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float]]:
                 await app.workers.wait_for_complete()
         finally:
             workspace.close()
-    return times, cpu
+    return times, cpu, sessions_first
 
 
 def measure(size: str, runs: int) -> dict[str, float]:
@@ -74,7 +83,8 @@ def measure(size: str, runs: int) -> dict[str, float]:
         db = working_copy(size, Path(tmp), DEFAULT_CACHE)
         sessions, records = write_sessions(db)
         result["sessions"], result["attendance_records"] = sessions, records
-        times, cpu = asyncio.run(_today_times(db, runs))
+        times, cpu, sessions_first = asyncio.run(_today_times(db, runs))
+        result["today_sessions_ms"] = 1000 * median(sessions_first)
         result["today_ms"], result["today_cpu_ms"] = 1000 * median(times), 1000 * median(cpu)
         workspace = Workspace(open_repository(db, "bench"), FixedClock(ANCHOR), clinician="bench")
         try:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 from tplan.clinical import DEFAULT_POLICY, ExpectedSession, SessionBook, records
 from tplan.domain import Patient, ProgressNote
+from tplan.services import FixedClock, Workspace
 from tplan.services.agenda import NoteIndex, agenda_sessions, worklist
 from tplan.services.demo import DEMO_ANCHOR, load_demo, load_demo_sessions
 from tplan.services.week import week_of
+from tplan.store import open_repository
 
 DAYS = (DEMO_ANCHOR, DEMO_ANCHOR - timedelta(days=40), DEMO_ANCHOR + timedelta(days=3))
 
@@ -120,3 +123,21 @@ def test_each_day_of_the_week_holds_the_sessions_today_shows_for_that_day() -> N
         alone = book.expected_by_patient(active.values(), day.on, day.on)
         assert list(day.sessions) == agenda_sessions(day.on, alone, active)
     assert sum(len(d.sessions) for d in week.days) >= 5
+
+
+def test_the_days_sessions_alone_are_the_agendas_sessions(db_path: Path) -> None:
+    """What Today paints first (one day's schedule) is what the whole agenda shows after."""
+    repo = open_repository(db_path, "J. Park")
+    workspace = Workspace(repo, FixedClock(DEMO_ANCHOR), clinician="J. Park")
+    try:
+        workspace.import_patients(load_demo(DEMO_ANCHOR))
+        bundle = load_demo_sessions(DEMO_ANCHOR)
+        repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
+        shown = 0
+        for day in (DEMO_ANCHOR, DEMO_ANCHOR - timedelta(days=1), DEMO_ANCHOR + timedelta(days=2)):
+            alone = workspace.day_sessions(day)
+            assert alone == workspace.agenda(day).sessions
+            shown += len(alone)
+        assert shown >= 3
+    finally:
+        workspace.close()

@@ -28,6 +28,7 @@ from tplan.domain import (
 )
 from tplan.services.agenda import (
     Agenda,
+    AgendaSession,
     NoteIndex,
     SessionKey,
     agenda_sessions,
@@ -275,6 +276,14 @@ class SessionUseCases:
             sessions=tuple(agenda_sessions(on, expected, patients, notes)),
             worklist=tuple(worklist(on, expected, patients, self.policy, notes)),
         )
+
+    def day_sessions(self, day: date | None = None) -> tuple[AgendaSession, ...]:
+        """The day's sessions alone, as ``agenda(day).sessions`` (Today paints them before the
+        worklist, which reads every active patient's month)."""
+        on = day or self.clock.today()
+        patients = {p.id: p for p in self.patients()}
+        expected = self.session_book(on, on).expected_by_patient(patients.values(), on, on)
+        return tuple(agenda_sessions(on, expected, patients))
 
     def week(self, day: date | None = None) -> Week:
         """The week (Monday to Sunday) holding ``day``: each day's sessions, as Today shows

@@ -1,6 +1,8 @@
 """Today: the day's sessions in time order and the counselor's worklist (SCREENS.md sketch).
 
-The agenda is computed by the workspace in a thread worker. ``enter`` on a session records its
+The agenda is computed by the workspace in a thread worker: the day's sessions first (cheap:
+one day's schedule), painted with a "loading" line under To do, then the worklist (every
+active patient's month of sessions, notes and safety signals). ``enter`` on a session records its
 attendance; on a work item it opens the form that clears it (attendance, a note, the draft,
 the review, the decision panel, or the patient for a safety alert). ``c`` goes to the caseload,
 ``w`` shows the week (``tplan.ui.screens.week``).
@@ -102,6 +104,8 @@ class TodayScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.agenda: Agenda | None = None
+        self.sessions: tuple[AgendaSession, ...] = ()
+        """The day's sessions as shown (before the whole agenda, too)."""
         self.initials: dict[str, str] = {}
         """Display name -> initials, for privacy mode (F2)."""
         self.to_cosign = 0
@@ -133,8 +137,11 @@ class TodayScreen(Screen[None]):
     @work(thread=True, exclusive=True, group=AGENDA_GROUP, exit_on_error=False)
     def _compute(self) -> Agenda:
         workspace = self.tplan.workspace
-        agenda = workspace.agenda(self.tplan.today())
+        on = self.tplan.today()
         self.initials = {p.display_name: p.initials for p in workspace.patients()}
+        if self.agenda is None:
+            self.app.call_from_thread(self.show_sessions, workspace.day_sessions(on))
+        agenda = workspace.agenda(on)
         supervising = getattr(workspace, "is_supervisor", False)
         self.to_cosign = len(workspace.to_cosign()) if supervising else 0
         return agenda
@@ -148,6 +155,30 @@ class TodayScreen(Screen[None]):
         elif event.state == WorkerState.ERROR:
             self.notify("The agenda could not be computed.", severity="error")
 
+    def show_sessions(self, found: tuple[AgendaSession, ...]) -> None:
+        """The day's sessions, while the worklist is still being computed."""
+        if self.agenda is not None:
+            return
+        self._show_sessions(found)
+        self.query_one(TopBar).set_right(f"{day_text(self.tplan.today())} · loading…")
+        todo_list = self.query_one("#todo", OptionList)
+        todo_list.clear_options()
+        todo_list.add_option(Option(literal("loading the worklist…"), disabled=True))
+
+    def _show_sessions(self, found: tuple[AgendaSession, ...]) -> None:
+        self.sessions = found
+        width = self.app.size.width
+        sessions = self.query_one("#sessions", OptionList)
+        highlighted = sessions.highlighted
+        sessions.clear_options()
+        lines = [self._private(session_line(s, width)) for s in found]
+        sessions.add_options(
+            [Option(literal(line), id=f"s{n}") for n, line in enumerate(lines)]
+            or [Option(literal("no sessions today"), disabled=True)]
+        )
+        if found:
+            sessions.highlighted = min(highlighted or 0, len(found) - 1)
+
     def show(self, agenda: Agenda) -> None:
         self.agenda = agenda
         width = self.app.size.width
@@ -155,16 +186,7 @@ class TodayScreen(Screen[None]):
         if self.to_cosign:
             summary += f" · {self.to_cosign} to co-sign (C)"
         self.query_one(TopBar).set_right(summary)
-        sessions = self.query_one("#sessions", OptionList)
-        highlighted = sessions.highlighted
-        sessions.clear_options()
-        lines = [self._private(session_line(s, width)) for s in agenda.sessions]
-        sessions.add_options(
-            [Option(literal(line), id=f"s{n}") for n, line in enumerate(lines)]
-            or [Option(literal("no sessions today"), disabled=True)]
-        )
-        if agenda.sessions:
-            sessions.highlighted = min(highlighted or 0, len(agenda.sessions) - 1)
+        self._show_sessions(agenda.sessions)
         todo_list = self.query_one("#todo", OptionList)
         kept = todo_list.highlighted
         todo_list.clear_options()
@@ -194,20 +216,20 @@ class TodayScreen(Screen[None]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
-        if self.agenda is None or not option_id:
+        if not option_id:
             return
         index = int(option_id[1:])
         if option_id.startswith("s"):
-            item = self.agenda.sessions[index]
+            item = self.sessions[index]
             self.open_attendance(item.key, item.title)
-        else:
+        elif self.agenda is not None:
             self.open_work(self.agenda.worklist[index])
 
     def action_attendance(self) -> None:
         sessions = self.query_one("#sessions", OptionList)
-        if self.agenda is None or sessions.highlighted is None or not self.agenda.sessions:
+        if sessions.highlighted is None or not self.sessions:
             return
-        item = self.agenda.sessions[sessions.highlighted]
+        item = self.sessions[sessions.highlighted]
         self.open_attendance(item.key, item.title)
 
     def action_document_group(self) -> None:
