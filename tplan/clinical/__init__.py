@@ -4,7 +4,7 @@ Pure functions over domain objects; the only I/O is reading a policy TOML file.
 """
 
 from tplan.clinical.engine import review_due, suggest
-from tplan.clinical.expected import ExpectedSession, Outcome, SessionBook
+from tplan.clinical.expected import ExpectedSession, Outcome, SessionBook, scheduled_hours
 from tplan.clinical.levels import LEVEL_RANK, level_label, level_name, level_short
 from tplan.clinical.policy import DEFAULT_POLICY, Policy, PolicyError, load_policy
 from tplan.clinical.scoring import (
@@ -49,5 +49,6 @@ __all__ = [
     "phq9_total",
     "review_due",
     "safety_messages",
+    "scheduled_hours",
     "suggest",
 ]

@@ -262,3 +262,15 @@ class SessionBook:
             group_id=session.group_id,
             session_type=session.session_type,
         )
+
+
+def scheduled_hours(entries: Iterable[ExpectedSession]) -> float:
+    """Hours of the sessions a patient is expected at (those cancelled by the program left
+    out): what the schedule gives, to hold against the level's scheduled hours."""
+    minutes = 0
+    for entry in entries:
+        if entry.outcome is not Outcome.CANCELLED:
+            start = entry.start.hour * 60 + entry.start.minute
+            end = entry.end.hour * 60 + entry.end.minute
+            minutes += max(0, end - start)
+    return round(minutes / 60, 2)

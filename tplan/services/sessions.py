@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from tplan.clinical import ExpectedSession, Policy, SessionBook
+from tplan.clinical import ExpectedSession, Policy, SessionBook, scheduled_hours
 from tplan.domain import (
     AttendanceRecord,
     AttendanceStatus,
@@ -276,6 +276,22 @@ class SessionUseCases:
             sessions=tuple(agenda_sessions(on, expected, patients, notes)),
             worklist=tuple(worklist(on, expected, patients, self.policy, notes)),
         )
+
+    def schedule_mismatch(self, patient: Patient, day: date | None = None) -> str | None:
+        """The level's scheduled hours against the hours of the patient's expected sessions in
+        the 7 days from ``day`` (CLINICAL.md section 8: worth showing, not refusing), e.g.
+        ``sessions 6 h/wk, level 9 h/wk``; None when they match (within half an hour) or when
+        the patient has no level or no schedule."""
+        on = day or self.clock.today()
+        level = patient.level_on(on)
+        last = on + timedelta(days=6)
+        book = self.session_book(on, last)
+        if level is None or not book.has_schedule(patient):
+            return None
+        hours = scheduled_hours(book.expected(patient, on, last))
+        if abs(hours - level.hours_per_week) < 0.5:
+            return None
+        return f"sessions {round(hours, 1):g} h/wk, level {level.hours_per_week:g} h/wk"
 
     def day_sessions(self, day: date | None = None) -> tuple[AgendaSession, ...]:
         """The day's sessions alone, as ``agenda(day).sessions`` (Today paints them before the

@@ -212,8 +212,9 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
         if tab_id == "decisions":
             # The record's history: levels, decisions, reviews, then disclosures and audit.
             audit = self.tplan.workspace.audit(self.patient_id)
+            mismatch = self.tplan.workspace.schedule_mismatch(patient, today)
             history = Group(
-                self._decisions(patient, today),
+                self._decisions(patient, today, mismatch),
                 Text(""),
                 disclosure_table(patient, today),
                 Text(""),
@@ -283,12 +284,21 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
         text.append(" (8 wks)   ", style="dim")
         text.append("Attendance ", style="bold")
         text.append(f"{attended * 100 // counted}% (4 wks)" if counted else "no sessions")
+        mismatch = self.tplan.workspace.schedule_mismatch(patient, today)
+        if mismatch is not None:  # CLINICAL.md section 8: shown, not refused
+            text.append("   Schedule ", style="bold")
+            text.append(f"{mismatch} ≠", style="yellow")
         return text
 
     @staticmethod
-    def _decisions(patient: Patient, today: date) -> RenderableType:
+    def _decisions(patient: Patient, today: date, mismatch: str | None) -> RenderableType:
         levels = Table(
-            title="Level of care and schedule", title_justify="left", box=None, padding=(0, 1)
+            title="Level of care and schedule",
+            title_justify="left",
+            box=None,
+            padding=(0, 1),
+            caption=None if mismatch is None else f"Schedule ≠ level: {mismatch}",
+            caption_justify="left",
         )
         for column in ("From", "Level", "Schedule", "Reason", "By"):
             levels.add_column(column, overflow="fold")
