@@ -137,3 +137,19 @@ async def test_at_80_columns_the_days_scroll_and_today_is_in_view(
         await settle(pilot)
         assert f"{sunday:%a} {sunday.day} {sunday:%b}" in screen_text(app)
         assert all(len(line) <= 80 for line in screen_text(app).splitlines())
+
+
+async def test_g_on_a_group_session_of_the_week_opens_the_group_session_screen(
+    clinic: Workspace, clock: FixedClock, today: date, settle
+) -> None:
+    from tplan.ui.screens.group_session import GroupSessionScreen
+
+    app = app_for(clinic, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        week = await open_week(pilot, settle)
+        assert week.week is not None
+        sessions = week.week.days[today.weekday()].sessions
+        row = next(n for n, s in enumerate(sessions) if s.title == EVENING)
+        await pilot.press(*["down"] * row, "g")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupSessionScreen)

@@ -4,7 +4,8 @@ Each cell is one session: its time, its name, and ``✔ recorded/roster  ✎ sig
 (attendance recorded of the roster; notes signed of the notes due: one per member who attended,
 or more if more were written). ``[``/``]`` move a
 week, and so do ``left``/``right`` past Monday or Sunday; ``enter`` opens what the Today line
-opens (the session's attendance). At 80 columns four days show and the others scroll.
+opens (the session's attendance) and ``g`` documents a group session, as on Today. At 80
+columns five days show and the others scroll.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class WeekScreen(Screen[None]):
         Binding("left_square_bracket", "week(-1)", "Previous week", id="previous-week"),
         Binding("right_square_bracket", "week(1)", "Next week", id="next-week"),
         Binding("t", "attendance", "Attendance", show=False, id="attendance"),
+        Binding("g", "document_group", "Document group", id="document_group"),
         Binding("escape,w", "close", "Today", id="close"),
     ]
     AUTO_FOCUS = "#week-table"
@@ -194,6 +196,19 @@ class WeekScreen(Screen[None]):
     def action_attendance(self) -> None:
         table = self.query_one(WeekTable)
         self._open(table.cursor_row, table.cursor_column)
+
+    def action_document_group(self) -> None:
+        """The group session screen, as ``g`` on a Today line."""
+        from tplan.ui.screens.group_session import open_group_session
+
+        table = self.query_one(WeekTable)
+        item = self.session_at(table.cursor_row, table.cursor_column)
+        if item is None:
+            return
+        if item.group_id is None:
+            self.notify("Not a group session: n on the patient writes its note.", timeout=3)
+            return
+        open_group_session(self.tplan, item.key)
 
     def _open(self, row: int, column: int) -> None:
         item = self.session_at(row, column)
