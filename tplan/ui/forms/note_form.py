@@ -425,16 +425,21 @@ class NoteForm(FormScreen[Patient | None]):
     @on(Select.Changed, "#screen_method")
     async def _screen_changed(self) -> None:
         chosen = self.query_one("#screen_method", Select).value is not Select.NULL
-        if chosen and not self._results_built:
-            # ~10 result rows of a Select and a Checkbox each: a third of the form's widgets,
-            # built on first use so that the form opens quickly
-            on = FieldReader(self).date("date_of_service") or self.today()
-            await self.query_one("#screen-results", Vertical).mount_all(
-                self._result_row(index, substance, None, on)
-                for index, substance in enumerate(self.substances)
-            )
-            self._results_built = True
+        if chosen:
+            await self._build_results()
         self._show_screen()
+
+    async def _build_results(self) -> None:
+        if self._results_built:
+            return
+        # ~10 result rows of a Select and a Checkbox each: a third of the form's widgets,
+        # built on first use so that the form opens quickly
+        self._results_built = True
+        on = FieldReader(self).date("date_of_service") or self.today()
+        await self.query_one("#screen-results", Vertical).mount_all(
+            self._result_row(index, substance, None, on)
+            for index, substance in enumerate(self.substances)
+        )
 
     @on(Input.Changed, "#phq9, #gad7")
     def _items_changed(self) -> None:
@@ -536,6 +541,7 @@ class NoteForm(FormScreen[Patient | None]):
         method = self.query_one("#screen_method", Select)
         if method.value is Select.NULL:
             method.value = ScreenMethod.PRESUMPTIVE
+        await self._build_results()
         known = {name.casefold(): i for i, name in enumerate(self.substances)}
         for substance in self._clinic_panel():
             index = known.get(substance.casefold())
