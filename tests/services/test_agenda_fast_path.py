@@ -125,9 +125,9 @@ def test_each_day_of_the_week_holds_the_sessions_today_shows_for_that_day() -> N
     assert sum(len(d.sessions) for d in week.days) >= 5
 
 
-def test_the_days_sessions_alone_are_the_agendas_sessions(db_path: Path) -> None:
+def test_the_days_sessions_alone_are_the_agendas_sessions(tmp_path: Path) -> None:
     """What Today paints first (one day's schedule) is what the whole agenda shows after."""
-    repo = open_repository(db_path, "J. Park")
+    repo = open_repository(tmp_path / "demo.json", "J. Park")
     workspace = Workspace(repo, FixedClock(DEMO_ANCHOR), clinician="J. Park")
     try:
         workspace.import_patients(load_demo(DEMO_ANCHOR))

@@ -112,3 +112,13 @@ def test_audit_and_disclosures_name_records_never_content(store_location: str) -
         assert "notes" in audit[0].fields
         assert all(SECRET not in repr(e) for e in audit)
         assert repo.disclosures(patient.id) == [entry]
+
+
+def test_a_database_url_is_never_opened_as_a_record_file(tmp_path, monkeypatch) -> None:
+    """As a path, a URL would leave a folder named 'postgresql:' wherever the process runs."""
+    from tplan.store import StoreError, open_repository
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="not a record file"):
+        open_repository("postgresql:///tplan?host=/tmp/sock", "J. Park")
+    assert list(tmp_path.iterdir()) == []

@@ -455,5 +455,8 @@ def open_repository(
 
     Raises StoreLockedError when another process writes it (``read_only=True`` still works),
     CorruptStoreError / ForeignFileError / NewerSchemaError when it cannot be used as it is.
+    A database URL is refused: as a path it would become a folder named ``postgresql:``.
     """
+    if str(path).lower().startswith(("postgresql:", "postgres:")):
+        raise StoreError("a PostgreSQL URL is not a record file; open_store opens databases")
     return Repository(Path(path).expanduser(), clinician, read_only=read_only, create=create)
