@@ -58,36 +58,41 @@ def status_line(
     today: date,
     discharge: Discharge | None = None,
 ) -> Content:
-    """Review due · alerts · the suggestion badge (a click opens the decision panel)."""
+    """The suggestion badge (a click opens the decision panel) · a safety alert · review due ·
+    other alerts, most important first."""
     if discharge is not None:
         closed = f"Episode closed: discharged {discharge.on} ({words(discharge.reason.value)})"
         return Content.assemble(
             (closed, "bold"), " · aftercare: ", discharge.aftercare.splitlines()[0]
         )
-    parts: list[Content] = []
+    review: Content | None = None
     if review_due is not None:
         delta = (review_due - today).days
         if delta < 0:
-            parts.append(Content.styled(f"Review OVERDUE {-delta} d", "bold $error"))
+            review = Content.styled(f"Review OVERDUE {-delta} d", "bold $error")
         else:
-            parts.append(Content(f"Review due {relative_days(review_due, today)}"))
+            review = Content(f"Review due {relative_days(review_due, today)}")
     if suggestion is None:
-        parts.append(Content.styled("working out the suggestion…", "dim"))
-        return Content(" · ").join(parts)
-    safety = [a for a in suggestion.alerts if a.safety]
-    # Review alerts are already said by "Review due ..." at the start of the line.
-    others = [a for a in suggestion.alerts if not a.safety and not a.alert.startswith("review_")]
-    if safety:
-        parts.append(Content.styled(f"!! {safety[0].message}", "bold $error"))
-    if others:
-        extra = f" (+{len(others) - 1})" if len(others) > 1 else ""
-        parts.append(Content.styled(f"! {others[0].message}{extra}", "$warning"))
+        waiting = Content.styled("working out the suggestion…", "dim")
+        return Content(" · ").join([part for part in (review, waiting) if part is not None])
+    # What matters most comes first, so that a narrow terminal cuts the least important part:
+    # the suggestion badge, then a safety alert, then the review, then the other alerts.
     badge = BADGES[suggestion.kind].upper()
     label = f"{badge} suggested" if suggestion.kind.value != "continue" else badge
-    parts.append(
+    parts: list[Content] = [
         Content.styled(label, SUGGESTION_STYLE[suggestion.kind.value]).stylize(
             "@click=screen.decide"
         )
-    )
+    ]
+    safety = [a for a in suggestion.alerts if a.safety]
+    # Review alerts are already said by "Review due ...".
+    others = [a for a in suggestion.alerts if not a.safety and not a.alert.startswith("review_")]
+    if safety:
+        parts.append(Content.styled(f"!! {safety[0].message}", "bold $error"))
+    if review is not None:
+        parts.append(review)
+    if others:
+        extra = f" (+{len(others) - 1})" if len(others) > 1 else ""
+        parts.append(Content.styled(f"! {others[0].message}{extra}", "$warning"))
     parts.append(Content.styled("d decide", "dim"))
     return Content(" · ").join(parts)
