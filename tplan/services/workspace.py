@@ -160,6 +160,10 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
         found = self.repo.all_patients() if include_discharged else self.repo.active_patients()
         return sorted(found, key=lambda p: (p.display_name.casefold(), p.id))
 
+    def active_count(self) -> int:
+        """How many patients are in care, without reading their records."""
+        return len(self.repo.active_ids())
+
     def discharged_count(self) -> int:
         """How many patients are discharged, without reading their records."""
         return len(self.repo.discharged_ids())

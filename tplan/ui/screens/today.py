@@ -174,10 +174,22 @@ class TodayScreen(Screen[None]):
         lines = [self._private(session_line(s, width)) for s in found]
         sessions.add_options(
             [Option(literal(line), id=f"s{n}") for n, line in enumerate(lines)]
-            or [Option(literal("no sessions today"), disabled=True)]
+            or [Option(literal(self._no_sessions()), disabled=True)]
         )
         if found:
             sessions.highlighted = min(highlighted or 0, len(found) - 1)
+
+    def _no_sessions(self) -> str:
+        """An empty day, or a program with no groups yet: then say how to make one."""
+        if self.tplan.workspace.groups():
+            return "no sessions today"
+        return "no treatment groups yet: ctrl+p, then New treatment group"
+
+    def _nothing_to_do(self) -> str:
+        """Nothing due, or nobody in care yet: then say how to start."""
+        if self.tplan.workspace.active_count():
+            return "nothing to do"
+        return "no patients yet: c for the caseload, then a to admit (or tplan import FILE)"
 
     def show(self, agenda: Agenda) -> None:
         self.agenda = agenda
@@ -196,7 +208,7 @@ class TodayScreen(Screen[None]):
         ]
         todo_list.add_options(
             [Option(literal(line), id=f"w{n}") for n, line in enumerate(work)]
-            or [Option(literal("nothing to do"), disabled=True)]
+            or [Option(literal(self._nothing_to_do()), disabled=True)]
         )
         if work:
             todo_list.highlighted = min(kept or 0, len(work) - 1)
