@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from tplan.domain import Patient
 from tplan.services import FixedClock, Workspace
-from tplan.services.demo import load_demo
+from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.store import open_repository, open_store
 from tplan.ui.app import TplanApp, make_app
 
@@ -57,6 +57,18 @@ def workspace(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspa
     repo = open_store(db_path, COUNSELOR)
     ws = Workspace(repo, clock, clinician=COUNSELOR)
     ws.import_patients(load_demo(today))
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def clinic(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspace]:
+    """The demo caseload and its groups, sessions and attendance, shifted to ``today``."""
+    repo = open_repository(db_path, COUNSELOR)
+    ws = Workspace(repo, clock, clinician=COUNSELOR)
+    ws.import_patients(load_demo(today))
+    bundle = load_demo_sessions(today)
+    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
     yield ws
     ws.close()
 

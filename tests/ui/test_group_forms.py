@@ -3,7 +3,6 @@ keys; what they saved is read back from the file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from textual.widgets import Input, Select
 
 from tplan.domain import TreatmentGroupKind, Weekday
 from tplan.services import FixedClock, Workspace
-from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import make_app
@@ -27,17 +25,6 @@ from tplan.ui.forms.group_forms import (
 from tplan.ui.screens.today import TodayScreen
 
 COUNSELOR = "J. Park"
-
-
-@pytest.fixture
-def clinic(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspace]:
-    repo = open_repository(db_path, COUNSELOR)
-    ws = Workspace(repo, clock, clinician=COUNSELOR)
-    ws.import_patients(load_demo(today))
-    bundle = load_demo_sessions(today)
-    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
-    yield ws
-    ws.close()
 
 
 def app_for(ws: Workspace, clock: FixedClock):

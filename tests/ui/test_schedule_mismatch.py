@@ -3,33 +3,16 @@ shown on the patient screen's summary when they differ (never refused)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, time
-from pathlib import Path
-
-import pytest
 
 from tplan.clinical import ExpectedSession, scheduled_hours
 from tplan.domain import Session, SessionStatus
 from tplan.services import FixedClock, Workspace
-from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
-from tplan.store import open_repository
 from tplan.ui.app import make_app
 from tplan.ui.screens.patient import PatientScreen
 
 COUNSELOR = "J. Park"
-
-
-@pytest.fixture
-def clinic(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspace]:
-    repo = open_repository(db_path, COUNSELOR)
-    ws = Workspace(repo, clock, clinician=COUNSELOR)
-    ws.import_patients(load_demo(today))
-    bundle = load_demo_sessions(today)
-    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
-    yield ws
-    ws.close()
 
 
 def test_scheduled_hours_leave_out_sessions_cancelled_by_the_program() -> None:

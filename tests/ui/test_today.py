@@ -3,15 +3,11 @@ the file reopened to see what was saved."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, SessionKey, Workspace
-from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import TplanApp, make_app
@@ -21,18 +17,6 @@ from tplan.ui.screens.today import TodayScreen
 
 EVENING = "Evening relapse prevention"
 COUNSELOR = "J. Park"
-
-
-@pytest.fixture
-def clinic(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspace]:
-    """The demo caseload and its groups, sessions and attendance, shifted to ``today``."""
-    repo = open_repository(db_path, COUNSELOR)
-    ws = Workspace(repo, clock, clinician=COUNSELOR)
-    ws.import_patients(load_demo(today))
-    bundle = load_demo_sessions(today)
-    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
-    yield ws
-    ws.close()
 
 
 def app_for(ws: Workspace, clock: FixedClock, start: str = "today") -> TplanApp:

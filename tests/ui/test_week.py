@@ -4,15 +4,11 @@ session's attendance. Driven by keys on the demo, then the file reopened."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, Workspace
-from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import TplanApp, make_app
@@ -22,17 +18,6 @@ from tplan.ui.screens.week import WeekScreen
 
 COUNSELOR = "J. Park"
 EVENING = "Evening relapse prevention"
-
-
-@pytest.fixture
-def clinic(db_path: Path, clock: FixedClock, today: date) -> Iterator[Workspace]:
-    repo = open_repository(db_path, COUNSELOR)
-    ws = Workspace(repo, clock, clinician=COUNSELOR)
-    ws.import_patients(load_demo(today))
-    bundle = load_demo_sessions(today)
-    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
-    yield ws
-    ws.close()
 
 
 def app_for(ws: Workspace, clock: FixedClock) -> TplanApp:
