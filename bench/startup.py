@@ -69,7 +69,8 @@ def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
     """One whole session: start, (with rows) open the note form, save a draft, quit."""
     bare_s, bare_peak = bare()
     terminal = Terminal([sys.executable, "-m", "tplan.cli", "--db", str(db), "--as-of", as_of,
-                         "--clinician", "bench"])
+                         "--clinician", "bench", "--start-screen", "caseload"],
+                        env={"TPLAN_CONFIG": str(db.parent / "settings.toml")})
     try:
         start = terminal.expect(EMPTY if empty else ROW)
         painted_peak = terminal.peak
