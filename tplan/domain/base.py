@@ -151,7 +151,8 @@ def _check_key(key: object, stored: bool) -> None:
 def _check_data(value: dict[str, Any], info: _Info) -> dict[str, Any]:
     """Engine data kept in a record (rule data, a suggestion's signals): text, numbers, yes/no,
     lists and nested objects only, every string under the text rule, bounded in depth and
-    size so that a hostile import cannot make a record that does not save or load again."""
+    size so that a hostile import cannot make a record that does not save or load again.
+    Returned with its keys sorted (see ``_in_key_order``)."""
     stored = _stored(info)
     count = 0
 
@@ -177,7 +178,19 @@ def _check_data(value: dict[str, Any], info: _Info) -> dict[str, Any]:
             raise ValueError("holds a value that is not text, a number, a date, yes/no or a list")
 
     walk(value, 0)
-    return value
+    return _in_key_order(value)
+
+
+def _in_key_order(item: Any) -> Any:
+    """The same data with every object's keys sorted: a record's order never depends on
+    where it was stored (PostgreSQL's jsonb keeps keys in an order of its own)."""
+    if isinstance(item, dict):
+        return {key: _in_key_order(item[key]) for key in sorted(item)}
+    if isinstance(item, list):
+        return [_in_key_order(inner) for inner in item]
+    if isinstance(item, tuple):
+        return tuple(_in_key_order(inner) for inner in item)
+    return item
 
 
 SafeData = Annotated[dict[str, Any], AfterValidator(_check_data)]

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from tplan.domain.base import SCHEMA_VERSION, Id, LongText, Model, Name, ShortText, new_id
 from tplan.domain.enums import Attendance, NoteFormat, SessionType
@@ -23,6 +23,7 @@ from tplan.domain.notes import (
     ObjectiveProgress,
     ProgressNote,
     UseReport,
+    in_section_order,
 )
 from tplan.domain.sessions import AttendanceStatus
 
@@ -126,6 +127,18 @@ class GroupNote(Model):
     signed_by: ShortText = ""
     signed_members: list[Id] = Field(default_factory=list)
     """Patients whose chart got a signed progress note from this group note."""
+
+    @field_validator("members")
+    @classmethod
+    def _member_sections_in_order(
+        cls, members: list[MemberPart], info: ValidationInfo
+    ) -> list[MemberPart]:
+        fmt = info.data.get("format")
+        if fmt is None:
+            return members
+        return [
+            m.model_copy(update={"sections": in_section_order(m.sections, fmt)}) for m in members
+        ]
 
     @model_validator(mode="after")
     def _consistent(self) -> GroupNote:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from tplan.domain.base import Id, LongText, Model, Name, RequiredText, ShortText, new_id
 from tplan.domain.enums import (
@@ -27,6 +27,14 @@ SECTIONS_BY_FORMAT: dict[NoteFormat, tuple[str, ...]] = {
     NoteFormat.SOAP: ("subjective", "objective", "assessment", "plan"),
 }
 """The sections each note format is written in, in display order."""
+
+
+def in_section_order(sections: dict[str, str], fmt: NoteFormat) -> dict[str, str]:
+    """The sections in the format's order (any it has not, after them): a note reads the
+    same wherever it was stored (PostgreSQL's jsonb keeps keys in an order of its own)."""
+    order = SECTIONS_BY_FORMAT[fmt]
+    rank = {name: index for index, name in enumerate(order)}
+    return dict(sorted(sections.items(), key=lambda item: rank.get(item[0], len(order))))
 
 
 class ObjectiveProgress(Model):
@@ -112,6 +120,12 @@ class ProgressNote(Model):
     cosigned_at: datetime | None = None
     cosigned_by: ShortText = ""
     returns: list[CosignReturn] = Field(default_factory=list)
+
+    @field_validator("sections")
+    @classmethod
+    def _sections_in_order(cls, sections: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        fmt = info.data.get("format")
+        return sections if fmt is None else in_section_order(sections, fmt)
 
     @model_validator(mode="after")
     def _sections_match_format(self) -> ProgressNote:

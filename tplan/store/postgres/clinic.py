@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg.types.json import Json
+from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ValidationError
 
 from tplan.domain import AttendanceRecord, Session, TreatmentGroup
@@ -129,7 +129,7 @@ class PostgresClinicRecords:
                     " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
                     " document = EXCLUDED.document, name = EXCLUDED.name,"
                     " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-                    (stored.id, Json(document), stored.name, entry.at, entry.by),
+                    (stored.id, Jsonb(document), stored.name, entry.at, entry.by),
                 )
                 _audit(c, [entry])
                 return stored
@@ -203,7 +203,7 @@ class PostgresClinicRecords:
                         " updated_at, updated_by) VALUES (%s, %s, %s, %s, %s, %s)"
                         " ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document,"
                         " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-                        (stored.id, stored.session_id, stored.patient_id, Json(document),
+                        (stored.id, stored.session_id, stored.patient_id, Jsonb(document),
                          now(), self._entry(action, None, None, ()).by),
                     )
                 _audit(c, entries)
@@ -231,14 +231,14 @@ class PostgresClinicRecords:
             c.execute(
                 "INSERT INTO group_notes (id, session_id, document, signed, updated_at,"
                 " updated_by) VALUES (%s, %s, %s, %s, %s, %s)",
-                (note.id, note.session_id, Json(note.model_dump(mode="json")), note.signed,
+                (note.id, note.session_id, Jsonb(note.model_dump(mode="json")), note.signed,
                  by.at, by.by),
             )
         for group in groups:
             c.execute(
                 "INSERT INTO groups (id, document, name, updated_at, updated_by)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                (group.id, Json(group.model_dump(mode="json")), group.name, by.at, by.by),
+                (group.id, Jsonb(group.model_dump(mode="json")), group.name, by.at, by.by),
             )
         for session in sessions:
             _upsert_session(c, session, session.model_dump(mode="json"), by)
@@ -247,7 +247,7 @@ class PostgresClinicRecords:
                 "INSERT INTO attendance (id, session_id, patient_id, document, updated_at,"
                 " updated_by) VALUES (%s, %s, %s, %s, %s, %s)",
                 [
-                    (r.id, r.session_id, r.patient_id, Json(r.model_dump(mode="json")), by.at,
+                    (r.id, r.session_id, r.patient_id, Jsonb(r.model_dump(mode="json")), by.at,
                      by.by)
                     for r in attendance
                 ],
@@ -266,7 +266,7 @@ def _upsert_session(
                 " on_date = EXCLUDED.on_date, occurrence_of = EXCLUDED.occurrence_of,"
                 " patient_id = EXCLUDED.patient_id, updated_at = EXCLUDED.updated_at,"
                 " updated_by = EXCLUDED.updated_by",
-                (session.id, Json(document), session.on, session.occurrence[0],
+                (session.id, Jsonb(document), session.on, session.occurrence[0],
                  session.patient_id, entry.at, entry.by),
             )
     except psycopg.errors.UniqueViolation:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg.types.json import Json
+from psycopg.types.json import Jsonb
 
 from tplan.domain import Patient
 from tplan.domain.group_notes import GroupNote
@@ -127,6 +127,6 @@ def _upsert_group_note(c: psycopg.Connection, note: GroupNote, entry: AuditEntry
         " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
         " document = EXCLUDED.document, signed = EXCLUDED.signed,"
         " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-        (note.id, note.session_id, Json(note.model_dump(mode="json")), note.signed, entry.at,
+        (note.id, note.session_id, Jsonb(note.model_dump(mode="json")), note.signed, entry.at,
          entry.by),
     )

@@ -1,8 +1,8 @@
 """Patients in a clinic's PostgreSQL database: the same interface as the record file.
 
-One row per patient holds the validated document (JSON, key order kept), its version and
-summary columns; each save is one transaction that checks the version the change was made
-on, writes the document, its audit entry and any new disclosures, or nothing. The session
+One row per patient holds the validated document (jsonb), its version and summary columns;
+each save is one transaction that checks the version the change was made on, writes the
+document, its audit entry and any new disclosures, or nothing. The session
 keeps the patients it has read (like the file's repository); a save by another session drops
 that copy (LISTEN, see :mod:`tplan.store.postgres.listener`) and tells the listeners, so
 screens refresh.
@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg.types.json import Json, Jsonb
+from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
 from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
@@ -310,7 +310,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
                         [
                             {
                                 "id": stored.id,
-                                "document": Json(document),
+                                "document": Jsonb(document),
                                 "version": version,
                                 "at": when,
                                 "by": self._by(),
@@ -420,7 +420,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
             " updated_at = %(at)s, updated_by = %(by)s WHERE id = %(id)s",
             {
                 "id": stored.id,
-                "document": Json(document),
+                "document": Jsonb(document),
                 "at": entry.at,
                 "by": entry.by,
                 **_summary(stored),
