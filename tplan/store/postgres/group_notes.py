@@ -5,7 +5,7 @@ transaction, or nothing. A signed group note never changes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import psycopg
@@ -39,7 +39,11 @@ class PostgresGroupNotes:
         raise NotImplementedError
 
     def _save_patient_rows(
-        self, c: psycopg.Connection, patients: list[Patient], entries: list[AuditEntry]
+        self,
+        c: psycopg.Connection,
+        patients: list[Patient],
+        entries: list[AuditEntry],
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> list[tuple[Patient, int]]:
         raise NotImplementedError
 
@@ -78,9 +82,15 @@ class PostgresGroupNotes:
         return self._run(work)
 
     def save_patients_with_group_note(
-        self, patients: Iterable[Patient], note: GroupNote, action: str
+        self,
+        patients: Iterable[Patient],
+        note: GroupNote,
+        action: str,
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
-        """Every member's chart and the group note in ONE transaction: all of them or none."""
+        """Every member's chart (with its caseload summary, if given) and the group note in
+        ONE transaction: all of them or none."""
         self._require_writable()
         stored_note = GroupNote.model_validate(note.model_dump(mode="json"))
         patients = list(patients)
@@ -89,7 +99,7 @@ class PostgresGroupNotes:
             with c.transaction():
                 self._group_note_before(c, stored_note)
                 entries = [self._entry(action, p.id, stored_note.id, ("notes",)) for p in patients]
-                saved = self._save_patient_rows(c, patients, entries)
+                saved = self._save_patient_rows(c, patients, entries, summaries)
                 note_entry = self._entry(action, None, stored_note.id, ("group note",))
                 _upsert_group_note(c, stored_note, note_entry)
                 with c.cursor() as cur:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
@@ -47,6 +47,9 @@ from tplan.store.protocol import ChangeListener
 from tplan.store.signed_notes import check_signed_notes
 
 R = TypeVar("R")
+
+Summary = Mapping[str, Any]
+"""A patient's caseload summary: opaque JSON the services compute (tplan.services.caseload)."""
 
 
 def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
@@ -84,7 +87,6 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         try:
             schema.require_known(self._conn, self._location)
             self._session_pid = self._conn.info.backend_pid
-            self.active_patients()
         except BaseException:
             self._conn.close()
             raise
@@ -160,6 +162,16 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         )
         found = dict(rows)
         return {pid: found.get(pid, "?") for pid in ids}
+
+    def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
+        """Every active patient id -> the summary saved with its current document (None when
+        there is none): one query over the summary column, no document read or validated."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT id, summary FROM patients WHERE active ORDER BY id"
+            ).fetchall()
+        )
+        return dict(rows)
 
     def _refresh(self, where: str, params: tuple[Any, ...]) -> list[str]:
         """Read the rows matching ``where``: documents only where the session's copy is old."""
@@ -259,18 +271,30 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
 
     # --- writes --------------------------------------------------------------------------
 
-    def add(self, patient: Patient, action: str = "admit") -> Patient:
-        return self.import_patients([patient], action=action)[0]
+    def add(
+        self, patient: Patient, action: str = "admit", *, summary: Summary | None = None
+    ) -> Patient:
+        summaries = None if summary is None else {patient.id: summary}
+        return self.import_patients([patient], action=action, summaries=summaries)[0]
 
-    def import_patients(self, patients: Iterable[Patient], action: str = "import") -> list[Patient]:
-        """Store new patients all or nothing (one transaction); duplicate ids are refused."""
+    def import_patients(
+        self,
+        patients: Iterable[Patient],
+        action: str = "import",
+        *,
+        summaries: Mapping[str, Summary] | None = None,
+    ) -> list[Patient]:
+        """Store new patients all or nothing (one transaction), each with its caseload summary
+        if given; duplicate ids are refused."""
         self._require_writable()
         validated = [_validated(patient) for patient in patients]
         entries = [
             self._entry(action, stored.id, None, _filled(stored)) for stored, _ in validated
         ]
         self.insert_rows(
-            [(stored, document, 1) for stored, document in validated], entries
+            [(stored, document, 1) for stored, document in validated],
+            entries,
+            summaries=summaries,
         )
         return [stored for stored, _ in validated]
 
@@ -281,8 +305,10 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         *,
         at: datetime | None = None,
         verify: Callable[[psycopg.Connection], None] | None = None,
+        summaries: Mapping[str, Summary] | None = None,
     ) -> None:
-        """Insert (patient, document, version) rows and audit entries in one transaction.
+        """Insert (patient, document, version) rows, their caseload summaries (patient id ->
+        summary; none: NULL) and audit entries in one transaction.
 
         DuplicatePatientError names ids taken (or repeated); ``verify`` runs last inside the
         transaction and can still undo everything by raising.
@@ -304,13 +330,14 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
                 with c.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO patients (id, document, version, active, display_name,"
-                        " counselor, admission_date, updated_at, updated_by) VALUES"
+                        " counselor, admission_date, updated_at, updated_by, summary) VALUES"
                         " (%(id)s, %(document)s, %(version)s, %(active)s, %(display_name)s,"
-                        " %(counselor)s, %(admission_date)s, %(at)s, %(by)s)",
+                        " %(counselor)s, %(admission_date)s, %(at)s, %(by)s, %(summary)s)",
                         [
                             {
                                 "id": stored.id,
                                 "document": Jsonb(document),
+                                "summary": _summary_value((summaries or {}).get(stored.id)),
                                 "version": version,
                                 "at": when,
                                 "by": self._by(),
@@ -337,10 +364,12 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         record_id: str | None = None,
         *,
         expected_version: int | None = None,
+        summary: Summary | None = None,
     ) -> Patient:
         """Save a changed copy in one transaction if the patient is still at
         ``expected_version`` (else ConflictError, and the session's copy is dropped so the
-        next read is fresh). Signed notes only take addenda; nothing changed: no write."""
+        next read is fresh), with its caseload summary (none: the stored one is dropped).
+        Signed notes only take addenda; nothing changed: no write."""
         self._require_writable()
         stored, document = _validated(patient)
 
@@ -353,7 +382,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
                     return before, version
                 fields = tuple(dict.fromkeys([*(changed or ()), *differing]))
                 entry = self._entry(action, stored.id, record_id, fields)
-                self._write(c, before, stored, document, entry)
+                self._write(c, before, stored, document, entry, summary)
                 with c.cursor() as cur:
                     insert_audit(cur, [entry])
                 return stored, version + 1
@@ -411,16 +440,19 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         stored: Patient,
         document: dict[str, Any],
         entry: AuditEntry,
+        summary: Summary | None = None,
     ) -> None:
-        """The row's new document and summary, one version up; new disclosure states."""
+        """The row's new document, columns and caseload summary (none: NULL), one version
+        up; new disclosure states."""
         c.execute(
             "UPDATE patients SET document = %(document)s, version = version + 1,"
             " active = %(active)s, display_name = %(display_name)s,"
             " counselor = %(counselor)s, admission_date = %(admission_date)s,"
-            " updated_at = %(at)s, updated_by = %(by)s WHERE id = %(id)s",
+            " updated_at = %(at)s, updated_by = %(by)s, summary = %(summary)s WHERE id = %(id)s",
             {
                 "id": stored.id,
                 "document": Jsonb(document),
+                "summary": _summary_value(summary),
                 "at": entry.at,
                 "by": entry.by,
                 **_summary(stored),
@@ -431,17 +463,45 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
             _insert_disclosures(cur, stored.id, [d for d in stored.disclosures if d not in known])
 
     def _save_patient_rows(
-        self, c: psycopg.Connection, patients: list[Patient], entries: list[AuditEntry]
+        self,
+        c: psycopg.Connection,
+        patients: list[Patient],
+        entries: list[AuditEntry],
+        summaries: Mapping[str, Summary] | None = None,
     ) -> list[tuple[Patient, int]]:
-        """Write changed patients inside the caller's transaction (signed notes stay locked)."""
+        """Write changed patients (with their caseload summaries, if given) inside the
+        caller's transaction (signed notes stay locked)."""
         saved = []
         for patient, entry in zip(patients, entries, strict=True):
             stored, document = _validated(patient)
             before, version = self._locked(c, stored.id, None)
             check_signed_notes(before, stored)
-            self._write(c, before, stored, document, entry)
+            self._write(c, before, stored, document, entry, (summaries or {}).get(stored.id))
             saved.append((stored, version + 1))
         return saved
+
+    def save_summaries(self, summaries: Mapping[str, tuple[int, Summary]]) -> int:
+        """Write fresher caseload summaries (patient id -> (the version each was computed
+        from, summary)) where the patient is still at that version; derived data, so no
+        audit entry and no notification. Returns how many were written (read-only: none)."""
+        if self.read_only or not summaries:
+            return 0
+        rows = [
+            {"id": pid, "version": version, "summary": _summary_value(summary)}
+            for pid, (version, summary) in summaries.items()
+        ]
+
+        def work(c: psycopg.Connection) -> int:
+            with c.transaction(), c.cursor() as cur:
+                cur.executemany(
+                    "UPDATE patients SET summary = %(summary)s"
+                    " WHERE id = %(id)s AND version = %(version)s",
+                    rows,
+                    returning=False,
+                )
+                return max(cur.rowcount, 0)
+
+        return self._run(work)
 
     def _remember(self, saved: list[tuple[Patient, int]]) -> None:
         for patient, version in saved:
@@ -537,6 +597,10 @@ def _filled(patient: Patient) -> tuple[str, ...]:
     return tuple(
         name for name in type(patient).model_fields if getattr(patient, name) not in (None, "", [])
     )
+
+
+def _summary_value(summary: Summary | None) -> Jsonb | None:
+    return None if summary is None else Jsonb(dict(summary))
 
 
 def _insert_disclosures(
