@@ -116,31 +116,42 @@ def run_writers(url: str, writers: int, seconds: float, tmp: Path) -> dict[str, 
     }
 
 
-def startup(url: str, active_only_url: str, runs: int, tmp: Path) -> dict[str, float]:
+def tplan_start(url: str, settings: Path) -> tuple[float, int]:
+    """Spawn -> the first caseload row painted by ``tplan --db URL``, and its peak memory then."""
     from generate import ANCHOR
-    from startup import run_once
+    from pty_probe import Terminal
+    from startup import ROW
 
-    mark = tmp / "mark.txt"
-    bare: list[float] = []
-    tplan: list[float] = []
+    terminal = Terminal(
+        [sys.executable, "-m", "tplan.cli", "--db", url, "--as-of", ANCHOR.isoformat(),
+         "--clinician", "bench", "--start-screen", "caseload"],
+        env={"TPLAN_CONFIG": str(settings)},
+    )
+    try:
+        return terminal.expect(ROW), terminal.peak
+    finally:
+        terminal.close()
+
+
+def startup(url: str, active_only_url: str, runs: int, tmp: Path) -> dict[str, float]:
+    """Medians of ``runs`` starts, each against a bare Textual app started just before it."""
+    from startup import bare
+
+    settings = tmp / "settings.toml"  # none of the user's settings: the defaults
+    bare_s: list[float] = []
+    tplan_s: list[float] = []
     peak: list[int] = []
     peak_active: list[int] = []
     for _ in range(runs):
-        (b,) = run_once(["--probe", "bare"], mark)
-        bare.append(b[0])
-        painted, _saved = run_once(
-            ["--probe", "tplan", "--db", url, "--as-of", ANCHOR.isoformat()], mark
-        )
-        tplan.append(painted[0])
-        peak.append(painted[1])
-        painted, _saved = run_once(
-            ["--probe", "tplan", "--db", active_only_url, "--as-of", ANCHOR.isoformat()], mark
-        )
-        peak_active.append(painted[1])
+        bare_s.append(bare()[0])
+        painted, kb = tplan_start(url, settings)
+        tplan_s.append(painted)
+        peak.append(kb)
+        peak_active.append(tplan_start(active_only_url, settings)[1])
     return {
-        "bare_s": statistics.median(bare),
-        "tplan_s": statistics.median(tplan),
-        "ratio": statistics.median(t / b for t, b in zip(tplan, bare, strict=True)),
+        "bare_s": statistics.median(bare_s),
+        "tplan_s": statistics.median(tplan_s),
+        "ratio": statistics.median(t / b for t, b in zip(tplan_s, bare_s, strict=True)),
         "peak_mb": max(peak) / 1024,
         "peak_active_only_mb": max(peak_active) / 1024,
     }
