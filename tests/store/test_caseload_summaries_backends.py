@@ -1,6 +1,6 @@
-"""Caseload summaries on the clinic server (summary_api.md): written in the document's
-transaction, dropped by a write without one, refreshed only for the version they were computed
-from, and read by a query that never touches the document column."""
+"""Caseload summaries (summary_api.md) on both backends, and what only the clinic server shows:
+written in the document's transaction, dropped by a write without one, refreshed only for the
+version they were computed from, read by a query that never touches the document column."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ ROW = {"name": "Avery Quill", "level": "2.1", "suggestion": "continue", "days_si
 
 
 def test_a_summary_is_saved_with_its_document_and_dropped_by_a_write_without_one(
-    postgres_url: str,
+    store_location: str,
 ) -> None:
     avery, bo, gale = make_patient("Avery Quill"), make_patient("Bo Marchetti"), make_patient(
         "Gale Brightwater"
     )
-    with open_store(postgres_url, "J. Park") as repo:
+    with open_store(store_location, "J. Park") as repo:
         repo.add(avery, summary=ROW)
         repo.import_patients([bo, gale], summaries={bo.id: {**ROW, "name": "Bo Marchetti"}})
         assert repo.caseload_summaries() == {
@@ -40,23 +40,23 @@ def test_a_summary_is_saved_with_its_document_and_dropped_by_a_write_without_one
         assert repo.caseload_summaries()[avery.id] is None
 
         audited = len(repo.audit())
-        version = repo.version(avery.id)
+        version = repo.get_versioned(avery.id)[1]
         written = repo.save_summaries({
             avery.id: (version, {**ROW, "days_since_note": 1}),
-            bo.id: (repo.version(bo.id) - 1, {"stale": True}),  # computed from an older version
+            bo.id: (repo.get_versioned(bo.id)[1] - 1, {"stale": True}),  # from an older version
         })
         assert written == 1
         assert repo.caseload_summaries()[avery.id] == {**ROW, "days_since_note": 1}
         assert repo.caseload_summaries()[bo.id] == {**ROW, "name": "Bo Marchetti"}
         assert len(repo.audit()) == audited  # derived data: no audit entry
-        assert repo.version(avery.id) == version  # and no new version
+        assert repo.get_versioned(avery.id)[1] == version  # and no new version
 
         discharged = repo.get(gale.id).model_copy(deep=True)
         discharged.discharge = make_discharge(discharged)
         repo.put(discharged, "discharge", summary=ROW)
         assert gale.id not in repo.caseload_summaries()  # active patients only
 
-    with open_store(postgres_url, "J. Park", read_only=True) as reader:
+    with open_store(store_location, "J. Park", read_only=True) as reader:
         assert reader.save_summaries({avery.id: (version, {"x": 1})}) == 0
         assert reader.caseload_summaries()[avery.id] == {**ROW, "days_since_note": 1}
 
