@@ -256,6 +256,12 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
         """Call ``listener(patient_id)`` (from another thread) when someone else saves."""
         self.repo.watch(listener)
 
+    def watch_clinic(self, listener: Callable[[str, str], None]) -> None:
+        """Call ``listener(kind, record_id)`` ("group" or "session"; ("", "") after a
+        reconnection) from another thread when someone else saves a group, a session, its
+        attendance or its group note."""
+        self.repo.watch_clinic(listener)
+
     # --- the write pattern ---------------------------------------------------------------
 
     def _change(

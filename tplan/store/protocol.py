@@ -31,6 +31,11 @@ from tplan.store.audit import AuditEntry
 ChangeListener = Callable[[str], None]
 """Called with a patient id when another session saved that patient (from another thread)."""
 
+ClinicChangeListener = Callable[[str, str], None]
+"""Called with ("group", id) or ("session", id) when another session saved a group, or a
+session, its attendance or its group note (from another thread); ("", "") after a
+reconnection: anything may have changed."""
+
 
 class PatientStore(Protocol):
     """What the Workspace needs from a store of patient records."""
@@ -178,6 +183,11 @@ class PatientStore(Protocol):
 
     def watch(self, listener: ChangeListener) -> None:
         """Call ``listener`` when another session changes a patient (no-op where none can)."""
+        ...
+
+    def watch_clinic(self, listener: ClinicChangeListener) -> None:
+        """Call ``listener`` when another session changes a group or a session (no-op where
+        none can)."""
         ...
 
     def close(self) -> None: ...

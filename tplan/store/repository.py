@@ -41,7 +41,7 @@ from tplan.store.errors import (
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
-from tplan.store.protocol import ChangeListener
+from tplan.store.protocol import ChangeListener, ClinicChangeListener
 from tplan.store.signed_notes import check_signed_notes
 from tplan.store.storage import AtomicJSONStorage
 from tplan.store.summaries import SummaryRecords, checked_summary, summary_change
@@ -271,6 +271,9 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
 
     def watch(self, listener: ChangeListener) -> None:
         """Nothing to watch: the file has a single writer (the lock), this session."""
+
+    def watch_clinic(self, listener: ClinicChangeListener) -> None:
+        """Nothing to watch either (see ``watch``)."""
 
     # --- writes --------------------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 On a clinic database the workspace reports (from its LISTEN thread) each patient another
 session saved; the open caseload row, patient screen and Today's agenda are redrawn from the
-fresh record. Once a second the app copies ``workspace.connected`` into its ``connected``
-reactive, which the top bar shows. On a record file neither ever fires: the file has one
-writer.
+fresh record. Groups, sessions, attendance and group notes saved elsewhere redraw Today, the
+week and an open group session. Once a second the app copies ``workspace.connected`` into
+its ``connected`` reactive, which the top bar shows. On a record file neither ever fires: the
+file has one writer.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ def follow_other_sessions(app: TplanApp) -> None:
         with contextlib.suppress(RuntimeError):  # the app has already stopped
             app.call_from_thread(refresh_patient_everywhere, app, patient_id)
 
+    def clinic_changed(kind: str, record_id: str) -> None:  # the same thread
+        with contextlib.suppress(RuntimeError):
+            app.call_from_thread(refresh_clinic_everywhere, app, kind, record_id)
+
     app.workspace.watch(changed)
+    app.workspace.watch_clinic(clinic_changed)
     app.set_interval(
         CONNECTION_CHECK_SECONDS, lambda: check_connection(app), name="connection"
     )
@@ -51,3 +57,17 @@ def refresh_patient_everywhere(app: TplanApp, patient_id: str) -> None:
             screen.reload()
         elif isinstance(screen, TodayScreen):
             screen.load()
+
+
+def refresh_clinic_everywhere(app: TplanApp, kind: str, record_id: str) -> None:
+    """Redraw what shows a group or session another session saved ("" : everything): Today's
+    sessions, the week, an open group session."""
+    from tplan.ui.screens.group_session import GroupSessionScreen
+    from tplan.ui.screens.today import TodayScreen
+    from tplan.ui.screens.week import WeekScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, TodayScreen | WeekScreen):
+            screen.load()
+        elif isinstance(screen, GroupSessionScreen) and screen.shows(kind, record_id):
+            screen.changed_elsewhere(kind, record_id)

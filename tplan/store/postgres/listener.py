@@ -1,9 +1,11 @@
 """LISTEN for other sessions' saves, on a connection of its own in a daemon thread.
 
-The ``patients`` table's trigger sends ``NOTIFY tplan_patients, '<patient id>'`` at each
-commit. A notification from this session's own connection is ignored. When the connection is
-lost, ``connected`` turns False and the thread retries every second; once back, everything is
-reported as changed (``None``), since saves made meanwhile were not heard.
+The ``patients`` table's triggers send ``NOTIFY tplan_patients, '<patient id>'`` at each
+commit of a patient's record; the clinic tables' send ``NOTIFY tplan_clinic, 'group:<id>'`` or
+``'session:<id>'`` (attendance and group notes name their session). A notification from this
+session's own connection is ignored. When the connection is lost, ``connected`` turns False
+and the thread retries every second; once back, everything is reported as changed (``None``),
+since saves made meanwhile were not heard.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tplan.store.errors import StoreUnavailableError
 from tplan.store.postgres.connection import connect
 
 CHANNEL = "tplan_patients"
+CLINIC_CHANNEL = "tplan_clinic"
 RETRY_S = 1.0
 POLL_S = 0.2
 
@@ -28,10 +31,12 @@ class ChangeWatcher:
         location: str,
         changed: Callable[[str | None], None],
         own_pid: Callable[[], int],
+        clinic_changed: Callable[[str, str], None] | None = None,
     ) -> None:
         self._url = url
         self._location = location
         self._changed = changed
+        self._clinic_changed = clinic_changed
         self._own_pid = own_pid
         self._stop = threading.Event()
         self._ready = threading.Event()
@@ -60,6 +65,7 @@ class ChangeWatcher:
             try:
                 with conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {CLINIC_CHANNEL}")
                     self.connected = True
                     self._ready.set()
                     if not first:
@@ -73,5 +79,11 @@ class ChangeWatcher:
     def _listen(self, conn: psycopg.Connection) -> None:
         while not self._stop.is_set():
             for note in conn.notifies(timeout=POLL_S, stop_after=64):
-                if note.pid != self._own_pid():
+                if note.pid == self._own_pid():
+                    continue
+                if note.channel == CLINIC_CHANNEL:
+                    kind, _, record_id = note.payload.partition(":")
+                    if self._clinic_changed is not None:
+                        self._clinic_changed(kind, record_id)
+                else:
                     self._changed(note.payload)

@@ -43,7 +43,7 @@ from tplan.store.postgres.connection import connect
 from tplan.store.postgres.group_notes import PostgresGroupNotes
 from tplan.store.postgres.listener import ChangeWatcher
 from tplan.store.postgres.url import checked_url, redact_url
-from tplan.store.protocol import ChangeListener
+from tplan.store.protocol import ChangeListener, ClinicChangeListener
 from tplan.store.signed_notes import check_signed_notes
 
 R = TypeVar("R")
@@ -84,6 +84,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         self._conn: psycopg.Connection | None = connect(self._url, self._location)
         self._watcher: ChangeWatcher | None = None
         self._listeners: list[ChangeListener] = []
+        self._clinic_listeners: list[ClinicChangeListener] = []
         try:
             schema.require_known(self._conn, self._location)
             self._session_pid = self._conn.info.backend_pid
@@ -527,11 +528,26 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         LISTEN connection on first use."""
         with self._lock:
             self._listeners.append(listener)
-            if self._watcher is None:
-                self._watcher = ChangeWatcher(
-                    self._url, self._location, self._changed_elsewhere, self._session_pid_now
-                )
-                self._watcher.start()
+            self._start_watching()
+
+    def watch_clinic(self, listener: ClinicChangeListener) -> None:
+        """Call ``listener(kind, record_id)`` ("group" or "session") when another session
+        saves a group, a session, its attendance or its group note."""
+        with self._lock:
+            self._clinic_listeners.append(listener)
+            self._start_watching()
+
+    def _start_watching(self) -> None:
+        if self._watcher is None:
+            self._watcher = ChangeWatcher(
+                self._url, self._location, self._changed_elsewhere, self._session_pid_now,
+                self._clinic_changed_elsewhere,
+            )
+            self._watcher.start()
+
+    def _clinic_changed_elsewhere(self, kind: str, record_id: str) -> None:
+        for listener in list(self._clinic_listeners):
+            listener(kind, record_id)
 
     def _session_pid_now(self) -> int:
         return self._session_pid
@@ -548,6 +564,8 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
             self._cache.pop(patient_id, None)
         for listener in list(self._listeners):
             listener(patient_id or "")
+        if patient_id is None:
+            self._clinic_changed_elsewhere("", "")
 
     def close(self) -> None:
         with self._lock:

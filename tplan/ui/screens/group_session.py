@@ -665,6 +665,46 @@ class GroupSessionScreen(Screen[None]):
             widget.disabled = True
         self.query_one("#gs-roster", OptionList).focus()
 
+    # --- another counselor's saves (a clinic database, tplan.ui.live) -------------------
+
+    def shows(self, kind: str, record_id: str) -> bool:
+        """Might a save of this group or session ("": anything) change this screen? Any
+        session may be this one's occurrence once stored: ``changed_elsewhere`` checks."""
+        return kind in ("", "session") or (kind == "group" and record_id == self.group.id)
+
+    def changed_elsewhere(self, kind: str = "", record_id: str = "") -> None:
+        """Another session saved this session, its attendance or its group note: follow the
+        attendance, and the note itself unless text typed here is unsaved (it is kept)."""
+        if not self.ready:
+            return
+        ws = self.tplan.workspace
+        before = self.session.id
+        session = ws.session(self.session_key)
+        if kind == "session" and record_id not in (before, session.id):
+            return
+        typed = self.dirty
+        note = self.collect()
+        self.session = session
+        if typed:
+            note = note.model_copy(update={"session_id": session.id})
+            self.note = ws.with_attendance(note, session)
+        else:
+            self.note = self.saved = ws.group_note(session, note.format)
+            shared = self.note.shared
+            self.query_one("#gs-topic", Input).value = shared.topic
+            self.query_one("#gs-content", TextArea).text = shared.content
+            self.query_one("#gs-duration", Input).value = str(shared.duration_minutes or "")
+        present = self._present()
+        if self.current not in present:
+            self.current = present[0] if present else None
+        self._show_roster()
+        self._show_member()
+        self._show_header()
+        if self.note.signed or self.session.cancelled:
+            self._lock()
+        kept = " Your unsaved text is kept." if typed else ""
+        self.set_status(f"Another counselor changed this session; shown as saved now.{kept}")
+
     # --- leaving ------------------------------------------------------------------------
 
     def action_back(self) -> None:
