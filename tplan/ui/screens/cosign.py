@@ -44,10 +44,12 @@ class CosignScreen(Screen[None]):
         Binding("enter", "open_patient", "Open patient", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, note_id: str | None = None) -> None:
         super().__init__()
         self.waiting: list[WaitingNote] = []
         self.patients: dict[str, Patient] = {}
+        self.note_id = note_id
+        """The note to highlight first (Today's ``enter`` on it)."""
 
     @property
     def tplan(self) -> TplanApp:
@@ -108,6 +110,9 @@ class CosignScreen(Screen[None]):
         count = len(self.waiting)
         what = "to co-sign" if self.supervising else "returned to you"
         self.query_one(TopBar).set_right(f"{count} note(s) {what}")
+        first = [n for n, item in enumerate(self.waiting) if item.note.id == self.note_id]
+        if first:
+            keep, self.note_id = first[0], None
         if self.waiting:
             listing.highlighted = min(keep or 0, count - 1)
         self._show(listing.highlighted)

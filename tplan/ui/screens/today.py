@@ -5,7 +5,9 @@ one day's schedule), painted with a "loading" line under To do, then the worklis
 active patient's month of sessions, notes and safety signals). ``enter`` on a session records its
 attendance; on a work item it opens the form that clears it (attendance, a note, the draft,
 the review, the decision panel, or the patient for a safety alert). ``c`` goes to the caseload,
-``w`` shows the week (``tplan.ui.screens.week``).
+``w`` shows the week (``tplan.ui.screens.week``). A supervisor's notes to co-sign, or a
+counselor's notes a supervisor returned, are a section of their own (shown when there are
+any); ``enter`` on one opens it in the co-signature list (``tplan.ui.screens.cosign``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tplan.services import Agenda, AgendaSession, SessionKey, WorkItem
+from tplan.services import Agenda, AgendaSession, SessionKey, WaitingNote, WorkItem
 from tplan.services.agenda import day_text
 from tplan.ui.forms.fields import literal
 from tplan.ui.widgets.footer import StableFooter
@@ -56,6 +58,18 @@ def session_line(item: AgendaSession, width: int) -> str:
                 state += f" ({item.notes_signed} signed)"
     room = max(12, width - len(when) - STATE_WIDTH - 10)
     return f"{when}  {fit(item.title, room):<{room}} {len(item.roster):>2}  {state}"
+
+
+def waiting_line(item: WaitingNote, privacy: bool, name_width: int = 0) -> str:
+    """``Avery Quill  Thu 12 Mar · group · signed by T. Nguyen`` (a returned note: the
+    supervisor and the start of the comment instead)."""
+    note = item.note
+    name = item.initials if privacy else item.display_name
+    head = f"{name:<{name_width}}  {note.date_of_service:%a %d %b}"
+    if note.returned_to_author and note.returns:
+        last = note.returns[-1]
+        return f"{head} · returned by {last.by}: {' '.join(last.comment.split())}"
+    return f"{head} · {note.session_type.value} · signed by {note.signed_by}"
 
 
 STATE_WIDTH = 30
@@ -110,6 +124,8 @@ class TodayScreen(Screen[None]):
         """Display name -> initials, for privacy mode (F2)."""
         self.to_cosign = 0
         """Notes waiting for this supervisor's co-signature (0 for a counselor)."""
+        self.waiting: list[WaitingNote] = []
+        """A supervisor's notes to co-sign, or a counselor's returned notes."""
 
     @property
     def tplan(self) -> TplanApp:
@@ -119,6 +135,8 @@ class TodayScreen(Screen[None]):
         yield TopBar("today", id="top-bar")
         yield Static("Sessions", classes="today-heading")
         yield OptionList(id="sessions")
+        yield Static("To co-sign", id="cosign-heading", classes="today-heading")
+        yield OptionList(id="cosign")
         yield Static("To do", classes="today-heading")
         yield OptionList(id="todo")
         yield StableFooter(compact=False, show_command_palette=True)
@@ -143,7 +161,8 @@ class TodayScreen(Screen[None]):
             self.app.call_from_thread(self.show_sessions, workspace.day_sessions(on))
         agenda = workspace.agenda(on)
         supervising = getattr(workspace, "is_supervisor", False)
-        self.to_cosign = len(workspace.to_cosign()) if supervising else 0
+        self.waiting = workspace.to_cosign() if supervising else workspace.returned_notes()
+        self.to_cosign = len(self.waiting) if supervising else 0
         return agenda
 
     @on(Worker.StateChanged)
@@ -199,6 +218,7 @@ class TodayScreen(Screen[None]):
             summary += f" · {self.to_cosign} to co-sign (C)"
         self.query_one(TopBar).set_right(summary)
         self._show_sessions(agenda.sessions)
+        self._show_waiting(width)
         todo_list = self.query_one("#todo", OptionList)
         kept = todo_list.highlighted
         todo_list.clear_options()
@@ -212,6 +232,23 @@ class TodayScreen(Screen[None]):
         )
         if work:
             todo_list.highlighted = min(kept or 0, len(work) - 1)
+
+    def _show_waiting(self, width: int) -> None:
+        """The co-signature section: hidden while nothing waits."""
+        supervising = bool(self.to_cosign)
+        heading = "To co-sign" if supervising else "Returned to you"
+        self.query_one("#cosign-heading", Static).update(f"{heading} ({len(self.waiting)})")
+        listing = self.query_one("#cosign", OptionList)
+        kept = listing.highlighted
+        listing.clear_options()
+        privacy = bool(self.tplan.privacy)
+        names = max((len(w.initials if privacy else w.display_name) for w in self.waiting),
+                    default=0)
+        lines = [fit(waiting_line(w, privacy, names), width - 4) for w in self.waiting]
+        listing.add_options([Option(literal(line), id=f"c{n}") for n, line in enumerate(lines)])
+        if lines:
+            listing.highlighted = min(kept or 0, len(lines) - 1)
+        self.set_class(bool(lines), "-waiting")
 
     def on_resize(self) -> None:
         if self.agenda is not None:
@@ -234,6 +271,8 @@ class TodayScreen(Screen[None]):
         if option_id.startswith("s"):
             item = self.sessions[index]
             self.open_attendance(item.key, item.title)
+        elif option_id.startswith("c"):
+            self.open_waiting(self.waiting[index])
         elif self.agenda is not None:
             self.open_work(self.agenda.worklist[index])
 
@@ -299,6 +338,12 @@ class TodayScreen(Screen[None]):
         from tplan.ui.screens.cosign import CosignScreen
 
         self.app.push_screen(CosignScreen())
+
+    def open_waiting(self, item: WaitingNote) -> None:
+        """The co-signature list on this note: co-sign or return it, or read the comment."""
+        from tplan.ui.screens.cosign import CosignScreen
+
+        self.app.push_screen(CosignScreen(item.note.id))
 
     def action_week(self) -> None:
         from tplan.ui.screens.week import WeekScreen
