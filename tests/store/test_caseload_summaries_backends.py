@@ -4,6 +4,9 @@ version they were computed from, read by a query that never touches the document
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
@@ -121,3 +124,43 @@ def test_a_summary_refresh_wakes_no_other_session(postgres_url: str) -> None:
         first.put(changed, "save_draft")  # delivered after the refresh, if that had been
         assert arrived.wait(10), "no notification"  # a timeout, not a speed test (bench/)
         assert heard == [avery.id]
+
+
+OPEN_AND_LIST = """
+import json, sys
+import tplan.store
+with tplan.store.open_store(sys.argv[1], "J. Park") as repo:
+    answers = {
+        "summaries": repo.caseload_summaries(),
+        "active": repo.active_ids(),
+        "discharged": repo.discharged_ids(),
+        "names": repo.stored_names(repo.active_ids()),
+        "read_only": repo.read_only,
+        "damaged": repo.damaged_records(),
+    }
+loaded = sorted(m for m in sys.modules if m.split(".")[0] == "pydantic"
+                or m.startswith("tplan.domain"))
+print(json.dumps({"answers": answers, "loaded": loaded}))
+"""
+
+
+def test_opening_the_server_and_reading_summaries_imports_neither_pydantic_nor_the_domain(
+    postgres_url: str,
+) -> None:
+    avery, bo = make_patient("Avery Quill"), make_patient("Bo Marchetti")
+    with open_store(postgres_url, "J. Park") as repo:
+        repo.import_patients([avery, bo], summaries={avery.id: ROW})
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_LIST, postgres_url],
+        capture_output=True, text=True, check=True,
+    )
+    seen = json.loads(done.stdout)
+    assert seen["loaded"] == []
+    assert seen["answers"] == {
+        "summaries": {avery.id: ROW, bo.id: None},
+        "active": sorted([avery.id, bo.id]),
+        "discharged": [],
+        "names": {avery.id: "Avery Quill", bo.id: "Bo Marchetti"},
+        "read_only": False,
+        "damaged": {},
+    }

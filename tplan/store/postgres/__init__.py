@@ -2,12 +2,26 @@
 
 Only this package imports psycopg. Open a database with :func:`open_postgres`; create or update
 its tables with :func:`init_schema` / :func:`migrate_schema` (`tplan server init|migrate`).
+
+The names below are loaded on first use (PEP 562), and opening a database or reading its
+caseload summaries imports neither pydantic nor the domain: the caseload paints first
+(issue #14); the models load when a record is read.
 """
 
-from tplan.store.postgres.connection import connect
-from tplan.store.postgres.repository import PostgresRepository, open_postgres
-from tplan.store.postgres.schema import SchemaError, init_schema, latest_version, migrate_schema
-from tplan.store.postgres.url import DatabaseURLError, is_database_url, redact_url
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_MODULES = {
+    "tplan.store.postgres.connection": ("connect",),
+    "tplan.store.postgres.repository": ("PostgresRepository", "open_postgres"),
+    "tplan.store.postgres.schema": (
+        "SchemaError", "init_schema", "latest_version", "migrate_schema",
+    ),
+    "tplan.store.postgres.url": ("DatabaseURLError", "is_database_url", "redact_url"),
+}
+_EXPORTS = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "DatabaseURLError",
@@ -21,3 +35,28 @@ __all__ = [
     "open_postgres",
     "redact_url",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+if TYPE_CHECKING:
+    from tplan.store.postgres.connection import connect
+    from tplan.store.postgres.repository import PostgresRepository, open_postgres
+    from tplan.store.postgres.schema import (
+        SchemaError,
+        init_schema,
+        latest_version,
+        migrate_schema,
+    )
+    from tplan.store.postgres.url import DatabaseURLError, is_database_url, redact_url

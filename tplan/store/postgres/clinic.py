@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 from psycopg.types.json import Jsonb
-from pydantic import BaseModel, ValidationError
 
-from tplan.domain import AttendanceRecord, Session, TreatmentGroup
-from tplan.domain.group_notes import GroupNote
 from tplan.store.audit import AuditEntry, changed_fields, now
 from tplan.store.clinic_records import ClinicRecordNotFound
 from tplan.store.errors import CorruptStoreError
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from tplan.domain import AttendanceRecord, Session, TreatmentGroup
+    from tplan.domain.group_notes import GroupNote
+
+M = TypeVar("M", bound="BaseModel")
 R = TypeVar("R")
 
 _DUPLICATE_SESSION = "this occurrence on {day} is already recorded as a session"
@@ -50,6 +53,8 @@ class PostgresClinicRecords:
         raise NotImplementedError
 
     def _load_as(self, model: type[M], what: str, record_id: str, document: Any) -> M:
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(document)
         except ValidationError as exc:
@@ -63,14 +68,20 @@ class PostgresClinicRecords:
     # --- reads ---------------------------------------------------------------------------
 
     def groups(self) -> list[TreatmentGroup]:
+        from tplan.domain import TreatmentGroup
+
         rows = self._run(lambda c: c.execute("SELECT id, document FROM groups").fetchall())
         found = [self._load_as(TreatmentGroup, "group", gid, doc) for gid, doc in rows]
         return sorted(found, key=lambda g: (g.name.casefold(), g.id))
 
     def get_group(self, group_id: str) -> TreatmentGroup:
+        from tplan.domain import TreatmentGroup
+
         return self._one(TreatmentGroup, "group", "groups", group_id)
 
     def get_session(self, session_id: str) -> Session:
+        from tplan.domain import Session
+
         return self._one(Session, "session", "sessions", session_id)
 
     def _one(self, model: type[M], what: str, table: str, record_id: str) -> M:
@@ -84,6 +95,8 @@ class PostgresClinicRecords:
         return self._load_as(model, what, record_id, row[0])
 
     def sessions_between(self, first: date, last: date) -> list[Session]:
+        from tplan.domain import Session
+
         rows = self._run(
             lambda c: c.execute(
                 "SELECT id, document FROM sessions WHERE on_date BETWEEN %s AND %s",
@@ -94,6 +107,8 @@ class PostgresClinicRecords:
         return sorted(found, key=lambda s: (s.on, s.start, s.id))
 
     def attendance_for(self, session_ids: Iterable[str]) -> list[AttendanceRecord]:
+        from tplan.domain import AttendanceRecord
+
         ids = list(session_ids)
         order = {sid: index for index, sid in enumerate(ids)}
         rows = self._run(
@@ -109,6 +124,8 @@ class PostgresClinicRecords:
     # --- writes --------------------------------------------------------------------------
 
     def save_group(self, group: TreatmentGroup, action: str) -> TreatmentGroup:
+        from tplan.domain import TreatmentGroup
+
         self._require_writable()
         stored, document = _stored(group)
 
@@ -156,6 +173,8 @@ class PostgresClinicRecords:
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
+        from tplan.domain import AttendanceRecord
+
         """The session and its members' attendance in one transaction (see ClinicRecords)."""
         self._require_writable()
         stored_session, session_document = _stored(session)
@@ -212,6 +231,8 @@ class PostgresClinicRecords:
         return stored_session, self.attendance_for([stored_session.id])
 
     def _session_for_update(self, c: psycopg.Connection, session_id: str) -> Session | None:
+        from tplan.domain import Session
+
         row = c.execute(
             "SELECT document FROM sessions WHERE id = %s FOR UPDATE", (session_id,)
         ).fetchone()

@@ -6,16 +6,18 @@ transaction, or nothing. A signed group note never changes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from tplan.domain import Patient
-from tplan.domain.group_notes import GroupNote
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.errors import SignedNoteError
 from tplan.store.postgres.clinic import insert_audit
+
+if TYPE_CHECKING:
+    from tplan.domain import Patient
+    from tplan.domain.group_notes import GroupNote
 
 R = TypeVar("R")
 
@@ -53,6 +55,8 @@ class PostgresGroupNotes:
     # --- reads and writes ----------------------------------------------------------------
 
     def group_note_for(self, session_id: str) -> GroupNote | None:
+        from tplan.domain.group_notes import GroupNote
+
         row = self._run(
             lambda c: c.execute(
                 "SELECT id, document FROM group_notes WHERE session_id = %s", (session_id,)
@@ -61,6 +65,8 @@ class PostgresGroupNotes:
         return self._load_as(GroupNote, "group note", row[0], row[1]) if row else None
 
     def save_group_note(self, note: GroupNote, action: str) -> GroupNote:
+        from tplan.domain.group_notes import GroupNote
+
         """Save a draft group note; a signed one is locked (SignedNoteError)."""
         self._require_writable()
         stored = GroupNote.model_validate(note.model_dump(mode="json"))
@@ -91,6 +97,8 @@ class PostgresGroupNotes:
     ) -> tuple[list[Patient], GroupNote]:
         """Every member's chart (with its caseload summary, if given) and the group note in
         ONE transaction: all of them or none."""
+        from tplan.domain.group_notes import GroupNote
+
         self._require_writable()
         stored_note = GroupNote.model_validate(note.model_dump(mode="json"))
         patients = list(patients)
@@ -111,6 +119,8 @@ class PostgresGroupNotes:
         return [patient for patient, _ in saved], stored_note
 
     def _group_note_before(self, c: psycopg.Connection, note: GroupNote) -> GroupNote | None:
+        from tplan.domain.group_notes import GroupNote
+
         other = c.execute(
             "SELECT id FROM group_notes WHERE session_id = %s AND id <> %s",
             (note.session_id, note.id),

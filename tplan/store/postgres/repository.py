@@ -20,13 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 from psycopg.types.json import Jsonb
-from pydantic import ValidationError
 
-from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.errors import (
     ConflictError,
@@ -43,8 +41,10 @@ from tplan.store.postgres.connection import connect
 from tplan.store.postgres.group_notes import PostgresGroupNotes
 from tplan.store.postgres.listener import ChangeWatcher
 from tplan.store.postgres.url import checked_url, redact_url
-from tplan.store.protocol import ChangeListener, ClinicChangeListener
-from tplan.store.signed_notes import check_signed_notes
+
+if TYPE_CHECKING:
+    from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
+    from tplan.store.protocol import ChangeListener, ClinicChangeListener
 
 R = TypeVar("R")
 
@@ -53,6 +53,8 @@ Summary = Mapping[str, Any]
 
 
 def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
+    from tplan.domain import Patient
+
     stored = Patient.model_validate(patient.model_dump(mode="json"))
     return stored, stored.model_dump(mode="json")
 
@@ -125,6 +127,10 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
                 raise
 
     def _load(self, patient_id: str, document: dict[str, Any]) -> Patient:
+        from pydantic import ValidationError
+
+        from tplan.domain import Patient
+
         try:
             patient = Patient.model_validate(document)
         except ValidationError as exc:
@@ -371,6 +377,8 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         ``expected_version`` (else ConflictError, and the session's copy is dropped so the
         next read is fresh), with its caseload summary (none: the stored one is dropped).
         Signed notes only take addenda; nothing changed: no write."""
+        from tplan.store.signed_notes import check_signed_notes
+
         self._require_writable()
         stored, document = _validated(patient)
 
@@ -472,6 +480,8 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
     ) -> list[tuple[Patient, int]]:
         """Write changed patients (with their caseload summaries, if given) inside the
         caller's transaction (signed notes stay locked)."""
+        from tplan.store.signed_notes import check_signed_notes
+
         saved = []
         for patient, entry in zip(patients, entries, strict=True):
             stored, document = _validated(patient)
