@@ -128,3 +128,32 @@ async def test_attendance_recorded_elsewhere_shows_in_an_open_group_session(
         rivera.save_group_note(draft, stored)
         topic = screen.query_one("#gs-topic", Input)
         await until(pilot, lambda: topic.value == "Refusal skills at family meals", "the note")
+
+
+async def test_text_typed_in_the_group_is_kept_while_the_attendance_follows(
+    clinic_db: tuple[Workspace, Workspace], screen_text: Callable[[TplanApp], str]
+) -> None:
+    park, rivera = clinic_db
+    app = park_app(park)
+    async with app.run_test(size=(120, 40)) as pilot:
+        session = evening_session(park)
+        app.push_screen(GroupSessionScreen(SessionKey(session.group_id, TODAY)))
+        await until(pilot, lambda: isinstance(app.screen, GroupSessionScreen), "the group")
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        topic = screen.query_one("#gs-topic", Input)
+        topic.value = "Urge surfing, typed and not saved yet"
+        unrecorded = [m.patient_id for m in screen.note.members if m.attendance is None]
+        marks = {pid: Mark(AttendanceStatus.EXCUSED, reason="work") for pid in unrecorded}
+        rivera.record_attendance(rivera.session(SessionKey(session.group_id, TODAY)), marks)
+        await until(
+            pilot,
+            lambda: all(
+                screen.note.part(pid).attendance is AttendanceStatus.EXCUSED  # type: ignore[union-attr]
+                for pid in unrecorded
+            ),
+            "the roster follows",
+        )
+        assert topic.value == "Urge surfing, typed and not saved yet"
+        assert "Your unsaved text is kept." in screen_text(app)
+        assert screen.dirty
