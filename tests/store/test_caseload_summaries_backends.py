@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -16,6 +17,7 @@ from store_factories import make_note, make_patient
 
 from tplan.domain import Discharge, DischargeReason, Patient
 from tplan.store import ConflictError, open_store
+from tplan.store.postgres.admin import import_file
 
 ROW = {"name": "Avery Quill", "level": "2.1", "suggestion": "continue", "days_since_note": 3}
 
@@ -164,3 +166,13 @@ def test_opening_the_server_and_reading_summaries_imports_neither_pydantic_nor_t
         "read_only": False,
         "damaged": {},
     }
+
+
+def test_a_server_import_carries_the_files_summaries(postgres_url: str, tmp_path: Path) -> None:
+    avery, bo = make_patient("Avery Quill"), make_patient("Bo Marchetti")
+    source = tmp_path / "records" / "tplan.json"
+    with open_store(source, "J. Park") as repo:
+        repo.import_patients([avery, bo], summaries={avery.id: ROW})
+    import_file(source, postgres_url, "J. Park")
+    with open_store(postgres_url, "J. Park") as target:
+        assert target.caseload_summaries() == {avery.id: ROW, bo.id: None}

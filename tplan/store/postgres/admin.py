@@ -57,8 +57,8 @@ def checksum(document: dict[str, Any]) -> str:
 
 
 def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
-    """Copy every patient of a record file (signatures, audit trail, disclosures included)
-    into the clinic database in one transaction, or nothing.
+    """Copy every patient of a record file (signatures, audit trail, disclosures and caseload
+    summaries included) into the clinic database in one transaction, or nothing.
 
     Inside the transaction, before it commits, the rows are counted and every document read
     back is compared by checksum with the file's; any difference rolls everything back.
@@ -70,6 +70,8 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
         sessions = source.all_sessions()
         attendance = source.attendance_for(s.id for s in sessions)
         group_notes = [n for s in sessions if (n := source.group_note_for(s.id)) is not None]
+        # a summary describes its document, which arrives unchanged: it stays valid
+        summaries = {pid: row for pid, row in source.caseload_summaries().items() if row}
     documents = {p.id: p.model_dump(mode="json") for p in patients}
     expected = {pid: checksum(doc) for pid, doc in documents.items()}
     disclosures = sum(len(p.disclosures) for p in patients)
@@ -110,7 +112,10 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
                 _verify_copies(conn, table, records)
 
         target.insert_rows(
-            [(patient, documents[patient.id], 1) for patient in patients], audit, verify=verify
+            [(patient, documents[patient.id], 1) for patient in patients],
+            audit,
+            verify=verify,
+            summaries=summaries,
         )
         return ImportReport(
             target.location, len(patients), len(audit), disclosures,
