@@ -40,6 +40,7 @@ from tplan.store.postgres.clinic import PostgresClinicRecords, insert_audit
 from tplan.store.postgres.connection import connect
 from tplan.store.postgres.group_notes import PostgresGroupNotes
 from tplan.store.postgres.listener import ChangeWatcher
+from tplan.store.postgres.summaries import PostgresSummaries, Summary, summary_value
 from tplan.store.postgres.url import checked_url, redact_url
 
 if TYPE_CHECKING:
@@ -47,10 +48,6 @@ if TYPE_CHECKING:
     from tplan.store.protocol import ChangeListener, ClinicChangeListener
 
 R = TypeVar("R")
-
-Summary = Mapping[str, Any]
-"""A patient's caseload summary: opaque JSON the services compute (tplan.services.caseload)."""
-
 
 def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
     from tplan.domain import Patient
@@ -69,7 +66,7 @@ def _summary(patient: Patient) -> dict[str, Any]:
     }
 
 
-class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
+class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSummaries):
     """Patients of one clinic database. Open it with :func:`open_postgres`."""
 
     def __init__(self, url: str, clinician: str = "", *, read_only: bool = False) -> None:
@@ -169,16 +166,6 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         )
         found = dict(rows)
         return {pid: found.get(pid, "?") for pid in ids}
-
-    def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
-        """Every active patient id -> the summary saved with its current document (None when
-        there is none): one query over the summary column, no document read or validated."""
-        rows = self._run(
-            lambda c: c.execute(
-                "SELECT id, summary FROM patients WHERE active ORDER BY id"
-            ).fetchall()
-        )
-        return dict(rows)
 
     def _refresh(self, where: str, params: tuple[Any, ...]) -> list[str]:
         """Read the rows matching ``where``: documents only where the session's copy is old."""
@@ -344,7 +331,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
                             {
                                 "id": stored.id,
                                 "document": Jsonb(document),
-                                "summary": _summary_value((summaries or {}).get(stored.id)),
+                                "summary": summary_value((summaries or {}).get(stored.id)),
                                 "version": version,
                                 "at": when,
                                 "by": self._by(),
@@ -461,7 +448,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
             {
                 "id": stored.id,
                 "document": Jsonb(document),
-                "summary": _summary_value(summary),
+                "summary": summary_value(summary),
                 "at": entry.at,
                 "by": entry.by,
                 **_summary(stored),
@@ -490,29 +477,6 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
             self._write(c, before, stored, document, entry, (summaries or {}).get(stored.id))
             saved.append((stored, version + 1))
         return saved
-
-    def save_summaries(self, summaries: Mapping[str, tuple[int, Summary]]) -> int:
-        """Write fresher caseload summaries (patient id -> (the version each was computed
-        from, summary)) where the patient is still at that version; derived data, so no
-        audit entry and no notification. Returns how many were written (read-only: none)."""
-        if self.read_only or not summaries:
-            return 0
-        rows = [
-            {"id": pid, "version": version, "summary": _summary_value(summary)}
-            for pid, (version, summary) in summaries.items()
-        ]
-
-        def work(c: psycopg.Connection) -> int:
-            with c.transaction(), c.cursor() as cur:
-                cur.executemany(
-                    "UPDATE patients SET summary = %(summary)s"
-                    " WHERE id = %(id)s AND version = %(version)s",
-                    rows,
-                    returning=False,
-                )
-                return max(cur.rowcount, 0)
-
-        return self._run(work)
 
     def _remember(self, saved: list[tuple[Patient, int]]) -> None:
         for patient, version in saved:
@@ -625,10 +589,6 @@ def _filled(patient: Patient) -> tuple[str, ...]:
     return tuple(
         name for name in type(patient).model_fields if getattr(patient, name) not in (None, "", [])
     )
-
-
-def _summary_value(summary: Summary | None) -> Jsonb | None:
-    return None if summary is None else Jsonb(dict(summary))
 
 
 def _insert_disclosures(

@@ -1,0 +1,64 @@
+"""Caseload summaries in the clinic database (mixed into PostgresRepository; the contract is
+``tplan.store.summaries``'): a ``summary`` column beside each patient's document, written by
+the UPDATE that writes the document (NULL when it comes without one), read by one query that
+never touches a document, refreshed only for the version it was computed from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+R = TypeVar("R")
+
+Summary = Mapping[str, Any]
+"""A patient's caseload summary: opaque JSON the services compute (tplan.services.caseload)."""
+
+
+def summary_value(summary: Summary | None) -> Jsonb | None:
+    """The column's value for a summary (None: NULL, no summary)."""
+    return None if summary is None else Jsonb(dict(summary))
+
+
+class PostgresSummaries:
+    read_only: bool
+
+    # provided by PostgresRepository
+    def _run(self, work: Callable[[psycopg.Connection], R]) -> R:
+        raise NotImplementedError
+
+    def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
+        """Every active patient id -> the summary saved with its current document (None when
+        there is none): one query over the summary column, no document read or validated."""
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT id, summary FROM patients WHERE active ORDER BY id"
+            ).fetchall()
+        )
+        return dict(rows)
+
+    def save_summaries(self, summaries: Mapping[str, tuple[int, Summary]]) -> int:
+        """Write fresher caseload summaries (patient id -> (the version each was computed
+        from, summary)) where the patient is still at that version; derived data, so no
+        audit entry and no notification (the trigger announces new versions only). Returns
+        how many were written (read-only: none)."""
+        if self.read_only or not summaries:
+            return 0
+        rows = [
+            {"id": pid, "version": version, "summary": summary_value(summary)}
+            for pid, (version, summary) in summaries.items()
+        ]
+
+        def work(c: psycopg.Connection) -> int:
+            with c.transaction(), c.cursor() as cur:
+                cur.executemany(
+                    "UPDATE patients SET summary = %(summary)s"
+                    " WHERE id = %(id)s AND version = %(version)s",
+                    rows,
+                    returning=False,
+                )
+                return max(cur.rowcount, 0)
+
+        return self._run(work)
