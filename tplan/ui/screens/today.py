@@ -22,7 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tplan.services import Agenda, AgendaSession, SessionKey, WaitingNote, WorkItem
+from tplan.services import Agenda, AgendaSession, SessionKey, WorkItem
 from tplan.services.agenda import day_text
 from tplan.ui.forms.fields import literal
 from tplan.ui.widgets.footer import StableFooter
@@ -31,6 +31,7 @@ from tplan.ui.widgets.top_bar import TopBar
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from tplan.services import WaitingNote
     from tplan.ui.app import TplanApp
 
 WORK_SYMBOLS = {
