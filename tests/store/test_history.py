@@ -195,3 +195,25 @@ def test_close_after_a_save_validates_no_record_it_did_not_read(
     monkeypatch.undo()
     with open_repository(db_path, read_only=True) as repo:
         assert repo.get(gone.id) == gone and len(repo.get(avery.id).notes) == 4
+
+
+def test_a_few_saves_into_a_big_file_stay_in_the_journal_at_close_and_replay(db_path: Path):
+    """Closing after a small save does not rewrite the whole file: the save is in the fsynced
+    journal, which the next opening replays (a big journal is still compacted at close)."""
+    patients = [make_patient(f"Patient {n}", notes=6) for n in range(30)]
+    with open_repository(db_path, "J. Park") as repo:
+        repo.import_patients(patients)
+    snapshot = db_path.read_bytes()
+    with open_repository(db_path, "J. Park") as repo:
+        small = repo.put(patients[0].model_copy(update={"pronouns": "they/them"}), "edit")
+    assert db_path.read_bytes() == snapshot
+    assert journal_path(db_path).stat().st_size < 0.05 * len(snapshot)
+    with open_repository(db_path, read_only=True) as repo:
+        assert repo.get(small.id) == small
+    with open_repository(db_path, "J. Park") as repo:
+        for patient in patients[1:]:
+            repo.put(patient.model_copy(update={"pronouns": "she/her"}), "edit")
+    assert not journal_path(db_path).exists()  # this journal outgrew 5%: compacted
+    with open_repository(db_path, read_only=True) as repo:
+        assert repo.get(small.id) == small
+        assert repo.get(patients[-1].id).pronouns == "she/her"

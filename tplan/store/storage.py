@@ -7,8 +7,10 @@
 - A *compaction* writes the whole state into a temp file beside the snapshot, fsyncs it, links
   the current snapshot to ``<db>.bak`` (the last good snapshot), renames the temp file over the
   snapshot (atomic), fsyncs the directory and then removes the journal. It runs when the journal
-  outgrows ``compact_ratio`` of the snapshot and on a clean close. Every snapshot carries a fresh
-  ``journal_epoch`` in ``_meta`` and the epoch of the journal it replaced
+  outgrows ``compact_ratio`` of the snapshot, and on a clean close when it outgrows
+  ``close_compact_ratio`` (a few saves into a big file stay in the journal, fsynced and replayed
+  on opening: closing then costs nothing instead of rewriting the whole file). Every snapshot
+  carries a fresh ``journal_epoch`` in ``_meta`` and the epoch of the journal it replaced
   (``previous_journal_epoch``): a journal with that epoch is provably stale (a compaction was cut
   after its rename) and is dropped, since the snapshot holds it; a journal with any other epoch is
   damage and is refused, never deleted.
@@ -179,6 +181,7 @@ class AtomicJSONStorage(Storage):
         create: bool = True,
         compact_ratio: float = 0.25,
         compact_min_bytes: int = 1 << 20,
+        close_compact_ratio: float = 0.05,
         explain_damage: Explain | None = None,
     ) -> None:
         self.path = real_db_path(Path(path))
@@ -187,6 +190,7 @@ class AtomicJSONStorage(Storage):
         self.read_only = read_only
         self.compact_ratio = compact_ratio
         self.compact_min_bytes = compact_min_bytes
+        self.close_compact_ratio = close_compact_ratio
         self.file_version = migrations.SCHEMA_VERSION
         self.explain_damage = explain_damage
         self.before_compaction: Callable[[], list[str]] | None = None
@@ -322,9 +326,15 @@ class AtomicJSONStorage(Storage):
         self._commit_whole()
 
     def close(self) -> None:
-        """Compact a journal this session wrote to (best effort), then release the lock."""
+        """Compact a journal this session wrote to when it outgrew ``close_compact_ratio`` of the
+        snapshot (best effort), then release the lock."""
         try:
-            wrote = self._wrote and self._journal is not None and self._journal.entries
+            wrote = (
+                self._wrote
+                and self._journal is not None
+                and self._journal.entries
+                and self._journal.size > self.close_compact_ratio * self._snapshot_size
+            )
             if not self._closed and not self.read_only and (wrote or self._compact_on_close):
                 try:
                     self.compact()
