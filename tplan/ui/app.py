@@ -10,18 +10,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from tplan.services.deferred import DeferredWorkspace, opening_refused
 from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
 from tplan.ui.compat import QuietCrashes
 
 if TYPE_CHECKING:
     from tplan.services import Clock, Workspace
+    from tplan.services.deferred import PatientStore
 
 IDLE_CHECK_SECONDS = 15.0
 SCREENSHOT_COMMAND = "Screenshot"
@@ -69,7 +71,7 @@ class TplanApp(QuietCrashes, App[None]):
 
     def __init__(
         self,
-        workspace: Workspace,
+        workspace: Workspace | DeferredWorkspace,
         *,
         clock: Clock | None = None,
         idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
@@ -83,17 +85,51 @@ class TplanApp(QuietCrashes, App[None]):
         self.settings = settings if settings is not None else Settings()
         """The counselor's settings (tplan.settings): start screen, note format, refusals."""
         theme = theme or self.settings.theme
-        self.workspace = workspace
-        self.clock = clock if clock is not None else workspace.clock
+        self._opening = (
+            workspace
+            if isinstance(workspace, DeferredWorkspace)
+            else DeferredWorkspace.ready(workspace)
+        )
+        self.clock = clock if clock is not None else self._opening.clock
         self.idle_privacy_minutes = idle_privacy_minutes
         self._idle_clock = idle_clock
         self._last_input = idle_clock()
-        self.me = me if me is not None else str(getattr(workspace, "clinician", ""))
+        self.me = me if me is not None else str(self._opening.clinician)
         self.theme = THEMES.get(theme, theme)
         self.set_reactive(TplanApp.damaged, self._damaged_ids())
 
+    @property
+    def store(self) -> PatientStore:
+        """The open records, usable before the workspace is built (names, summaries, ids)."""
+        return self._opening.store
+
+    @property
+    def workspace(self) -> Workspace:
+        """The use cases. Built after the first paint (``start_workspace``); a caller that
+        comes first builds it, or waits while another thread does."""
+        return self._opening.get()
+
+    @property
+    def workspace_built(self) -> bool:
+        return self._opening.built
+
+    def start_workspace(self) -> None:
+        """Build the workspace off the event loop (the screens call this after their first
+        paint). A clinic policy that does not load ends the app with its message."""
+        if not self._opening.built:
+            self._build_workspace()
+
+    @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
+    def _build_workspace(self) -> None:
+        try:
+            self._opening.get()
+        except Exception as exc:
+            if not opening_refused(exc):
+                raise
+            self.call_from_thread(self.exit, None, 1, f"tplan: {exc}")
+
     def _damaged_ids(self) -> tuple[str, ...]:
-        found = getattr(self.workspace, "damaged_records", None)
+        found = getattr(self.store, "damaged_records", None)
         return tuple(sorted(found())) if callable(found) else ()
 
     def refresh_damaged(self) -> None:
@@ -143,7 +179,7 @@ class TplanApp(QuietCrashes, App[None]):
     @property
     def read_only(self) -> bool:
         """The record file is open read-only (``tplan --read-only``): editing keys only say so."""
-        return bool(getattr(self.workspace, "read_only", False))
+        return bool(getattr(self.store, "read_only", False))
 
     def breakpoint_classes(self) -> str:
         """The breakpoint classes a screen of the current size gets on its first resize.
@@ -336,7 +372,7 @@ class TplanApp(QuietCrashes, App[None]):
 
 
 def make_app(
-    workspace: Workspace,
+    workspace: Workspace | DeferredWorkspace,
     *,
     clock: Clock | None = None,
     idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
@@ -346,6 +382,9 @@ def make_app(
     settings: Settings | None = None,
 ) -> TplanApp:
     """Build the app on a workspace; the CLI and the tests share this factory.
+
+    The CLI hands over a ``DeferredWorkspace`` (the store opened, the workspace built after
+    the first paint); tests usually a Workspace built already.
 
     ``clock`` fixes "today" (tests pass a FixedClock); ``idle_privacy_minutes`` None or 0
     disables automatic privacy; ``me`` is the counselor name the "my patients" filter uses.

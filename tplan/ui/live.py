@@ -1,6 +1,6 @@
 """Other counselors' saves and the server connection, as the screens see them.
 
-On a clinic database the workspace reports (from its LISTEN thread) each patient another
+On a clinic database the store reports (from its LISTEN thread) each patient another
 session saved; the open caseload row, patient screen and Today's agenda are redrawn from the
 fresh record. Once a second the app copies ``workspace.connected`` into its ``connected``
 reactive, which the top bar shows. On a record file neither ever fires: the file has one
@@ -25,14 +25,14 @@ def follow_other_sessions(app: TplanApp) -> None:
         with contextlib.suppress(RuntimeError):  # the app has already stopped
             app.call_from_thread(refresh_patient_everywhere, app, patient_id)
 
-    app.workspace.watch(changed)
+    app.store.watch(changed)
     app.set_interval(
         CONNECTION_CHECK_SECONDS, lambda: check_connection(app), name="connection"
     )
 
 
 def check_connection(app: TplanApp) -> None:
-    app.connected = bool(app.workspace.connected)
+    app.connected = bool(app.store.connected)
 
 
 def refresh_patient_everywhere(app: TplanApp, patient_id: str) -> None:

@@ -123,13 +123,14 @@ def line_from_summary(summary: RowSummary, today: date) -> CaseloadLine:
     )
 
 
-def loading_line(patient_id: str, name: str, initials: str) -> CaseloadLine:
-    """An active patient whose figures are not computed yet: the name, and "loading…"."""
+def loading_line(patient_id: str, name: str) -> CaseloadLine:
+    """An active patient whose figures are not computed yet: the name, and "loading…" (the
+    initials too, "…", for the moment it shows: privacy mode never shows the name)."""
     muted = Cell("…", "muted")
     return CaseloadLine(
         patient_id=patient_id,
         name=name,
-        initials=initials,
+        initials="…",
         cells={"name": Cell(name), "suggestion": Cell(LOADING, "muted"), "level": muted},
         sort_keys={"name": name.lower()},
         kind=None,
