@@ -14,6 +14,7 @@ from store_factories import SECRET, make_note
 from tplan.domain import Patient
 from tplan.store import CorruptStoreError, StoreError, backup_path, open_repository
 from tplan.store.journal import journal_path
+from tplan.store.migrations import STORE_FORMAT
 from tplan.store.storage import AtomicJSONStorage
 
 
@@ -169,7 +170,7 @@ def test_a_file_and_journal_written_before_the_checksums_still_open(
         assert repo.get(last.id) == last
         later = _save_note(repo, last, 5)
     upgraded = orjson.loads(db_path.read_bytes())["_meta"]["1"]  # the close compacted
-    assert upgraded["store_format"] == 2 and len(upgraded["snapshot_crc32"]) == 8
+    assert upgraded["store_format"] == STORE_FORMAT and len(upgraded["snapshot_crc32"]) == 8
     with open_repository(db_path, read_only=True) as repo:
         assert repo.get(last.id) == later
 

@@ -13,7 +13,7 @@ index, audit entry and read-only check.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tplan.domain import Patient
@@ -23,6 +23,7 @@ from tplan.store.clinic_records import _stored, _Table
 from tplan.store.errors import SignedNoteError
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
 from tplan.store.signed_notes import check_signed_notes
+from tplan.store.summaries import checked_summary, summary_change
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,6 +51,9 @@ class GroupNoteRecords:
         raise NotImplementedError
 
     def get(self, patient_id: str) -> Patient:  # provided by Repository
+        raise NotImplementedError
+
+    def _bump_version(self, patient_id: str, entry: AuditEntry | None) -> None:  # Repository's
         raise NotImplementedError
 
     def _index_group_notes(self) -> None:
@@ -82,11 +86,19 @@ class GroupNoteRecords:
         return stored
 
     def save_patients_with_group_note(
-        self, patients: Iterable[Patient], note: GroupNote, action: str
+        self,
+        patients: Iterable[Patient],
+        note: GroupNote,
+        action: str,
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
         """Save changed patients (e.g. each with a newly signed note) and the group note as ONE
-        journal line: all of them or none. Signed notes already in a chart stay locked."""
+        journal line: all of them or none, each patient with its caseload summary from
+        ``summaries`` if given (else its stored one goes). Signed notes already in a chart stay
+        locked."""
         self._require_writable()
+        given = {pid: checked_summary(s) for pid, s in (summaries or {}).items()}
         stored_note, note_document = _stored(note)
         self._group_note_before(stored_note)
         changes: dict[tuple[str, str], dict[str, Any] | None] = {}
@@ -98,13 +110,15 @@ class GroupNoteRecords:
             check_signed_notes(before, stored)
             doc_id = self._doc_ids[stored.id]
             changes[(PATIENTS_TABLE, doc_id)] = stored.model_dump(mode="json")
+            changes.update(summary_change(doc_id, given.get(stored.id)))
             entries.append(self._entry(action, stored.id, stored_note.id, ("notes",)))
             saved.append((stored, doc_id))
         entries.append(self._entry(action, None, stored_note.id, ("group note",)))
         self._put_group_note(stored_note, note_document, changes, entries)
-        for stored, doc_id in saved:
+        for (stored, doc_id), entry in zip(saved, entries, strict=False):
             self._cache[stored.id] = stored
             self._verified.add(doc_id)
+            self._bump_version(stored.id, entry)
         return [stored for stored, _ in saved], stored_note
 
     def import_group_notes(self, notes: Iterable[GroupNote], action: str = "import") -> None:

@@ -11,6 +11,9 @@ The file's own layout has a version too, ``store_format`` in ``_meta`` (absent: 
 (``previous_journal_epoch``: only a journal with that epoch is provably stale) and the ids of
 documents known not to load (``damaged_documents``), and its journal header carries a checksum.
 A format-1 file opens as it is and is written as format 2 by the next compaction.
+Format 3 adds the ``caseload_summaries`` table (see ``tplan.store.summaries``): a tplan that does
+not know it would save documents without dropping their summaries, so it must refuse the file
+(the newer-format rule does).
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ META_TABLE = "_meta"
 META_DOC_ID = "1"
 PATIENTS_TABLE = "patients"
 AUDIT_TABLE = "audit"
+SUMMARIES_TABLE = "caseload_summaries"
 
 EPOCH_KEY = "journal_epoch"
 PREVIOUS_EPOCH_KEY = "previous_journal_epoch"
 DAMAGED_KEY = "damaged_documents"
 STORE_FORMAT_KEY = "store_format"
-STORE_FORMAT = 2
+STORE_FORMAT = 3
 META_KEYS = frozenset({
     "format", "schema_version", "created_at", EPOCH_KEY, PREVIOUS_EPOCH_KEY, DAMAGED_KEY,
     STORE_FORMAT_KEY, checksum.CHECKSUM_KEY,
@@ -56,7 +60,14 @@ def _to_format_2(tables: Tables) -> Tables:
     return tables
 
 
-FORMAT_STEPS: dict[int, Step] = {1: _to_format_2}
+def _to_format_3(tables: Tables) -> Tables:
+    """Format 2 -> 3: an empty summaries table (no patient has a summary until saved)."""
+    tables.setdefault(SUMMARIES_TABLE, {})
+    tables[META_TABLE][META_DOC_ID][STORE_FORMAT_KEY] = 3
+    return tables
+
+
+FORMAT_STEPS: dict[int, Step] = {1: _to_format_2, 2: _to_format_3}
 """``FORMAT_STEPS[n]`` turns a store-format-n file into a format n+1 one."""
 
 
@@ -78,7 +89,8 @@ def new_database() -> Tables:
         "created_at": created,
         STORE_FORMAT_KEY: STORE_FORMAT,
     }
-    return {META_TABLE: {META_DOC_ID: meta}, PATIENTS_TABLE: {}, AUDIT_TABLE: {}}
+    tables = (PATIENTS_TABLE, AUDIT_TABLE, SUMMARIES_TABLE)
+    return {META_TABLE: {META_DOC_ID: meta}, **{name: {} for name in tables}}
 
 
 def meta_of(tables: object) -> dict[str, Any]:

@@ -12,10 +12,10 @@ store refuses with :class:`tplan.store.ConflictError` and overwrites nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from tplan.domain import (
     AttendanceRecord,
@@ -74,6 +74,12 @@ class PatientStore(Protocol):
         """The patient and the version it was read at, as one consistent pair."""
         ...
 
+    def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
+        """Every active patient id -> the caseload summary saved with its current document, or
+        None when there is none. Reads no patient document and validates nothing (the
+        caseload's first paint needs neither pydantic nor the domain)."""
+        ...
+
     def __contains__(self, patient_id: object) -> bool: ...
 
     def __len__(self) -> int: ...
@@ -86,11 +92,23 @@ class PatientStore(Protocol):
 
     # --- writes --------------------------------------------------------------------------
 
-    def add(self, patient: Patient, action: str = "admit") -> Patient: ...
+    # A write carries each patient's caseload summary (an opaque JSON object the services
+    # compute) in the same transaction as the document; a document written without one drops
+    # the stored one, so a summary that is there always describes the current document.
+
+    def add(
+        self, patient: Patient, action: str = "admit", *, summary: Mapping[str, Any] | None = None
+    ) -> Patient: ...
 
     def import_patients(
-        self, patients: Iterable[Patient], action: str = "import"
-    ) -> list[Patient]: ...
+        self,
+        patients: Iterable[Patient],
+        action: str = "import",
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> list[Patient]:
+        """``summaries``: patient id -> summary, for those that have one."""
+        ...
 
     def put(
         self,
@@ -100,7 +118,14 @@ class PatientStore(Protocol):
         record_id: str | None = None,
         *,
         expected_version: int | None = None,
+        summary: Mapping[str, Any] | None = None,
     ) -> Patient: ...
+
+    def save_summaries(self, summaries: Mapping[str, tuple[int, Mapping[str, Any]]]) -> int:
+        """Write fresher summaries back (patient id -> (version computed from, summary)), each
+        only if the patient is still at that version (else skipped: a newer save carried its
+        own); no audit entry. Returns how many were written (0 when read-only)."""
+        ...
 
     def record_event(self, action: str, detail: str) -> None:
         """Audit an action that concerns no single patient (e.g. a whole export)."""
@@ -139,7 +164,12 @@ class PatientStore(Protocol):
     def save_group_note(self, note: GroupNote, action: str) -> GroupNote: ...
 
     def save_patients_with_group_note(
-        self, patients: Iterable[Patient], note: GroupNote, action: str
+        self,
+        patients: Iterable[Patient],
+        note: GroupNote,
+        action: str,
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
         """Members' charts and the signed group note, saved as one transaction."""
         ...

@@ -44,6 +44,7 @@ from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
 from tplan.store.protocol import ChangeListener
 from tplan.store.signed_notes import check_signed_notes
 from tplan.store.storage import AtomicJSONStorage
+from tplan.store.summaries import SummaryRecords, checked_summary, summary_change
 
 
 def _filled_fields(model: BaseModel) -> tuple[str, ...]:
@@ -62,7 +63,7 @@ def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
     return stored, stored.model_dump(mode="json")
 
 
-class Repository(ClinicRecords, GroupNoteRecords):
+class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
     """Patients of one record file. Open it with :func:`open_repository`."""
 
     def __init__(
@@ -273,18 +274,30 @@ class Repository(ClinicRecords, GroupNoteRecords):
 
     # --- writes --------------------------------------------------------------------------
 
-    def add(self, patient: Patient, action: str = "admit") -> Patient:
-        """Store a new patient; DuplicatePatientError when the id is taken."""
-        return self.import_patients([patient], action=action)[0]
+    def add(
+        self, patient: Patient, action: str = "admit", *, summary: Mapping[str, Any] | None = None
+    ) -> Patient:
+        """Store a new patient (with its caseload summary); DuplicatePatientError when the id is
+        taken."""
+        summaries = {patient.id: summary} if summary is not None else None
+        return self.import_patients([patient], action=action, summaries=summaries)[0]
 
-    def import_patients(self, patients: Iterable[Patient], action: str = "import") -> list[Patient]:
-        """Store new patients all or nothing (one write); duplicate ids are refused."""
+    def import_patients(
+        self,
+        patients: Iterable[Patient],
+        action: str = "import",
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> list[Patient]:
+        """Store new patients all or nothing (one write), each with its caseload summary from
+        ``summaries`` (patient id -> summary) if it has one; duplicate ids are refused."""
         self._require_writable()
         patients = list(patients)
         ids = [patient.id for patient in patients]
         taken = sorted({pid for pid in ids if ids.count(pid) > 1 or pid in self._doc_ids})
         if taken:
             raise DuplicatePatientError(taken)
+        given = {pid: checked_summary(s) for pid, s in (summaries or {}).items() if pid in ids}
         validated = [_validated(patient) for patient in patients]
         entries = [
             self._entry(action, stored.id, None, _filled_fields(stored)).to_document()
@@ -300,6 +313,8 @@ class Repository(ClinicRecords, GroupNoteRecords):
             ((AUDIT_TABLE, audit_id), entry)
             for audit_id, entry in zip(audit_ids, entries, strict=True)
         )
+        for doc_id, (stored, _) in zip(doc_ids, validated, strict=True):
+            changes.update(summary_change(doc_id, given.get(stored.id)))
         self._storage.put_documents(changes)
         for (stored, _), doc_id in zip(validated, doc_ids, strict=True):
             self._cache[stored.id] = stored
@@ -315,6 +330,7 @@ class Repository(ClinicRecords, GroupNoteRecords):
         record_id: str | None = None,
         *,
         expected_version: int | None = None,
+        summary: Mapping[str, Any] | None = None,
     ) -> Patient:
         """Replace a stored patient by ``patient`` (a modified copy) and audit it.
 
@@ -322,8 +338,11 @@ class Repository(ClinicRecords, GroupNoteRecords):
         (SignedNoteError), and returns the stored patient. ``changed`` adds field names to the
         audit entry; the fields that really differ are always listed. Nothing changed: no write.
         ConflictError when ``expected_version`` is not the patient's version any more.
+        ``summary`` is the caseload summary of the new document, saved with it; without one
+        the stored summary goes (it described the document replaced).
         """
         self._require_writable()
+        checked = checked_summary(summary) if summary is not None else None
         version, last = self._versions.get(patient.id, (1, None))
         if expected_version is not None and expected_version != version:
             raise ConflictError(patient.id, last.by if last else "", last.at if last else None)
@@ -337,11 +356,13 @@ class Repository(ClinicRecords, GroupNoteRecords):
         entry = self._entry(action, stored.id, record_id, fields)
         doc_id = self._doc_ids[stored.id]
         (audit_id,) = self._storage.new_doc_ids(AUDIT_TABLE)
-        self._storage.put_documents(
-            {(PATIENTS_TABLE, doc_id): document, (AUDIT_TABLE, audit_id): entry.to_document()}
-        )
+        self._storage.put_documents({
+            (PATIENTS_TABLE, doc_id): document,
+            (AUDIT_TABLE, audit_id): entry.to_document(),
+            **summary_change(doc_id, checked),
+        })
         self._cache[stored.id] = stored
-        self._versions[stored.id] = (version + 1, entry)
+        self._bump_version(stored.id, entry)
         self._verified.add(doc_id)
         return stored
 
@@ -350,7 +371,8 @@ class Repository(ClinicRecords, GroupNoteRecords):
     ) -> Patient:
         """Mark how an export ended on its disclosure entry, the one change saved without an
         audit entry of its own: the audit's ``export`` entry, written when the disclosure was
-        logged, already names it (``record_id``)."""
+        logged, already names it (``record_id``). The stored caseload summary goes with the
+        old document."""
         self._require_writable()
         patient = self.get(patient_id).model_copy(deep=True)
         entry = next((e for e in patient.disclosures if e.id == entry_id), None)
@@ -359,8 +381,11 @@ class Repository(ClinicRecords, GroupNoteRecords):
         entry.status = status
         stored, document = _validated(patient)
         doc_id = self._doc_ids[patient_id]
-        self._storage.put_documents({(PATIENTS_TABLE, doc_id): document})
+        self._storage.put_documents(
+            {(PATIENTS_TABLE, doc_id): document, **summary_change(doc_id, None)}
+        )
         self._cache[patient_id] = stored
+        self._bump_version(patient_id, None)
         self._verified.add(doc_id)
         return stored
 
@@ -393,6 +418,12 @@ class Repository(ClinicRecords, GroupNoteRecords):
         self.close()
 
     # --- internals -----------------------------------------------------------------------
+
+    def _bump_version(self, patient_id: str, entry: AuditEntry | None) -> None:
+        """One save more for ``patient_id`` (every document write moves the version on, so a
+        summary computed from the document before cannot be saved as current)."""
+        version, last = self._versions.get(patient_id, (1, None))
+        self._versions[patient_id] = (version + 1, entry or last)
 
     def _require_writable(self) -> None:
         if self.read_only:

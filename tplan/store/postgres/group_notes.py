@@ -5,7 +5,7 @@ transaction, or nothing. A signed group note never changes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import psycopg
@@ -78,7 +78,12 @@ class PostgresGroupNotes:
         return self._run(work)
 
     def save_patients_with_group_note(
-        self, patients: Iterable[Patient], note: GroupNote, action: str
+        self,
+        patients: Iterable[Patient],
+        note: GroupNote,
+        action: str,
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
         """Every member's chart and the group note in ONE transaction: all of them or none."""
         self._require_writable()

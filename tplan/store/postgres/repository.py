@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
@@ -259,10 +259,30 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
 
     # --- writes --------------------------------------------------------------------------
 
-    def add(self, patient: Patient, action: str = "admit") -> Patient:
+    # The caseload summaries (tplan.store.summaries' contract) are not stored in the database
+    # yet: the ``summary``/``summaries`` arguments are accepted and not kept, so every patient
+    # reads as having none and the caseload computes its rows (the postgres branch stores them).
+
+    def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
+        """Every active patient id -> None (no summary columns yet: see above)."""
+        return dict.fromkeys(self.active_ids())
+
+    def save_summaries(self, summaries: Mapping[str, tuple[int, Mapping[str, Any]]]) -> int:
+        """Writes nothing yet (see above)."""
+        return 0
+
+    def add(
+        self, patient: Patient, action: str = "admit", *, summary: Mapping[str, Any] | None = None
+    ) -> Patient:
         return self.import_patients([patient], action=action)[0]
 
-    def import_patients(self, patients: Iterable[Patient], action: str = "import") -> list[Patient]:
+    def import_patients(
+        self,
+        patients: Iterable[Patient],
+        action: str = "import",
+        *,
+        summaries: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> list[Patient]:
         """Store new patients all or nothing (one transaction); duplicate ids are refused."""
         self._require_writable()
         validated = [_validated(patient) for patient in patients]
@@ -337,6 +357,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes):
         record_id: str | None = None,
         *,
         expected_version: int | None = None,
+        summary: Mapping[str, Any] | None = None,
     ) -> Patient:
         """Save a changed copy in one transaction if the patient is still at
         ``expected_version`` (else ConflictError, and the session's copy is dropped so the
