@@ -7,8 +7,6 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import COUNSELOR
-
 from tplan.services import FixedClock, Workspace
 from tplan.services.caseload import summary_of
 from tplan.services.deferred import DeferredWorkspace
@@ -17,6 +15,8 @@ from tplan.ui.app import make_app
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.widgets.caseload_lines import LOADING
 from tplan.ui.widgets.caseload_table import CaseloadTable
+
+COUNSELOR = "J. Park"
 
 
 def _held_workspace(workspace: Workspace) -> tuple[DeferredWorkspace, threading.Event]:
