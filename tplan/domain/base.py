@@ -15,7 +15,6 @@ Records stored before format characters were refused still load (the store valid
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -23,24 +22,19 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic import ValidationInfo as _Info
 
-SCHEMA_VERSION = 1
-"""Version of the record format; bumped with a migration step in tplan.store.migrations."""
-
-SHORT_TEXT_MAX = 200
-LONG_TEXT_MAX = 20_000
+from tplan.record_format import (  # re-exported: the domain's names for them
+    FORMAT_CHARACTERS,  # noqa: F401
+    LONG_TEXT_MAX,
+    SCHEMA_VERSION,  # noqa: F401
+    SHORT_TEXT_MAX,
+    check_person_name,  # noqa: F401
+    check_text,
+)
+from tplan.record_format import check_not_blank as _not_blank
+from tplan.record_format import check_single_line as _check_single_line
 
 DATA_MAX_DEPTH = 8
 DATA_MAX_VALUES = 2_000
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-FORMAT_CHARACTERS = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    "\U000e0020-\U000e007f]"
-)
-"""Unicode category Cf (format characters), as of Unicode 15."""
 
 
 class Model(BaseModel):
@@ -67,26 +61,6 @@ def _normalise_newlines(value: object) -> object:
     return value
 
 
-def check_text(value: str, stored: bool = False) -> str:
-    """The text rule (see the module docstring); ValueError names the character, never the
-    text. ``stored``: text already in a record file, where format characters are tolerated."""
-    bad = _CONTROL.search(value)
-    if bad:
-        raise ValueError(
-            f"contains an invisible control character (U+{ord(bad.group()):04X}); "
-            "remove it and try again"
-        )
-    if _SURROGATE.search(value):
-        raise ValueError("contains a broken character that cannot be saved")
-    bad = None if stored else FORMAT_CHARACTERS.search(value)
-    if bad:
-        raise ValueError(
-            f"contains an invisible format character (U+{ord(bad.group()):04X}) at character "
-            f"{bad.start() + 1}; remove it and try again"
-        )
-    return value
-
-
 def _stored(info: _Info | None) -> bool:
     context = info.context if info is not None else None
     return isinstance(context, dict) and bool(context.get("stored"))
@@ -94,27 +68,6 @@ def _stored(info: _Info | None) -> bool:
 
 def _check_text(value: str, info: _Info) -> str:
     return check_text(value, _stored(info))
-
-
-def check_person_name(value: str) -> str:
-    """A clinician's name as the audit trail records it: the rules of ``Name`` (one printable
-    line of at most 200 characters, no control or format character)."""
-    _not_blank(_check_single_line(check_text(value)))
-    if len(value) > SHORT_TEXT_MAX:
-        raise ValueError(f"is too long (at most {SHORT_TEXT_MAX} characters)")
-    return value
-
-
-def _check_single_line(value: str) -> str:
-    if "\n" in value or "\t" in value:
-        raise ValueError("must be a single line")
-    return value
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
 
 
 LongText = Annotated[

@@ -13,19 +13,20 @@ and read-only check.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from tplan.domain import AttendanceRecord, Session, TreatmentGroup
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.errors import CorruptStoreError, StoreError
 from tplan.store.migrations import AUDIT_TABLE
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from tplan.domain import AttendanceRecord, Session, TreatmentGroup
     from tplan.store.storage import AtomicJSONStorage
 
 GROUPS_TABLE = "groups"
@@ -33,7 +34,7 @@ SESSIONS_TABLE = "sessions"
 ATTENDANCE_TABLE = "attendance"
 CLINIC_TABLES = (GROUPS_TABLE, SESSIONS_TABLE, ATTENDANCE_TABLE)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 class ClinicRecordNotFound(StoreError, KeyError):
@@ -46,12 +47,16 @@ class ClinicRecordNotFound(StoreError, KeyError):
 
 
 class _Table(Generic[M]):
-    """One table of validated-on-read records, indexed by their own ``id``."""
+    """One table of validated-on-read records, indexed by their own ``id``.
 
-    def __init__(self, storage: AtomicJSONStorage, name: str, model: type[M], what: str) -> None:
+    ``model`` names the record's class (``"module:Class"``), imported at the first record read:
+    indexing the table needs neither pydantic nor the domain.
+    """
+
+    def __init__(self, storage: AtomicJSONStorage, name: str, model: str, what: str) -> None:
         self.storage = storage
         self.name = name
-        self.model = model
+        self.model_path = model
         self.what = what
         self.doc_ids: dict[str, str] = {}
         self.cache: dict[str, M] = {}
@@ -80,7 +85,15 @@ class _Table(Generic[M]):
         record = self.load(doc_id, self.documents()[doc_id], path)
         return self.cache.setdefault(record_id, record)
 
+    @property
+    def model(self) -> type[M]:
+        module, name = self.model_path.split(":")
+        model: type[M] = getattr(importlib.import_module(module), name)
+        return model
+
     def load(self, doc_id: str, document: dict[str, Any], path: Path) -> M:
+        from pydantic import ValidationError
+
         try:
             record = self.model.model_validate(document)
         except ValidationError as exc:
@@ -120,9 +133,15 @@ class ClinicRecords:
         raise NotImplementedError
 
     def _index_clinic_records(self) -> None:
-        self._groups = _Table(self._storage, GROUPS_TABLE, TreatmentGroup, "group")
-        self._sessions = _Table(self._storage, SESSIONS_TABLE, Session, "session")
-        self._attendance = _Table(self._storage, ATTENDANCE_TABLE, AttendanceRecord, "attendance")
+        self._groups: _Table[TreatmentGroup] = _Table(
+            self._storage, GROUPS_TABLE, "tplan.domain:TreatmentGroup", "group"
+        )
+        self._sessions: _Table[Session] = _Table(
+            self._storage, SESSIONS_TABLE, "tplan.domain:Session", "session"
+        )
+        self._attendance: _Table[AttendanceRecord] = _Table(
+            self._storage, ATTENDANCE_TABLE, "tplan.domain:AttendanceRecord", "attendance"
+        )
         for _ in self._groups.index(self.path):
             pass
         self._sessions_by_day: dict[str, list[str]] = {}
@@ -307,8 +326,9 @@ class ClinicRecords:
             table.doc_ids[record_id] = doc_id
             table.cache[record_id] = record
             table.verified.add(doc_id)
-            if isinstance(record, Session):
-                self._place_session(record_id, record.on.isoformat())
-            elif isinstance(record, AttendanceRecord):
-                by_patient = self._attendance_by_session.setdefault(record.session_id, {})
-                by_patient[record.patient_id] = record_id
+            if table is self._sessions:
+                self._place_session(record_id, record.on.isoformat())  # type: ignore[attr-defined]
+            elif table is self._attendance:
+                session_id = record.session_id  # type: ignore[attr-defined]
+                by_patient = self._attendance_by_session.setdefault(session_id, {})
+                by_patient[record.patient_id] = record_id  # type: ignore[attr-defined]

@@ -16,18 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from tplan.domain import Patient
-from tplan.domain.group_notes import GroupNote
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.clinic_records import _stored, _Table
 from tplan.store.errors import SignedNoteError
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
-from tplan.store.signed_notes import check_signed_notes
 from tplan.store.summaries import checked_summary, summary_change
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from tplan.domain import Patient
+    from tplan.domain.group_notes import GroupNote
     from tplan.store.storage import AtomicJSONStorage
 
 GROUP_NOTES_TABLE = "group_notes"
@@ -57,7 +56,9 @@ class GroupNoteRecords:
         raise NotImplementedError
 
     def _index_group_notes(self) -> None:
-        self._group_notes = _Table(self._storage, GROUP_NOTES_TABLE, GroupNote, "group note")
+        self._group_notes = _Table(
+            self._storage, GROUP_NOTES_TABLE, "tplan.domain.group_notes:GroupNote", "group note"
+        )
         self._group_note_by_session: dict[str, str] = {
             str(document.get("session_id")): note_id
             for note_id, document in self._group_notes.index(self.path)
@@ -97,6 +98,9 @@ class GroupNoteRecords:
         journal line: all of them or none, each patient with its caseload summary from
         ``summaries`` if given (else its stored one goes). Signed notes already in a chart stay
         locked."""
+        from tplan.domain import Patient
+        from tplan.store.signed_notes import check_signed_notes
+
         self._require_writable()
         given = {pid: checked_summary(s) for pid, s in (summaries or {}).items()}
         stored_note, note_document = _stored(note)

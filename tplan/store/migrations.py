@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tplan.domain import SCHEMA_VERSION as SCHEMA_VERSION
+from tplan.record_format import SCHEMA_VERSION as SCHEMA_VERSION
 from tplan.store import checksum
 
 FORMAT_MARKER = "tplan.db"
@@ -50,7 +50,7 @@ STEPS: dict[int, Step] = {}
 """``STEPS[n]`` turns a version-n database into a version n+1 one (same table layout).
 
 Version 1 is the first released format, so there is no step yet; the next format change adds
-``STEPS[1]`` and bumps ``tplan.domain.SCHEMA_VERSION``.
+``STEPS[1]`` and bumps ``tplan.record_format.SCHEMA_VERSION``.
 """
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tplan.store.protocol import PatientStore
 from tplan.store.repository import open_repository
+
+if TYPE_CHECKING:
+    from tplan.store.protocol import PatientStore
 
 SCHEMES = ("postgresql://", "postgres://")
 

@@ -15,18 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from tplan.domain import (
-    AttendanceRecord,
-    DisclosureStatus,
-    ExportLogEntry,
-    Patient,
-    Session,
-    TreatmentGroup,
-)
-from tplan.domain.group_notes import GroupNote
-from tplan.store.audit import AuditEntry
+if TYPE_CHECKING:
+    from tplan.domain import (
+        AttendanceRecord,
+        DisclosureStatus,
+        ExportLogEntry,
+        Patient,
+        Session,
+        TreatmentGroup,
+    )
+    from tplan.domain.group_notes import GroupNote
+    from tplan.store.audit import AuditEntry
 
 ChangeListener = Callable[[str], None]
 """Called with a patient id when another session saved that patient (from another thread)."""

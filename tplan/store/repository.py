@@ -1,10 +1,11 @@
 """The repository: patients in and out of the TinyDB file, as validated domain objects.
 
-Nothing outside ``tplan.store`` touches TinyDB; the services call this class. Opening indexes
-the raw documents (id, active or discharged) and validates the active patients only (the
-caseload needs them at once, and a damaged active record is refused before the app starts); a
-discharged patient is validated on first ``get`` and the validated object is kept, so the
-caseload never pays for the discharged ones. Returned objects are shared: callers treat them
+Nothing outside ``tplan.store`` touches TinyDB; the services call this class. Opening only
+indexes the raw documents (id, active or discharged) and needs neither pydantic nor the domain
+(the caseload paints first from the stored summaries, see ``tplan.store.summaries``); a patient
+is validated on first ``get`` (``active_patients`` validates the active ones, raising
+CorruptStoreError for a damaged one as opening used to) and the validated object is kept, so
+the caseload never pays for the discharged ones. Returned objects are shared: callers treat them
 as read-only (copy, change the copy, ``put`` it). A document that does not load raises
 CorruptStoreError when it is read. Before a compaction rewrites the file every document not yet
 validated is validated; one that does not load is carried into the new snapshot exactly as it
@@ -19,13 +20,11 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 
-from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
-from tplan.domain.base import check_person_name
+from tplan.record_format import check_person_name
 from tplan.store import migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.bulk import paused_gc
@@ -41,10 +40,14 @@ from tplan.store.errors import (
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
-from tplan.store.protocol import ChangeListener
-from tplan.store.signed_notes import check_signed_notes
 from tplan.store.storage import AtomicJSONStorage
 from tplan.store.summaries import SummaryRecords, checked_summary, summary_change
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
+    from tplan.store.protocol import ChangeListener
 
 
 def _filled_fields(model: BaseModel) -> tuple[str, ...]:
@@ -59,6 +62,8 @@ def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
 
     The store never writes a document that would not load again.
     """
+    from tplan.domain import Patient
+
     stored = Patient.model_validate(patient.model_dump(mode="json"))
     return stored, stored.model_dump(mode="json")
 
@@ -103,7 +108,6 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
                 for doc_id in self._storage.listed_damaged()
                 if doc_id in self._documents()
             )
-            self.active_patients()
         except BaseException:
             self._db.close()
             raise
@@ -341,6 +345,8 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         ``summary`` is the caseload summary of the new document, saved with it; without one
         the stored summary goes (it described the document replaced).
         """
+        from tplan.store.signed_notes import check_signed_notes
+
         self._require_writable()
         checked = checked_summary(summary) if summary is not None else None
         version, last = self._versions.get(patient.id, (1, None))
@@ -451,6 +457,10 @@ def load_document(
     path: Path, doc_id: str, document: dict[str, Any], backup: Path | None
 ) -> Patient:
     """Validate one stored patient document; CorruptStoreError (no record content) when not."""
+    from pydantic import ValidationError
+
+    from tplan.domain import Patient
+
     try:
         return Patient.model_validate(document, context=STORED)
     except ValidationError as exc:
