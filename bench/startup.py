@@ -130,7 +130,7 @@ def measure(size: str, runs: int) -> dict[str, float]:
                 db.write_bytes(source.read_bytes())  # a fresh copy: every close starts alike
                 db.chmod(0o600)
             results.append(tplan(db, ANCHOR.isoformat(), empty=empty))
-    file_mb = 0.0 if source is None else source.stat().st_size / 2**20
+        file_mb = 0.0 if source is None else source.stat().st_size / 2**20
     figures = {
         "bare_s": median(r.bare_s for r in results),
         "tplan_s": median(r.start_s for r in results),

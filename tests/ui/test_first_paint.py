@@ -112,3 +112,26 @@ async def test_a_read_only_caseload_refreshes_its_rows_and_writes_nothing(
         assert again.caseload_summaries()[avery] == stale
     finally:
         again.close()
+
+
+async def test_a_bad_policy_file_ends_the_tui_with_its_message_after_the_first_paint(
+    workspace: Workspace, db_path: Path, tmp_path: Path, capsys
+) -> None:
+    from tplan.cli import build_parser, tui_app
+
+    workspace.close()  # the app takes the writer lock
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[step_down]\nattendence_percent = 85\n")
+    args = build_parser().parse_args([
+        "--db", str(db_path), "--policy", str(bad), "--clinician", COUNSELOR,
+        "--start-screen", "caseload", "--config", str(tmp_path / "none.toml"),
+    ])
+    app = tui_app(args)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    finally:
+        app.store.close()
+    assert app.return_code == 1
+    assert "step_down.attendence_percent" in capsys.readouterr().err

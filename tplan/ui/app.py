@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -105,28 +105,26 @@ class TplanApp(QuietCrashes, App[None]):
 
     @property
     def workspace(self) -> Workspace:
-        """The use cases. Built after the first paint (``start_workspace``); a caller that
-        comes first builds it, or waits while another thread does."""
+        """The use cases. The CLI's app builds them after the first paint (a screen's worker
+        calls ``workspace_in_thread``); a caller that comes first builds them, or waits while
+        another thread does."""
         return self._opening.get()
 
     @property
     def workspace_built(self) -> bool:
         return self._opening.built
 
-    def start_workspace(self) -> None:
-        """Build the workspace off the event loop (the screens call this after their first
-        paint). A clinic policy that does not load ends the app with its message."""
-        if not self._opening.built:
-            self._build_workspace()
-
-    @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
-    def _build_workspace(self) -> None:
+    def workspace_in_thread(self) -> Workspace | None:
+        """The workspace, from a worker thread, built there if no one has yet. A record file
+        or a clinic policy that the user must fix ends the app with its one-line message, as
+        the command line would have before the TUI started (None then)."""
         try:
-            self._opening.get()
+            return self._opening.get()
         except Exception as exc:
             if not opening_refused(exc):
                 raise
             self.call_from_thread(self.exit, None, 1, f"tplan: {exc}")
+            return None
 
     def _damaged_ids(self) -> tuple[str, ...]:
         found = getattr(self.store, "damaged_records", None)

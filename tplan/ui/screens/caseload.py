@@ -93,6 +93,8 @@ class CaseloadScreen(Screen[None]):
         self.sort_key = "name"
         self.sort_reverse = False
         self.quick = QuickFilter.ALL
+        self.painted = False
+        """The rows stored with the patients' last saves are shown (``paint_summaries``)."""
         self.loaded = False
         """The engine's rows are shown (before that, the summaries the store kept)."""
         self.discharged_loaded = False
@@ -145,6 +147,7 @@ class CaseloadScreen(Screen[None]):
             for pid, summary in summaries.items()
         ]
         self.discharged_stored = len(store.discharged_ids())
+        self.painted = True
         self._resort()
         self.apply()
 
@@ -159,7 +162,9 @@ class CaseloadScreen(Screen[None]):
         """
         app = self.tplan
         today = app.today()
-        ws = app.workspace
+        ws = app.workspace_in_thread()
+        if ws is None:  # the app is ending with the reason
+            return
         summaries = ws.refresh_caseload_summaries(today)
         lines = [
             line_from_summary(summary, today)
@@ -387,6 +392,8 @@ class CaseloadScreen(Screen[None]):
 
     def _nothing_shown(self) -> str:
         """Why the table is empty and what to do about it."""
+        if self.painted and not self.all_lines and not self.discharged_stored:
+            return NO_PATIENTS  # nothing stored: no need to wait for the engine to say so
         if not self.loaded:
             return "Loading…"
         if self.quick is QuickFilter.DISCHARGED and not self.discharged_loaded:

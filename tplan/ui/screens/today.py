@@ -135,8 +135,10 @@ class TodayScreen(Screen[None]):
         self._compute()
 
     @work(thread=True, exclusive=True, group=AGENDA_GROUP, exit_on_error=False)
-    def _compute(self) -> Agenda:
-        workspace = self.tplan.workspace
+    def _compute(self) -> Agenda | None:
+        workspace = self.tplan.workspace_in_thread()
+        if workspace is None:  # the app is ending with the reason
+            return None
         on = self.tplan.today()
         self.initials = {p.display_name: p.initials for p in workspace.patients()}
         if self.agenda is None:
@@ -150,7 +152,7 @@ class TodayScreen(Screen[None]):
     def _computed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != AGENDA_GROUP or event.worker.node is not self:
             return
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.show(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self.notify("The agenda could not be computed.", severity="error")
