@@ -223,11 +223,12 @@ class TplanApp(QuietCrashes, App[None]):
                 screen.refresh_patient(patient_id)
 
     def patient_directory(self) -> Iterator[Any]:
-        """Everyone the palette can jump to (the caseload's rows once they are computed)."""
+        """Everyone the palette can jump to: the caseload's rows once painted (no need to
+        build the workspace for it), else every patient."""
         from tplan.ui.screens.caseload import CaseloadScreen, DirectoryEntry
 
         caseload = next((s for s in self.screen_stack if isinstance(s, CaseloadScreen)), None)
-        if caseload is not None and caseload.loaded:
+        if caseload is not None and (caseload.loaded or caseload.painted):
             yield from caseload.patient_directory()
             return
         for patient in self.workspace.patients(include_discharged=True):
