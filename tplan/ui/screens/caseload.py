@@ -233,12 +233,12 @@ class CaseloadScreen(Screen[None]):
         self.apply(keep=None if replaced else line.patient_id)
 
     def patient_directory(self) -> Iterator[DirectoryEntry]:
-        from tplan.domain.patient import initials_of
-
         for line in self._sorted or self.all_lines:
             yield DirectoryEntry(line.patient_id, line.name, line.initials, line.active)
         if not self.discharged_loaded:
             # Not read yet: their stored names are enough to jump to them.
+            from tplan.domain.patient import initials_of
+
             known = {line.patient_id for line in self.all_lines}
             for pid, name in self._discharged_names.items():
                 if pid not in known:

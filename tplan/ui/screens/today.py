@@ -15,21 +15,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tplan.services import Agenda, AgendaSession, SessionKey, WorkItem
-from tplan.services.agenda import day_text
-from tplan.ui.forms.fields import literal
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import date
 
+    from tplan.services import Agenda, AgendaSession, SessionKey, WorkItem
     from tplan.ui.app import TplanApp
+
+# The services' agenda (and so the domain) loads with the workspace, in the agenda's worker:
+# the screen paints its frame first.
+literal = Content
+"""User text as content that is never read as markup (``tplan.ui.forms.fields.literal``,
+whose package would load every form)."""
+
+
+def day_text(on: date) -> str:
+    from tplan.services.agenda import day_text
+
+    return day_text(on)
 
 WORK_SYMBOLS = {
     "safety": "!!",
