@@ -402,6 +402,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 def _write_demo(path: Path, args: argparse.Namespace) -> None:
     from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
+    from tplan.services.workspace import Workspace
     from tplan.store import open_repository
 
     clock = _clock(args)
@@ -412,6 +413,8 @@ def _write_demo(path: Path, args: argparse.Namespace) -> None:
         repo.import_patients(patients)
         repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
         repo.import_group_notes(load_demo_group_notes(clock.today()).group_notes)
+        # With its clinic records in place: the caseload's first paint reads these.
+        Workspace(repo, clock, _policy(args, path)).refresh_caseload_summaries()
     finally:
         repo.close()
 
