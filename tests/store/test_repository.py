@@ -21,6 +21,7 @@ from tplan.store import (
     PatientNotFound,
     SaveError,
     SignedNoteError,
+    history,
     open_repository,
     restore_backup,
 )
@@ -254,8 +255,11 @@ def test_audit_by_falls_back_to_the_os_user(db_path: Path, patient_factory) -> N
 def _damage(db_path: Path, index: int, value: object = SECRET) -> None:
     """Put ``value`` where the index-th patient's first note keeps its craving (a number)."""
     raw = orjson.loads(db_path.read_bytes())
-    document = list(raw["patients"].values())[index]
+    doc_id = list(raw["patients"])[index]
+    stored = raw["patients"][doc_id]
+    document = history.unpack(stored)  # a discharged patient's document is kept packed
     document["notes"][0]["craving"] = value
+    raw["patients"][doc_id] = history.pack(document) if history.is_packed(stored) else document
     db_path.write_bytes(orjson.dumps(raw))
 
 

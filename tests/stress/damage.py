@@ -10,7 +10,7 @@ import orjson
 from stress_factories import SECRET, seed
 
 from tplan.domain import Discharge, DischargeReason
-from tplan.store import open_repository
+from tplan.store import history, open_repository
 
 
 def damaged_discharged(db_path: Path) -> str:
@@ -24,7 +24,9 @@ def damaged_discharged(db_path: Path) -> str:
     raw = orjson.loads(db_path.read_bytes())
     for key in ("store_format", "snapshot_crc32", "previous_journal_epoch"):
         raw["_meta"]["1"].pop(key, None)
-    document = next(d for d in raw["patients"].values() if d["id"] == gone.id)
+    doc_id = next(k for k, d in raw["patients"].items() if d["id"] == gone.id)
+    document = history.unpack(raw["patients"][doc_id])  # an older tplan stored it plain
     document["notes"][0]["craving"] = SECRET
+    raw["patients"][doc_id] = document
     db_path.write_bytes(orjson.dumps(raw))
     return gone.id

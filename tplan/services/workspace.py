@@ -156,8 +156,11 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
 
     def patients(self, include_discharged: bool = False) -> list[Patient]:
         """Patients by display name; discharged ones only when asked (else they are not even
-        validated: see ``Repository.active_patients``)."""
-        found = self.repo.all_patients() if include_discharged else self.repo.active_patients()
+        validated). A record that does not load is left out and named by ``damaged_records``
+        (opening the store no longer validates the active ones, so this is where such a
+        record is found)."""
+        ids = self.repo.active_ids() + (self.repo.discharged_ids() if include_discharged else [])
+        found = self.repo.loadable(ids)
         return sorted(found, key=lambda p: (p.display_name.casefold(), p.id))
 
     def active_count(self) -> int:

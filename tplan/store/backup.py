@@ -25,6 +25,7 @@ from pathlib import Path
 from tplan.store import journal
 from tplan.store.errors import CorruptStoreError, StoreError
 from tplan.store.files import fsync_dir, read_regular, real_db_path, write_private_atomic
+from tplan.store.history import is_discharged
 from tplan.store.journal import journal_path
 from tplan.store.lock import StoreLock
 from tplan.store.migrations import (
@@ -117,7 +118,7 @@ def _verified_snapshot(path: Path) -> Tables | None:
 def _check_active_records(path: Path, tables: Tables) -> None:
     """What opening needs: every active patient loads (a damaged discharged one is carried)."""
     for doc_id, document in tables.get(PATIENTS_TABLE, {}).items():
-        if document.get("discharge") is None:
+        if not is_discharged(document):
             load_document(path, doc_id, document, None)
 
 

@@ -10,6 +10,7 @@ next compaction (``tplan.store.migrations``).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -26,9 +27,14 @@ def head(meta_table: dict[str, Any], more_tables: bool, checksum: str = _ZERO) -
     return _OPEN + orjson.dumps(meta_table) + (b"," if more_tables else b"")
 
 
-def stamp(meta_table: dict[str, Any], rest: bytes | memoryview, more_tables: bool) -> bytes:
-    """Set the checksum over ``head + rest`` in ``meta_table``; return the final head."""
-    crc = zlib.crc32(rest, zlib.crc32(head(meta_table, more_tables)))
+def stamp(
+    meta_table: dict[str, Any], rest: Iterable[bytes | memoryview], more_tables: bool
+) -> bytes:
+    """Set the checksum over ``head`` and the parts of ``rest`` in ``meta_table``; return the
+    final head."""
+    crc = zlib.crc32(head(meta_table, more_tables))
+    for part in rest:
+        crc = zlib.crc32(part, crc)
     return head(meta_table, more_tables, f"{crc:08x}")
 
 

@@ -12,6 +12,7 @@ import logging
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from tplan.store.errors import UnsafePathError
@@ -111,8 +112,11 @@ def temp_name_prefix(path: Path) -> str:
 TEMP_SUFFIX = ".tmp"
 
 
-def write_temp(path: Path, data: bytes, prefix: str | None = None) -> Path:
-    """Write ``data`` to a fresh 0600 temp file beside ``path`` and fsync it; return its path.
+def write_temp(
+    path: Path, data: bytes | Sequence[bytes | memoryview], prefix: str | None = None
+) -> Path:
+    """Write ``data`` (bytes, or parts written one after the other) to a fresh 0600 temp file
+    beside ``path`` and fsync it; return its path.
 
     The name is ``<prefix>XXXXXXXX.tmp``, by default ``.<name>.XXXXXXXX.tmp``; it is created
     with O_EXCL and without following a symlink (``mkstemp``).
@@ -123,7 +127,10 @@ def write_temp(path: Path, data: bytes, prefix: str | None = None) -> Path:
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

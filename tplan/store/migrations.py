@@ -13,7 +13,9 @@ documents known not to load (``damaged_documents``), and its journal header carr
 A format-1 file opens as it is and is written as format 2 by the next compaction.
 Format 3 adds the ``caseload_summaries`` table (see ``tplan.store.summaries``): a tplan that does
 not know it would save documents without dropping their summaries, so it must refuse the file
-(the newer-format rule does).
+(the newer-format rule does). Format 4 keeps discharged patients' documents packed (see
+``tplan.store.history``); upgrading changes nothing in memory: the writer that opens an older
+file packs its history when it closes (a compaction), so the file is migrated in place once.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tplan.record_format import SCHEMA_VERSION as SCHEMA_VERSION
-from tplan.store import checksum
+from tplan.store import checksum, history
 
 FORMAT_MARKER = "tplan.db"
 META_TABLE = "_meta"
@@ -36,7 +38,7 @@ EPOCH_KEY = "journal_epoch"
 PREVIOUS_EPOCH_KEY = "previous_journal_epoch"
 DAMAGED_KEY = "damaged_documents"
 STORE_FORMAT_KEY = "store_format"
-STORE_FORMAT = 3
+STORE_FORMAT = 4
 META_KEYS = frozenset({
     "format", "schema_version", "created_at", EPOCH_KEY, PREVIOUS_EPOCH_KEY, DAMAGED_KEY,
     STORE_FORMAT_KEY, checksum.CHECKSUM_KEY,
@@ -67,7 +69,13 @@ def _to_format_3(tables: Tables) -> Tables:
     return tables
 
 
-FORMAT_STEPS: dict[int, Step] = {1: _to_format_2, 2: _to_format_3}
+def _to_format_4(tables: Tables) -> Tables:
+    """Format 3 -> 4: packed history is allowed; the next compaction packs it."""
+    tables[META_TABLE][META_DOC_ID][STORE_FORMAT_KEY] = 4
+    return tables
+
+
+FORMAT_STEPS: dict[int, Step] = {1: _to_format_2, 2: _to_format_3, 3: _to_format_4}
 """``FORMAT_STEPS[n]`` turns a store-format-n file into a format n+1 one."""
 
 
@@ -140,6 +148,8 @@ def store_format(meta: dict[str, Any]) -> int:
 def migrate(tables: Tables, version: int) -> Tables:
     """Upgrade ``tables`` from ``version`` to ``SCHEMA_VERSION``, stamping it everywhere."""
     target = SCHEMA_VERSION
+    if version < target:  # the steps work on plain documents
+        history.unpack_history(tables.get(PATIENTS_TABLE, {}))
     while version < target:
         step = STEPS.get(version)
         if step is None:

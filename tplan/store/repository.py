@@ -7,10 +7,15 @@ is validated on first ``get`` (``active_patients`` validates the active ones, ra
 CorruptStoreError for a damaged one as opening used to) and the validated object is kept, so
 the caseload never pays for the discharged ones. Returned objects are shared: callers treat them
 as read-only (copy, change the copy, ``put`` it). A document that does not load raises
-CorruptStoreError when it is read. Before a compaction rewrites the file every document not yet
-validated is validated; one that does not load is carried into the new snapshot exactly as it
-was and listed there by id (``damaged_records``), so it is never lost, never silently
-"repaired", and never stops a compaction; the app's top bar and ``tplan caseload`` name it.
+CorruptStoreError when it is read. Discharged patients' documents are kept packed in the file
+(``tplan.store.history``) and unpacked only when read.
+
+A compaction validates only what might not load: nothing when the snapshot was written with a
+checksum (its compaction validated every document, and every save validates what it writes),
+every document not validated yet when it has none (a file from before the checksum). One that
+does not load is carried into the new snapshot exactly as it was and listed there by id
+(``damaged_records``), so it is never lost, never silently "repaired", and never stops a
+compaction; the app's top bar and ``tplan caseload`` name it.
 Each write saves the patient document and its audit entry as one journal line (all or nothing).
 """
 
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from tplan.record_format import check_person_name
-from tplan.store import migrations
+from tplan.store import history, migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.bulk import paused_gc
 from tplan.store.clinic_records import ClinicRecords
@@ -111,7 +116,10 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         except BaseException:
             self._db.close()
             raise
-        self._storage.before_compaction = self.verify_all
+        self._snapshot_checked = self._storage.snapshot_checked
+        self._storage.before_compaction = self._before_compaction
+        if not read_only and history.has_unpacked_history(self._documents(), self._damaged):
+            self._storage.compact_on_close()  # a file from before packing: migrate it in place
 
     def _documents(self) -> Mapping[str, dict[str, Any]]:
         return self._storage.read().get(PATIENTS_TABLE, {})
@@ -185,7 +193,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         return [
             patient_id
             for patient_id, doc_id in list(self._doc_ids.items())
-            if (documents[doc_id].get("discharge") is not None) is discharged
+            if history.is_discharged(documents[doc_id]) is discharged
         ]
 
     def active_ids(self) -> list[str]:
@@ -234,11 +242,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
 
     def verify_all(self) -> list[str]:
         """Validate every document not validated yet (without keeping the models); return the
-        doc ids of those that do not load.
-
-        Runs before a compaction rewrites the whole file, which lists the damaged ones (and
-        carries them over unchanged).
-        """
+        doc ids of those that do not load."""
         documents = self._documents()
         with paused_gc():
             for doc_id, document in list(documents.items()):
@@ -248,6 +252,18 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         self._verify_clinic_records()
         self._verify_group_notes()
         return [doc_id for doc_id in self._damaged if doc_id in documents]
+
+    def _before_compaction(self) -> list[str]:
+        """Runs before a compaction rewrites the whole file: validate what might not load (see
+        the module docstring), pack the history; return the doc ids of the damaged documents
+        (which the new snapshot lists and carries over unchanged)."""
+        if not self._snapshot_checked:
+            self.verify_all()
+            self._snapshot_checked = True  # the snapshot about to be written is checked
+        documents = self._documents()
+        damaged = [doc_id for doc_id in self._damaged if doc_id in documents]
+        history.pack_history(self._storage.read().setdefault(PATIENTS_TABLE, {}), damaged)
+        return damaged
 
     def damaged_records(self) -> dict[str, str]:
         """Patient id -> why it does not load, for every record known to be damaged (kept in
@@ -456,13 +472,17 @@ STORED = {"stored": True}
 def load_document(
     path: Path, doc_id: str, document: dict[str, Any], backup: Path | None
 ) -> Patient:
-    """Validate one stored patient document; CorruptStoreError (no record content) when not."""
+    """Validate one stored patient document (unpacking it first if it is packed history);
+    CorruptStoreError (no record content) when it does not load."""
     from pydantic import ValidationError
 
     from tplan.domain import Patient
 
     try:
-        return Patient.model_validate(document, context=STORED)
+        return Patient.model_validate(history.unpack(document), context=STORED)
+    except history.PackError as exc:
+        raise CorruptStoreError(path, f"patient document {doc_id} does not load ({exc})",
+                                backup) from None
     except ValidationError as exc:
         where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
         raise CorruptStoreError(

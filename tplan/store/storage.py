@@ -7,8 +7,10 @@
 - A *compaction* writes the whole state into a temp file beside the snapshot, fsyncs it, links
   the current snapshot to ``<db>.bak`` (the last good snapshot), renames the temp file over the
   snapshot (atomic), fsyncs the directory and then removes the journal. It runs when the journal
-  outgrows ``compact_ratio`` of the snapshot and on a clean close. Every snapshot carries a fresh
-  ``journal_epoch`` in ``_meta`` and the epoch of the journal it replaced
+  outgrows ``compact_ratio`` of the snapshot, and on a clean close when it outgrows
+  ``close_compact_ratio`` (a few saves into a big file stay in the journal, fsynced and replayed
+  on opening: closing then costs nothing instead of rewriting the whole file). Every snapshot
+  carries a fresh ``journal_epoch`` in ``_meta`` and the epoch of the journal it replaced
   (``previous_journal_epoch``): a journal with that epoch is provably stale (a compaction was cut
   after its rename) and is dropped, since the snapshot holds it; a journal with any other epoch is
   damage and is refused, never deleted.
@@ -132,7 +134,13 @@ def parse_database(
 
 
 def dumps_yielding(tables: Tables) -> bytes:
-    """``orjson.dumps(tables)``, byte for byte, serialized one document at a time.
+    """``orjson.dumps(tables)``, byte for byte, serialized one document at a time."""
+    return b"".join(dump_parts(tables))
+
+
+def dump_parts(tables: Tables) -> list[bytes]:
+    """``orjson.dumps(tables)`` as parts whose concatenation is it, byte for byte, serialized
+    one document at a time; written to the file as they are (never joined into one copy).
 
     orjson holds the GIL for the whole call: one call over a 30 MB state stalls the UI's event
     loop for ~50 ms while a worker thread saves. Between per-document calls the interpreter can
@@ -145,10 +153,15 @@ def dumps_yielding(tables: Tables) -> bytes:
         for d, (doc_id, document) in enumerate(table.items()):
             if not isinstance(doc_id, str):
                 raise TypeError("document ids must be strings")
-            parts.append(b"%s%s:%s" % (b"," if d else b"", dumps(doc_id), dumps(document)))
+            key = b"%s%s:" % (b"," if d else b"", dumps(doc_id))
+            value = dumps(document)
+            if len(value) > 4096:  # a big document is written as orjson made it, not copied
+                parts += (key, value)
+            else:
+                parts.append(key + value)
         parts.append(b"}")
     parts.append(b"}")
-    return b"".join(parts)
+    return parts
 
 
 class AtomicJSONStorage(Storage):
@@ -168,6 +181,7 @@ class AtomicJSONStorage(Storage):
         create: bool = True,
         compact_ratio: float = 0.25,
         compact_min_bytes: int = 1 << 20,
+        close_compact_ratio: float = 0.05,
         explain_damage: Explain | None = None,
     ) -> None:
         self.path = real_db_path(Path(path))
@@ -176,6 +190,7 @@ class AtomicJSONStorage(Storage):
         self.read_only = read_only
         self.compact_ratio = compact_ratio
         self.compact_min_bytes = compact_min_bytes
+        self.close_compact_ratio = close_compact_ratio
         self.file_version = migrations.SCHEMA_VERSION
         self.explain_damage = explain_damage
         self.before_compaction: Callable[[], list[str]] | None = None
@@ -189,6 +204,7 @@ class AtomicJSONStorage(Storage):
         self._pending = False
         self._closed = False
         self._wrote = False
+        self._compact_on_close = False
         if not read_only:
             ensure_private_dir(self.path.parent)
             self._lock = StoreLock(self.path)
@@ -310,9 +326,16 @@ class AtomicJSONStorage(Storage):
         self._commit_whole()
 
     def close(self) -> None:
-        """Compact a journal this session wrote to (best effort), then release the lock."""
+        """Compact a journal this session wrote to when it outgrew ``close_compact_ratio`` of the
+        snapshot (best effort), then release the lock."""
         try:
-            if not self._closed and self._wrote and self._journal and self._journal.entries:
+            wrote = (
+                self._wrote
+                and self._journal is not None
+                and self._journal.entries
+                and self._journal.size > self.close_compact_ratio * self._snapshot_size
+            )
+            if not self._closed and not self.read_only and (wrote or self._compact_on_close):
                 try:
                     self.compact()
                 except (StoreError, OSError) as exc:
@@ -375,6 +398,17 @@ class AtomicJSONStorage(Storage):
     def keep_journal_on_close(self) -> None:
         """Let ``close`` leave the journal as it is instead of compacting it."""
         self._wrote = False
+        self._compact_on_close = False
+
+    def compact_on_close(self) -> None:
+        """Let ``close`` write a snapshot even after no save (to finish a migration in place)."""
+        self._compact_on_close = True
+
+    @property
+    def snapshot_checked(self) -> bool:
+        """True when the snapshot loaded had a checksum (verified on loading): its documents
+        are those the compaction that wrote it validated (or listed as damaged)."""
+        return checksum.CHECKSUM_KEY in self._state[META_TABLE][META_DOC_ID]
 
     def listed_damaged(self) -> list[str]:
         """Doc ids the snapshot lists as not loading (found by an earlier compaction)."""
@@ -461,19 +495,20 @@ class AtomicJSONStorage(Storage):
             if isinstance(exc, OSError):
                 raise SaveError(self.path, exc.strerror or type(exc).__name__) from exc
             raise
-        self._snapshot_size = len(payload)
+        self._snapshot_size = sum(len(part) for part in payload)
         del payload
         fsync_dir(self.path.parent)
         if self._journal is not None:
             self._journal.remove()  # stale from now on even if this fails: the epoch moved
             self._journal.epoch = epoch
 
-    def _encode(self) -> bytes:
-        """The snapshot's bytes: ``_meta`` first, holding the checksum of the whole."""
+    def _encode(self) -> list[bytes | memoryview]:
+        """The snapshot's bytes, in parts: ``_meta`` first, holding the checksum of the whole."""
         others = {name: table for name, table in self._state.items() if name != META_TABLE}
-        body = memoryview(dumps_yielding(others))[1:]  # '"patients":{...}}' without its '{'
+        body: list[bytes | memoryview] = list(dump_parts(others))
+        body[0] = memoryview(body[0])[1:]  # '"patients":{...}}' without its '{'
         head = checksum.stamp(self._state[META_TABLE], body, bool(others))
-        return b"".join((head, body))
+        return [head, *body]
 
     def _rotate_backup(self) -> None:
         """Keep the current snapshot as ``<db>.bak``: a hard link, so no copy is written."""

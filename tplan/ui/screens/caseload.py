@@ -182,7 +182,7 @@ class CaseloadScreen(Screen[None]):
     def _loaded(self, lines: list[CaseloadLine]) -> None:
         self.all_lines = lines
         self.loaded = True
-        self.tplan.refresh_damaged()
+        self.tplan.refresh_damaged()  # an active record that does not load is found now
         self._resort()
         self.apply()
         self._explain(self.table.current)  # the same row, its computed explanation

@@ -165,6 +165,7 @@ class TodayScreen(Screen[None]):
         if event.worker.group != AGENDA_GROUP or event.worker.node is not self:
             return
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self.tplan.refresh_damaged()  # an active record that does not load is found now
             self.show(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self.notify("The agenda could not be computed.", severity="error")
