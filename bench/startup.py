@@ -13,6 +13,10 @@ does nothing else (bench/pty_probe.py) reads what they paint:
 - peak memory: ``VmHWM`` of the tplan process itself, read at first paint, after the save and
   sampled every 5 ms until it exits (``ru_maxrss`` would carry the parent's peak).
 
+The copy holds the caseload summaries a session of this tplan leaves in its file (computed
+once per measurement, as of the bench's day): the caseload paints from them, as it does every
+day but the very first on a file written by an older tplan.
+
     python bench/startup.py [--size counselor] [--runs 5]
 """
 
@@ -22,6 +26,7 @@ import argparse
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pty_probe import Terminal
@@ -91,6 +96,22 @@ def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
         terminal.close()
 
 
+def with_summaries(source: Path, target: Path, as_of: date) -> Path:
+    """A copy of ``source`` holding every active patient's caseload summary as of ``as_of``."""
+    from tplan.services import FixedClock, Workspace
+    from tplan.store import open_store
+
+    target.parent.mkdir(mode=0o700, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    target.chmod(0o600)
+    workspace = Workspace(open_store(target, "bench"), FixedClock(as_of), clinician="bench")
+    try:
+        workspace.refresh_caseload_summaries(as_of)
+    finally:
+        workspace.close()
+    return target
+
+
 def measure(size: str, runs: int) -> dict[str, float]:
     """Medians of ``runs`` sessions on ``size`` ("empty" = a file that does not exist yet)."""
     from common import DEFAULT_CACHE, caseload_file, median
@@ -100,6 +121,8 @@ def measure(size: str, runs: int) -> dict[str, float]:
     source = None if empty else caseload_file(size, DEFAULT_CACHE)
     results: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
+        if source is not None:
+            source = with_summaries(source, Path(tmp) / "prepared" / "start.json", ANCHOR)
         for n in range(runs):
             db = Path(tmp) / f"run{n}" / "start.json"
             db.parent.mkdir(mode=0o700)
@@ -107,7 +130,7 @@ def measure(size: str, runs: int) -> dict[str, float]:
                 db.write_bytes(source.read_bytes())  # a fresh copy: every close starts alike
                 db.chmod(0o600)
             results.append(tplan(db, ANCHOR.isoformat(), empty=empty))
-    file_mb = 0.0 if source is None else source.stat().st_size / 2**20
+        file_mb = 0.0 if source is None else source.stat().st_size / 2**20
     figures = {
         "bare_s": median(r.bare_s for r in results),
         "tplan_s": median(r.start_s for r in results),

@@ -18,24 +18,12 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from platformdirs import user_data_path
-from pydantic import ValidationError
 
-from tplan.clinical import DEFAULT_POLICY, Policy, PolicyError, load_policy
-from tplan.domain import (
-    Envelope,
-    ExportFormat,
-    Patient,
-    Suggestion,
-    SuggestionKind,
-    friendly_errors,
-)
-from tplan.services import AsOfClock, Clock, SystemClock, Workspace
-from tplan.services.agenda import agenda_json, agenda_text, groups_json, groups_text
-from tplan.services.caseload import caseload_json, caseload_table
-from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
+from tplan.services.clock import AsOfClock, Clock, SystemClock
+from tplan.services.deferred import opening_refused
 from tplan.settings import (
     NOTE_FORMATS,
     ROLES,
@@ -49,15 +37,20 @@ from tplan.settings import (
     load_settings,
     write_template,
 )
-from tplan.store import (
-    StoreError,
-    backup_path,
-    is_database_url,
-    open_repository,
-    open_store,
-    restore,
-)
 from tplan.store.journal import journal_path
+
+if TYPE_CHECKING:
+    from tplan.clinical import Policy
+    from tplan.domain import Patient, Suggestion
+    from tplan.services import Workspace
+    from tplan.services.deferred import DeferredWorkspace
+    from tplan.ui.app import TplanApp
+
+# Each command imports what it needs: the TUI paints its first caseload rows before pydantic,
+# the domain, the engine and the exports are loaded (tests/test_first_paint.py).
+
+EXPORT_FORMATS = ("md", "html", "json", "fhir")
+"""``tplan.domain.ExportFormat``'s values, spelled out so that ``--help`` needs no domain."""
 
 POLICY_FILE_NAME = "tplan-policy.toml"
 EXIT_REFUSED = 1
@@ -84,6 +77,8 @@ def tplan_version() -> str:
 
 def default_db_path() -> Path | str:
     """``$TPLAN_DB`` (a record file or a ``postgresql://`` URL), else the user data directory."""
+    from tplan.store import is_database_url
+
     env = os.environ.get("TPLAN_DB")
     if env:
         return env if is_database_url(env) else Path(env).expanduser()
@@ -96,6 +91,8 @@ AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
 
 def _location(value: str) -> Path | str:
     """A --db value: a server URL as given (Path would fold its //), else a path."""
+    from tplan.store import is_database_url
+
     return value if is_database_url(value) else Path(value)
 
 
@@ -200,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--all", action="store_true",
                      help="every patient, discharged included, in the interchange format "
                      "(--format json; e.g. to move records between a file and a server)")
-    exp.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
+    exp.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     exp.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                      help="output file (default: a name with patient id, format and date)")
     exp.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -268,6 +265,8 @@ def _clinician(args: argparse.Namespace) -> str:
 
 
 def _policy(args: argparse.Namespace, db: Path | str | None) -> Policy:
+    from tplan.clinical import DEFAULT_POLICY, load_policy
+
     path = args.policy
     if path is None and isinstance(db, Path) and (db.parent / POLICY_FILE_NAME).exists():
         path = db.parent / POLICY_FILE_NAME
@@ -290,14 +289,29 @@ def _file(args: argparse.Namespace, command: str) -> Path:
 
 def _workspace(args: argparse.Namespace, *, read_only: bool = False) -> Workspace:
     """Open the records; read-only commands neither take the lock nor create the file."""
+    return _open(args, read_only=read_only).get()
+
+
+def _open(args: argparse.Namespace, *, read_only: bool = False) -> DeferredWorkspace:
+    """Open the store now and the Workspace on it when first used (the policy loads then)."""
+    from tplan.services.deferred import DeferredWorkspace
+    from tplan.store import open_store
+
     db = _db(args)
-    repo = open_store(db, clinician=_clinician(args), read_only=read_only,
-                      create=not read_only)
-    settings = _settings(args)
-    return Workspace(
-        repo, _clock(args), _policy(args, db), _clinician(args), role=settings.role,
-        requires_cosignature=settings.requires_cosignature,
-    )
+    clinician = _clinician(args)
+    repo = open_store(db, clinician=clinician, read_only=read_only, create=not read_only)
+    clock = _clock(args)
+
+    def build() -> Workspace:
+        from tplan.services.workspace import Workspace
+
+        settings = _settings(args)
+        return Workspace(
+            repo, clock, _policy(args, db), clinician, role=settings.role,
+            requires_cosignature=settings.requires_cosignature,
+        )
+
+    return DeferredWorkspace(repo, clock, build, clinician=clinician)
 
 
 def _print(text: str) -> None:
@@ -332,6 +346,8 @@ def suggestions_json(suggestions: list[Suggestion]) -> str:
 
 def suggestions_text(suggestions: list[Suggestion], patients: list[Patient]) -> str:
     """Readable suggestions: every rule that fired (with its kind), the criteria, the alerts."""
+    from tplan.domain import SuggestionKind
+
     names = {p.id: p.display_name for p in patients}
     blocks: list[str] = []
     for s in suggestions:
@@ -354,23 +370,41 @@ def suggestions_text(suggestions: list[Suggestion], patients: list[Patient]) -> 
 
 def tui_workspace(args: argparse.Namespace) -> Workspace:
     """The workspace the TUI opens: read-only with ``--read-only`` (no lock, no new file)."""
-    return _workspace(args, read_only=bool(getattr(args, "read_only", False)))
+    return _tui_opening(args).get()
 
 
-def cmd_tui(args: argparse.Namespace) -> int:
+def _tui_opening(args: argparse.Namespace) -> DeferredWorkspace:
+    return _open(args, read_only=bool(getattr(args, "read_only", False)))
+
+
+def tui_app(args: argparse.Namespace) -> TplanApp:
+    """The TUI on the records ``args`` name: the store is opened now, the workspace (domain,
+    engine, policy) is built after the caseload's first paint."""
     from tplan.ui.app import make_app
 
     settings = _settings(args)
-    workspace = tui_workspace(args)
+    opening = _tui_opening(args)
     try:
-        app = make_app(workspace, clock=workspace.clock, settings=settings)
+        return make_app(opening, clock=opening.clock, settings=settings)
+    except BaseException:
+        opening.store.close()
+        raise
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    app = tui_app(args)
+    try:
         app.run()
     finally:
-        workspace.close()
+        app.store.close()
     return app.return_code or 0
 
 
 def _write_demo(path: Path, args: argparse.Namespace) -> None:
+    from tplan.services.demo import load_demo, load_demo_group_notes, load_demo_sessions
+    from tplan.services.workspace import Workspace
+    from tplan.store import open_repository
+
     clock = _clock(args)
     patients = load_demo(clock.today())
     bundle = load_demo_sessions(clock.today())
@@ -379,6 +413,8 @@ def _write_demo(path: Path, args: argparse.Namespace) -> None:
         repo.import_patients(patients)
         repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
         repo.import_group_notes(load_demo_group_notes(clock.today()).group_notes)
+        # With its clinic records in place: the caseload's first paint reads these.
+        Workspace(repo, clock, _policy(args, path)).refresh_caseload_summaries()
     finally:
         repo.close()
 
@@ -410,6 +446,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
+    from tplan.services.caseload import caseload_json, caseload_table
+    from tplan.store import backup_path
+
     db = _db(args)
     if isinstance(db, Path) and not any(
         os.path.lexists(p) for p in (db, backup_path(db), journal_path(db))
@@ -438,6 +477,8 @@ def damaged_text(damaged: dict[str, str]) -> str:
 
 
 def cmd_schema(_args: argparse.Namespace) -> int:
+    from tplan.domain import Envelope
+
     _print(json.dumps(Envelope.model_json_schema(), indent=2))
     return 0
 
@@ -456,6 +497,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
+    from tplan.services.agenda import agenda_json, agenda_text
+
     workspace = _workspace(args, read_only=True)
     try:
         agenda = workspace.agenda(args.date)
@@ -466,6 +509,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
 
 def cmd_groups(args: argparse.Namespace) -> int:
+    from tplan.services.agenda import groups_json, groups_text
+
     workspace = _workspace(args, read_only=True)
     try:
         groups = workspace.groups()
@@ -477,6 +522,8 @@ def cmd_groups(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from tplan.domain import ExportFormat
+
     if args.all:
         return _export_all(args)
     if args.patient_id is None:
@@ -508,6 +555,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def _export_all(args: argparse.Namespace) -> int:
+    from tplan.domain import ExportFormat
+
     if args.patient_id is not None:
         raise Refused("--all exports every patient: leave out PATIENT_ID")
     if args.format != ExportFormat.JSON.value or args.redact:
@@ -539,6 +588,8 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from tplan.store import restore
+
     report = restore(_file(args, "restore"), _clinician(args))
     _print("\n".join(report.lines()))
     return 0
@@ -560,20 +611,33 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _validation_messages(exc: BaseException) -> list[str] | None:
+    """pydantic's ValidationError as sentences; None for anything else (or no pydantic yet)."""
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is None or not isinstance(exc, pydantic.ValidationError):
+        return None
+    from tplan.domain import friendly_errors
+
+    return friendly_errors(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except ValidationError as exc:
-        for message in friendly_errors(exc):
-            sys.stderr.write(f"tplan: {message}\n")
-        return EXIT_REFUSED
-    except (Refused, StoreError, PolicyError, SettingsError, OSError) as exc:
-        sys.stderr.write(f"tplan: {exc}\n")
-        return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        messages = _validation_messages(exc)
+        if messages is not None:
+            for message in messages:
+                sys.stderr.write(f"tplan: {message}\n")
+            return EXIT_REFUSED
+        if isinstance(exc, Refused | SettingsError) or opening_refused(exc):
+            sys.stderr.write(f"tplan: {exc}\n")
+            return EXIT_REFUSED
+        raise
 
 
 if __name__ == "__main__":

@@ -1,31 +1,44 @@
 """Use cases the UI and CLI call: each validates, writes through the repository, audits and
-returns the updated Patient. See docs/ARCHITECTURE.md."""
+returns the updated Patient. See docs/ARCHITECTURE.md.
 
-from tplan.services.agenda import Agenda, AgendaSession, SessionKey, WorkItem
-from tplan.services.caseload import CaseloadRow
-from tplan.services.clock import AsOfClock, Clock, FixedClock, SystemClock
-from tplan.services.cosign import WaitingNote
-from tplan.services.errors import (
-    ExportRefused,
-    ImportError_,
-    NoteStateError,
-    RecordNotFound,
-    RecordRuleError,
-    ServiceError,
-)
-from tplan.services.sessions import Mark
-from tplan.services.workspace import Workspace
-from tplan.store import (
-    ConflictError,
-    DuplicatePatientError,
-    PatientNotFound,
-    ReadOnlyStoreError,
-    SaveError,
-    SignedNoteError,
-    StoreError,
-    StoreLockedError,
-    StoreUnavailableError,
-)
+The names below load on first use (PEP 562): ``import tplan.services.clock`` or
+``tplan.services.caseload_summary`` must not pull in pydantic, the domain and the engine, which
+the TUI loads only after the caseload's first paint.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_HOMES = {
+    "tplan.services.agenda": ("Agenda", "AgendaSession", "SessionKey", "WorkItem"),
+    "tplan.services.caseload": ("CaseloadRow",),
+    "tplan.services.clock": ("AsOfClock", "Clock", "FixedClock", "SystemClock"),
+    "tplan.services.cosign": ("WaitingNote",),
+    "tplan.services.errors": (
+        "ExportRefused",
+        "ImportError_",
+        "NoteStateError",
+        "RecordNotFound",
+        "RecordRuleError",
+        "ServiceError",
+    ),
+    "tplan.services.sessions": ("Mark",),
+    "tplan.services.workspace": ("Workspace",),
+    "tplan.store": (
+        "ConflictError",
+        "DuplicatePatientError",
+        "PatientNotFound",
+        "ReadOnlyStoreError",
+        "SaveError",
+        "SignedNoteError",
+        "StoreError",
+        "StoreLockedError",
+        "StoreUnavailableError",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Agenda",
@@ -56,3 +69,40 @@ __all__ = [
     "WorkItem",
     "Workspace",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from tplan.services.agenda import Agenda, AgendaSession, SessionKey, WorkItem
+    from tplan.services.caseload import CaseloadRow
+    from tplan.services.clock import AsOfClock, Clock, FixedClock, SystemClock
+    from tplan.services.cosign import WaitingNote
+    from tplan.services.errors import (
+        ExportRefused,
+        ImportError_,
+        NoteStateError,
+        RecordNotFound,
+        RecordRuleError,
+        ServiceError,
+    )
+    from tplan.services.sessions import Mark
+    from tplan.services.workspace import Workspace
+    from tplan.store import (
+        ConflictError,
+        DuplicatePatientError,
+        PatientNotFound,
+        ReadOnlyStoreError,
+        SaveError,
+        SignedNoteError,
+        StoreError,
+        StoreLockedError,
+        StoreUnavailableError,
+    )

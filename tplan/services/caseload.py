@@ -10,8 +10,10 @@ from fractions import Fraction
 from typing import Any
 
 from tplan.clinical import Policy, SessionBook, suggest
+from tplan.clinical.levels import level_label
 from tplan.clinical.records import craving_by_date, signed_notes
 from tplan.domain import Alert, LevelCode, Patient, Suggestion, SuggestionKind
+from tplan.services.caseload_summary import SUMMARY_FORMAT, attendance_counts, attendance_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +57,6 @@ class CaseloadRow:
         return self.review_due is not None and self.review_due < self.as_of
 
 
-def _counts(value: Any) -> tuple[int, int] | None:
-    """``"16/18"`` (the signals' attendance) -> (16, 18); None when unknown."""
-    if not isinstance(value, str) or "/" not in value:
-        return None
-    attended, counted = value.split("/", 1)
-    return int(attended), int(counted)
-
-
-def attendance_text(counts: tuple[int, int] | None) -> str:
-    """The floor of the percentage (CLINICAL.md 5), the same wherever it is shown."""
-    return "—" if counts is None else f"{counts[0] * 100 // counts[1]}%"
-
-
 def caseload_row(
     patient: Patient, as_of: date, policy: Policy, book: SessionBook | None = None
 ) -> CaseloadRow:
@@ -80,7 +69,7 @@ def caseload_row(
     kind = suggestion.kind if suggestion is not None else None
     review = signals.get("review_due")
     dated = [note for note in patient.notes if note.date_of_service <= as_of]
-    attendance = _counts(signals.get("attendance_sustained"))
+    attendance = attendance_counts(signals.get("attendance_sustained"))
     safety = kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts)
     pending = patient.pending_safety_decision(as_of)
     return CaseloadRow(
@@ -115,31 +104,89 @@ def caseload_row(
 # --- plain renderings for the command line ----------------------------------------------------
 
 
-def row_json(row: CaseloadRow) -> dict[str, Any]:
-    """A row as JSON-safe values with stable keys (the attendance as ``"a/b"`` and a percent)."""
-    attendance = row.attendance30_counts
+def explanation(suggestion: Suggestion | None) -> str:
+    """The line under the caseload: why this badge, in one sentence."""
+    if suggestion is None:
+        return "episode closed"
+    safety = [alert for alert in suggestion.alerts if alert.safety]
+    if suggestion.kind is SuggestionKind.SAFETY_REVIEW:
+        hit = next((h for h in suggestion.fired if h.kind is SuggestionKind.SAFETY_REVIEW), None)
+        reason = hit.message if hit else suggestion.headline
+        return f"{reason} → same-day safety review"
+    if safety:
+        return f"{safety[0].message} · {suggestion.headline}"
+    if suggestion.kind is SuggestionKind.CONTINUE:
+        unmet = suggestion.unmet_step_down
+        if unmet:
+            shown = "; ".join(c.message for c in unmet[:2])
+            more = f" (+{len(unmet) - 2} more)" if len(unmet) > 2 else ""
+            return f"{suggestion.headline} — {shown}{more}"
+        return suggestion.headline
+    hit = next((h for h in suggestion.fired if h.kind is suggestion.kind), None)
+    return f"{suggestion.headline} — {hit.message}" if hit else suggestion.headline
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def summary_of(row: CaseloadRow) -> dict[str, Any]:
+    """The row as the store keeps it (JSON values only; read back by
+    ``caseload_summary.read_summary`` without the domain): everything the caseload line shows."""
+    counts = row.attendance30_counts
     return {
+        "format": SUMMARY_FORMAT,
+        "as_of": row.as_of.isoformat(),
         "patient_id": row.patient_id,
         "display_name": row.display_name,
+        "initials": row.initials,
         "counselor": row.counselor,
         "active": row.active,
         "level": row.level.value if row.level else None,
+        "level_label": level_label(row.level) if row.level else "",
         "days_per_week": row.days_per_week,
         "hours_per_week": row.hours_per_week,
         "days_in_program": row.days_in_program,
         "days_at_level": row.days_at_level,
-        "last_note": row.last_note.isoformat() if row.last_note else None,
-        "last_draft": row.last_draft.isoformat() if row.last_draft else None,
-        "attendance30": None if attendance is None else f"{attendance[0]}/{attendance[1]}",
+        "last_note": _iso(row.last_note),
+        "last_draft": _iso(row.last_draft),
+        "attendance30": None if counts is None else f"{counts[0]}/{counts[1]}",
+        "craving": row.craving,
+        "phq9": row.phq9,
+        "review_due": _iso(row.review_due),
+        "alerts": [
+            {"alert": a.alert, "message": a.message, "safety": a.safety} for a in row.alerts
+        ],
+        "safety": row.safety,
+        "safety_decided_at": _iso(row.safety_decided_at),
+        "kind": row.kind.value if row.kind else None,
+        "headline": row.headline,
+        "explanation": explanation(row.suggestion),
+    }
+
+
+_JSON_KEYS = (
+    "patient_id", "display_name", "counselor", "active", "level", "days_per_week",
+    "hours_per_week", "days_in_program", "days_at_level", "last_note", "last_draft",
+    "attendance30",
+)
+
+
+def row_json(row: CaseloadRow) -> dict[str, Any]:
+    """A row as JSON-safe values with stable keys (the attendance as ``"a/b"`` and a percent)."""
+    summary = summary_of(row)
+    attendance = row.attendance30_counts
+    return {
+        **{key: summary[key] for key in _JSON_KEYS},
         "attendance30_percent": (
             None if attendance is None else attendance[0] * 100 // attendance[1]
         ),
         "craving": row.craving,
         "phq9": row.phq9,
-        "review_due": row.review_due.isoformat() if row.review_due else None,
+        "review_due": summary["review_due"],
         "alerts": [alert.alert for alert in row.alerts],
         "safety": row.safety,
-        "suggestion": row.kind.value if row.kind else None,
+        "suggestion": summary["kind"],
         "headline": row.headline,
     }
 

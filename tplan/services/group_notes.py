@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tplan.clinical.group_confidentiality import (
     Finding,
@@ -65,6 +65,7 @@ class GroupNoteUseCases:
     group: Callable[[str], TreatmentGroup]
     session_roster: Callable[[Session], list[Patient]]
     session_attendance: Callable[[Session], dict[str, AttendanceRecord]]
+    summaries_of: Callable[[list[Patient]], dict[str, dict[str, Any]]]
 
     def group_note(self, session: Session, fmt: NoteFormat = NoteFormat.DAP) -> GroupNote:
         """The session's group note: the stored one brought up to date with the roster and
@@ -196,7 +197,7 @@ class GroupNoteUseCases:
             }
         )
         _, stored = self.repo.save_patients_with_group_note(
-            patients, signed_note, "sign group note"
+            patients, signed_note, "sign group note", summaries=self.summaries_of(patients)
         )
         skipped = tuple(
             (m.patient_id, reason) for m in current.members if (reason := skip_reason(m))

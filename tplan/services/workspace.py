@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -60,7 +60,7 @@ from tplan.domain.rules import (
 )
 from tplan.domain.suggestion import Decision
 from tplan.services import disclosure, trends
-from tplan.services.caseload import CaseloadRow, caseload_row
+from tplan.services.caseload import CaseloadRow, caseload_row, summary_of
 from tplan.services.clock import Clock, SystemClock, document_time
 from tplan.services.cosign import CosignUseCases
 from tplan.services.errors import (
@@ -229,6 +229,34 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
         day = as_of or self.clock.today()
         return caseload_row(self.repo.get(pid), day, self.policy, self.book_for(day))
 
+    def summaries_of(
+        self, patients: Iterable[Patient], book: SessionBook | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """The caseload summaries saved with these documents, as of today: the store keeps
+        them so that the next start paints the caseload before loading the domain."""
+        day = self.clock.today()
+        book = book or self.book_for(day)
+        return {p.id: summary_of(caseload_row(p, day, self.policy, book)) for p in patients}
+
+    def refresh_caseload_summaries(self, as_of: date | None = None) -> dict[str, dict[str, Any]]:
+        """Every active patient's caseload summary computed now (by display name), keeping
+        for the next start those that differ from the stored ones (not when read-only; each
+        only if the patient was not saved meanwhile, a save carrying its own)."""
+        day = as_of or self.clock.today()
+        book = self.book_for(day)
+        stored = self.repo.caseload_summaries()
+        fresh: dict[str, dict[str, Any]] = {}
+        changed: dict[str, tuple[int, dict[str, Any]]] = {}
+        for listed in self.patients():  # the damaged ones are left out (and named)
+            patient, version = self.repo.get_versioned(listed.id)
+            summary = summary_of(caseload_row(patient, day, self.policy, book))
+            fresh[patient.id] = summary
+            if stored.get(patient.id) != summary:
+                changed[patient.id] = (version, summary)
+        if changed and not self.repo.read_only:
+            self.repo.save_summaries(changed)
+        return fresh
+
     def attendance_weeks(
         self, patient: Patient, weeks: int, as_of: date | None = None
     ) -> list[tuple[date, Rate]]:
@@ -258,12 +286,6 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
     def watch(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(patient_id)`` (from another thread) when someone else saves."""
         self.repo.watch(listener)
-
-    def watch_clinic(self, listener: Callable[[str, str], None]) -> None:
-        """Call ``listener(kind, record_id)`` ("group" or "session"; ("", "") after a
-        reconnection) from another thread when someone else saves a group, a session, its
-        attendance or its group note."""
-        self.repo.watch_clinic(listener)
 
     # --- the write pattern ---------------------------------------------------------------
 
@@ -301,6 +323,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
                     changed=list(changed),
                     record_id=record_id,
                     expected_version=version,
+                    summary=self._summary(patient),
                 )
             except ConflictError:
                 if attempt == attempts:
@@ -311,12 +334,21 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
             return saved
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _summary(self, patient: Patient) -> dict[str, Any] | None:
+        """The caseload summary to save with this document. It is derived data: should the
+        engine fail on a record the store is about to refuse anyway, the document goes without
+        one (the stored summary is then dropped and the caseload computes the row)."""
+        try:
+            return self.summaries_of([patient])[patient.id]
+        except (ValueError, TypeError, AttributeError, KeyError, ArithmeticError):
+            return None
+
     # --- episode -------------------------------------------------------------------------
 
     def admit(self, patient: Patient) -> Patient:
         if problem := last_use_problem(patient.last_use_at_intake, patient.admission_date):
             raise RecordRuleError("last_use_at_intake", f"last use at intake {problem}")
-        return self.repo.add(patient, action="admit")
+        return self.repo.add(patient, action="admit", summary=self._summary(patient))
 
     def change_level(self, pid: str, change: LevelChange) -> Patient:
         if not change.decided_by:
@@ -806,7 +838,9 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
         ]
         if taken or broken:
             raise ImportError_("the import", [*taken, *broken])
-        return self.repo.import_patients(patients, action="import")
+        return self.repo.import_patients(
+            patients, action="import", summaries=self.summaries_of(patients)
+        )
 
     def import_envelope(self, path: Path | str) -> list[Patient]:
         """Read, validate and add every patient of an interchange file, or none of them."""

@@ -16,12 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from tplan.services.deferred import DeferredWorkspace, opening_refused
 from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
 from tplan.ui.compat import QuietCrashes
 
 if TYPE_CHECKING:
     from tplan.services import Clock, Workspace
+    from tplan.services.deferred import PatientStore
 
 IDLE_CHECK_SECONDS = 15.0
 SCREENSHOT_COMMAND = "Screenshot"
@@ -69,7 +71,7 @@ class TplanApp(QuietCrashes, App[None]):
 
     def __init__(
         self,
-        workspace: Workspace,
+        workspace: Workspace | DeferredWorkspace,
         *,
         clock: Clock | None = None,
         idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
@@ -83,17 +85,49 @@ class TplanApp(QuietCrashes, App[None]):
         self.settings = settings if settings is not None else Settings()
         """The counselor's settings (tplan.settings): start screen, note format, refusals."""
         theme = theme or self.settings.theme
-        self.workspace = workspace
-        self.clock = clock if clock is not None else workspace.clock
+        self._opening = (
+            workspace
+            if isinstance(workspace, DeferredWorkspace)
+            else DeferredWorkspace.ready(workspace)
+        )
+        self.clock = clock if clock is not None else self._opening.clock
         self.idle_privacy_minutes = idle_privacy_minutes
         self._idle_clock = idle_clock
         self._last_input = idle_clock()
-        self.me = me if me is not None else str(getattr(workspace, "clinician", ""))
+        self.me = me if me is not None else str(self._opening.clinician)
         self.theme = THEMES.get(theme, theme)
         self.set_reactive(TplanApp.damaged, self._damaged_ids())
 
+    @property
+    def store(self) -> PatientStore:
+        """The open records, usable before the workspace is built (names, summaries, ids)."""
+        return self._opening.store
+
+    @property
+    def workspace(self) -> Workspace:
+        """The use cases. The CLI's app builds them after the first paint (a screen's worker
+        calls ``workspace_in_thread``); a caller that comes first builds them, or waits while
+        another thread does."""
+        return self._opening.get()
+
+    @property
+    def workspace_built(self) -> bool:
+        return self._opening.built
+
+    def workspace_in_thread(self) -> Workspace | None:
+        """The workspace, from a worker thread, built there if no one has yet. A record file
+        or a clinic policy that the user must fix ends the app with its one-line message, as
+        the command line would have before the TUI started (None then)."""
+        try:
+            return self._opening.get()
+        except Exception as exc:
+            if not opening_refused(exc):
+                raise
+            self.call_from_thread(self.exit, None, 1, f"tplan: {exc}")
+            return None
+
     def _damaged_ids(self) -> tuple[str, ...]:
-        found = getattr(self.workspace, "damaged_records", None)
+        found = getattr(self.store, "damaged_records", None)
         return tuple(sorted(found())) if callable(found) else ()
 
     def refresh_damaged(self) -> None:
@@ -143,7 +177,7 @@ class TplanApp(QuietCrashes, App[None]):
     @property
     def read_only(self) -> bool:
         """The record file is open read-only (``tplan --read-only``): editing keys only say so."""
-        return bool(getattr(self.workspace, "read_only", False))
+        return bool(getattr(self.store, "read_only", False))
 
     def breakpoint_classes(self) -> str:
         """The breakpoint classes a screen of the current size gets on its first resize.
@@ -189,11 +223,12 @@ class TplanApp(QuietCrashes, App[None]):
                 screen.refresh_patient(patient_id)
 
     def patient_directory(self) -> Iterator[Any]:
-        """Everyone the palette can jump to (the caseload's rows once they are computed)."""
+        """Everyone the palette can jump to: the caseload's rows once painted (no need to
+        build the workspace for it), else every patient."""
         from tplan.ui.screens.caseload import CaseloadScreen, DirectoryEntry
 
         caseload = next((s for s in self.screen_stack if isinstance(s, CaseloadScreen)), None)
-        if caseload is not None and caseload.loaded:
+        if caseload is not None and (caseload.loaded or caseload.painted):
             yield from caseload.patient_directory()
             return
         for patient in self.workspace.patients(include_discharged=True):
@@ -336,7 +371,7 @@ class TplanApp(QuietCrashes, App[None]):
 
 
 def make_app(
-    workspace: Workspace,
+    workspace: Workspace | DeferredWorkspace,
     *,
     clock: Clock | None = None,
     idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
@@ -346,6 +381,9 @@ def make_app(
     settings: Settings | None = None,
 ) -> TplanApp:
     """Build the app on a workspace; the CLI and the tests share this factory.
+
+    The CLI hands over a ``DeferredWorkspace`` (the store opened, the workspace built after
+    the first paint); tests usually a Workspace built already.
 
     ``clock`` fixes "today" (tests pass a FixedClock); ``idle_privacy_minutes`` None or 0
     disables automatic privacy; ``me`` is the counselor name the "my patients" filter uses.

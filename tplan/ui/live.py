@@ -1,9 +1,9 @@
 """Other counselors' saves and the server connection, as the screens see them.
 
-On a clinic database the workspace reports (from its LISTEN thread) each patient another
+On a clinic database the store reports (from its LISTEN thread) each patient another
 session saved; the open caseload row, patient screen and Today's agenda are redrawn from the
 fresh record. Groups, sessions, attendance and group notes saved elsewhere redraw Today, the
-week and an open group session. Once a second the app copies ``workspace.connected`` into
+week and an open group session. Once a second the app copies ``store.connected`` into
 its ``connected`` reactive, which the top bar shows. On a record file neither ever fires: the
 file has one writer.
 """
@@ -30,15 +30,15 @@ def follow_other_sessions(app: TplanApp) -> None:
         with contextlib.suppress(RuntimeError):
             app.call_from_thread(refresh_clinic_everywhere, app, kind, record_id)
 
-    app.workspace.watch(changed)
-    app.workspace.watch_clinic(clinic_changed)
+    app.store.watch(changed)
+    app.store.watch_clinic(clinic_changed)
     app.set_interval(
         CONNECTION_CHECK_SECONDS, lambda: check_connection(app), name="connection"
     )
 
 
 def check_connection(app: TplanApp) -> None:
-    app.connected = bool(app.workspace.connected)
+    app.connected = bool(app.store.connected)
 
 
 def refresh_patient_everywhere(app: TplanApp, patient_id: str) -> None:

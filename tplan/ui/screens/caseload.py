@@ -16,10 +16,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tplan.domain import Patient
-from tplan.domain.patient import initials_of
+from tplan.services.caseload_summary import read_summary
 from tplan.ui.read_only import editing
-from tplan.ui.widgets.caseload_lines import line_from_row, lines_from_rows
+from tplan.ui.widgets.caseload_lines import (
+    line_from_row,
+    line_from_summary,
+    lines_from_rows,
+    loading_line,
+)
 from tplan.ui.widgets.caseload_model import (
     HIGH_FIRST,
     SORTABLE,
@@ -35,6 +39,7 @@ from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from tplan.domain import Patient
     from tplan.ui.app import TplanApp
 
 QUICK_ORDER: tuple[QuickFilter, ...] = tuple(QuickFilter)
@@ -88,7 +93,10 @@ class CaseloadScreen(Screen[None]):
         self.sort_key = "name"
         self.sort_reverse = False
         self.quick = QuickFilter.ALL
+        self.painted = False
+        """The rows stored with the patients' last saves are shown (``paint_summaries``)."""
         self.loaded = False
+        """The engine's rows are shown (before that, the summaries the store kept)."""
         self.discharged_loaded = False
         """Discharged rows are computed only when asked for (their quick filter)."""
         self.discharged_stored = 0
@@ -118,20 +126,51 @@ class CaseloadScreen(Screen[None]):
         self.watch(self.app, "privacy", self._privacy_changed)
         self.query_one(CaseloadTable).focus()
         self.query_one("#explain", Static).update(Text("Loading the caseload…"))
-        self.load()
+        self.paint_summaries()
+        self.call_after_refresh(self.load)  # the engine's rows once the stored ones are painted
 
     # --- loading -----------------------------------------------------------------------
 
+    def paint_summaries(self) -> None:
+        """The first paint: each active patient's row as stored with their last save (read
+        without the domain), or their name and "loading…" when none is stored."""
+        store = self.tplan.store
+        today = self.tplan.today()
+        stored = store.caseload_summaries()
+        summaries = {pid: read_summary(data) for pid, data in stored.items()}
+        missing = [pid for pid, summary in summaries.items() if summary is None]
+        names = store.stored_names(missing) if missing else {}
+        self.all_lines = [
+            line_from_summary(summary, today)
+            if summary is not None
+            else loading_line(pid, names.get(pid, pid))
+            for pid, summary in summaries.items()
+        ]
+        self.discharged_stored = len(store.discharged_ids())
+        self.painted = True
+        self._resort()
+        self.apply()
+
     @work(thread=True, exclusive=True, group="caseload-load")
     def load(self) -> None:
-        """Compute the active patients' rows (the engine runs per patient) off the event loop.
+        """Compute the active patients' rows (the engine runs per patient) off the event loop,
+        building the workspace first if no one has; the summaries that changed are kept for
+        the next start.
 
         Discharged records are only counted and named here (raw documents, no validation):
         their rows wait for :meth:`load_discharged`.
         """
         app = self.tplan
-        ws = app.workspace
-        lines = lines_from_rows(ws.caseload(app.today()))
+        today = app.today()
+        ws = app.workspace_in_thread()
+        if ws is None:  # the app is ending with the reason
+            return
+        summaries = ws.refresh_caseload_summaries(today)
+        lines = [
+            line_from_summary(summary, today)
+            for summary in map(read_summary, summaries.values())
+            if summary is not None
+        ]
         names = ws.discharged_names()
         app.call_from_thread(self._counted, names)
         app.call_from_thread(self._loaded, lines)
@@ -146,6 +185,7 @@ class CaseloadScreen(Screen[None]):
         self.tplan.refresh_damaged()  # an active record that does not load is found now
         self._resort()
         self.apply()
+        self._explain(self.table.current)  # the same row, its computed explanation
 
     def want_discharged(self) -> None:
         """Compute the discharged rows unless done or under way (the first time they show)."""
@@ -197,6 +237,8 @@ class CaseloadScreen(Screen[None]):
             yield DirectoryEntry(line.patient_id, line.name, line.initials, line.active)
         if not self.discharged_loaded:
             # Not read yet: their stored names are enough to jump to them.
+            from tplan.domain.patient import initials_of
+
             known = {line.patient_id for line in self.all_lines}
             for pid, name in self._discharged_names.items():
                 if pid not in known:
@@ -350,6 +392,8 @@ class CaseloadScreen(Screen[None]):
 
     def _nothing_shown(self) -> str:
         """Why the table is empty and what to do about it."""
+        if self.painted and not self.all_lines and not self.discharged_stored:
+            return NO_PATIENTS  # nothing stored: no need to wait for the engine to say so
         if not self.loaded:
             return "Loading…"
         if self.quick is QuickFilter.DISCHARGED and not self.discharged_loaded:

@@ -17,22 +17,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tplan.services import Agenda, AgendaSession, SessionKey, WorkItem
-from tplan.services.agenda import day_text
-from tplan.ui.forms.fields import literal
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import date
 
-    from tplan.services import WaitingNote
+    from tplan.services import Agenda, AgendaSession, SessionKey, WaitingNote, WorkItem
     from tplan.ui.app import TplanApp
+
+# The services' agenda (and so the domain) loads with the workspace, in the agenda's worker:
+# the screen paints its frame first.
+literal = Content
+"""User text as content that is never read as markup (``tplan.ui.forms.fields.literal``,
+whose package would load every form)."""
+
+
+def day_text(on: date) -> str:
+    from tplan.services.agenda import day_text
+
+    return day_text(on)
 
 WORK_SYMBOLS = {
     "safety": "!!",
@@ -154,8 +165,10 @@ class TodayScreen(Screen[None]):
         self._compute()
 
     @work(thread=True, exclusive=True, group=AGENDA_GROUP, exit_on_error=False)
-    def _compute(self) -> Agenda:
-        workspace = self.tplan.workspace
+    def _compute(self) -> Agenda | None:
+        workspace = self.tplan.workspace_in_thread()
+        if workspace is None:  # the app is ending with the reason
+            return None
         on = self.tplan.today()
         self.initials = {p.display_name: p.initials for p in workspace.patients()}
         if self.agenda is None:
@@ -170,7 +183,7 @@ class TodayScreen(Screen[None]):
     def _computed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != AGENDA_GROUP or event.worker.node is not self:
             return
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.tplan.refresh_damaged()  # an active record that does not load is found now
             self.show(event.worker.result)
         elif event.state == WorkerState.ERROR:

@@ -1,14 +1,18 @@
-"""Turn the workspace's caseload rows into lines to show: display cells, sort keys, flags."""
+"""Turn caseload summaries into lines to show: display cells, sort keys, flags.
+
+A line is built from a ``RowSummary`` (``tplan.services.caseload_summary``): the one the store
+kept with the patient's last save, painted before the domain is loaded, and then the one the
+engine computes now. No domain import here: both paths run before pydantic is loaded.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from tplan.domain import Suggestion, SuggestionKind
-from tplan.services.caseload import CaseloadRow
-from tplan.services.trends import level_label
+from tplan.services.caseload_summary import RowSummary, read_summary
 from tplan.ui.widgets.caseload_model import (
     BADGES,
     KIND_ORDER,
@@ -18,115 +22,132 @@ from tplan.ui.widgets.caseload_model import (
     review_cell,
 )
 
+if TYPE_CHECKING:
+    from tplan.services.caseload import CaseloadRow
 
-def last_note_cell(row: CaseloadRow, today: date) -> Cell:
+LOADING = "loading…"
+
+
+def last_note_cell(summary: RowSummary, today: date) -> Cell:
     """The last signed note; a newer draft shows as a draft ("✎ 1 d ago")."""
-    draft = row.last_draft
-    if draft is not None and (row.last_note is None or draft > row.last_note):
+    draft = summary.last_draft
+    if draft is not None and (summary.last_note is None or draft > summary.last_note):
         return Cell(f"✎ {relative_days(draft, today)}", "muted")
-    return Cell(relative_days(row.last_note, today) if row.last_note else "none")
+    return Cell(relative_days(summary.last_note, today) if summary.last_note else "none")
 
 
-def explanation(suggestion: Suggestion | None) -> str:
-    """The line under the table: why this badge, in one sentence."""
-    if suggestion is None:
-        return "episode closed"
-    safety = [alert for alert in suggestion.alerts if alert.safety]
-    if suggestion.kind is SuggestionKind.SAFETY_REVIEW:
-        hit = next((h for h in suggestion.fired if h.kind is SuggestionKind.SAFETY_REVIEW), None)
-        reason = hit.message if hit else suggestion.headline
-        return f"{reason} → same-day safety review"
-    if safety:
-        return f"{safety[0].message} · {suggestion.headline}"
-    if suggestion.kind is SuggestionKind.CONTINUE:
-        unmet = suggestion.unmet_step_down
-        if unmet:
-            shown = "; ".join(c.message for c in unmet[:2])
-            more = f" (+{len(unmet) - 2} more)" if len(unmet) > 2 else ""
-            return f"{suggestion.headline} — {shown}{more}"
-        return suggestion.headline
-    hit = next((h for h in suggestion.fired if h.kind is suggestion.kind), None)
-    return f"{suggestion.headline} — {hit.message}" if hit else suggestion.headline
-
-
-def decided_note(row: CaseloadRow) -> str:
+def decided_note(summary: RowSummary) -> str:
     """ "decided 10:42, review pending" while a decided safety review waits for the plan review."""
-    decided = row.safety_decided_at
+    decided = summary.safety_decided_at
     if decided is None:
         return ""
     local = decided.astimezone()
-    when = f"{local:%H:%M}" if local.date() == row.as_of else f"{local.day} {local:%b}"
+    when = f"{local:%H:%M}" if local.date() == summary.as_of else f"{local.day} {local:%b}"
     return f"decided {when}, review pending"
 
 
-def line_from_row(row: CaseloadRow) -> CaseloadLine:
-    """One caseload line from the workspace's row (figures computed by the engine)."""
-    today = row.as_of
-    alerts = row.alerts
-    active = row.active and row.kind is not None
+def _later(days: int | None, gap: timedelta) -> int | None:
+    return None if days is None else days + gap.days
+
+
+def line_from_summary(summary: RowSummary, today: date) -> CaseloadLine:
+    """One caseload line; counts of days move on from the summary's date to ``today``."""
+    gap = today - summary.as_of
+    alerts = summary.alerts
+    active = summary.active and summary.kind is not None
     level_text = (
-        f"{row.level.value} {row.days_per_week}d/{row.hours_per_week:g}h" if row.level else "—"
+        f"{summary.level} {summary.days_per_week}d/{summary.hours_per_week:g}h"
+        if summary.level
+        else "—"
     )
-    attendance = None if row.attendance30 is None else int(row.attendance30 * 100)
-    due = row.review_due if active else None
-    kind = row.kind if active else None
-    badge = Cell(BADGES[kind], kind.value) if kind else Cell("discharged", "discharged")
-    decided = decided_note(row) if active else ""
+    counts = summary.attendance30
+    attendance30 = Fraction(*counts) if counts else None
+    attendance = None if attendance30 is None else int(attendance30 * 100)
+    due = summary.review_due if active else None
+    kind = summary.kind if active else None
+    badge = Cell(BADGES[kind], kind) if kind else Cell("discharged", "discharged")
+    decided = decided_note(summary) if active else ""
     if decided:
         badge = Cell("!! decided", badge.style)
     alert_parts = [("!! " if a.safety else "") + a.message for a in alerts]
     shown = [f"!! safety review {decided}", *alert_parts] if decided else alert_parts
     alert_text = "; ".join(shown)
-    at_level = "—" if row.days_at_level is None else str(row.days_at_level)
+    at_level = _later(summary.days_at_level, gap)
+    in_program = summary.days_in_program + gap.days
+    craving, phq9 = summary.craving, summary.phq9
     cells = {
         "flag": Cell(
-            "!!" if row.safety else ("!" if alerts else ""), "safety" if row.safety else "alert"
+            "!!" if summary.safety else ("!" if alerts else ""),
+            "safety" if summary.safety else "alert",
         ),
         "level": Cell(level_text),
-        "days": Cell(f"{at_level}/{row.days_in_program}"),
+        "days": Cell(f"{'—' if at_level is None else at_level}/{in_program}"),
         "attendance": Cell(f"{attendance}%" if attendance is not None else "—"),
-        "craving": Cell(str(row.craving) if row.craving is not None else "—"),
-        "phq9": Cell(
-            str(row.phq9) if row.phq9 is not None else "—", "alert" if (row.phq9 or 0) >= 15 else ""
-        ),
+        "craving": Cell(str(craving) if craving is not None else "—"),
+        "phq9": Cell(str(phq9) if phq9 is not None else "—", "alert" if (phq9 or 0) >= 15 else ""),
         "review": review_cell(due, today),
         "suggestion": badge,
-        "last_note": last_note_cell(row, today),
-        "counselor": Cell(row.counselor),
+        "last_note": last_note_cell(summary, today),
+        "counselor": Cell(summary.counselor),
         "alerts": Cell(alert_text or "—", "" if alerts else "muted"),
     }
     sort_keys: dict[str, Any] = {
-        "name": row.display_name.lower(),
-        "level": (row.level.value, row.hours_per_week) if row.level else None,
-        "days": row.days_at_level,
-        "attendance": row.attendance30,
-        "craving": row.craving,
-        "phq9": row.phq9,
+        "name": summary.display_name.lower(),
+        "level": (summary.level, summary.hours_per_week) if summary.level else None,
+        "days": at_level,
+        "attendance": attendance30,
+        "craving": craving,
+        "phq9": phq9,
         "review": due,
         "suggestion": KIND_ORDER[kind] if kind is not None else len(KIND_ORDER),
-        "last_note": row.last_note,
-        "counselor": row.counselor.lower(),
-        "alerts": (100 if row.safety else 0) + len(alerts),
+        "last_note": summary.last_note,
+        "counselor": summary.counselor.lower(),
+        "alerts": (100 if summary.safety else 0) + len(alerts),
     }
-    label = level_label(row.level) if row.level else ""
-    search = " ".join((level_text, label, badge.text, row.counselor)).lower()
+    search = " ".join((level_text, summary.level_label, badge.text, summary.counselor)).lower()
     return CaseloadLine(
-        patient_id=row.patient_id,
-        name=row.display_name,
-        initials=row.initials,
+        patient_id=summary.patient_id,
+        name=summary.display_name,
+        initials=summary.initials,
         cells=cells,
         sort_keys=sort_keys,
         kind=kind,
-        counselor=row.counselor,
+        counselor=summary.counselor,
         active=active,
         overdue=due is not None and due < today,
         alert_count=len(alerts),
-        safety=row.safety,
-        explanation=(
-            f"Safety review {decided} · " if decided else ""
-        ) + explanation(row.suggestion if active else None),
+        safety=summary.safety,
+        explanation=(f"Safety review {decided} · " if decided else "")
+        + (summary.explanation if active else "episode closed"),
         search=search,
     )
+
+
+def loading_line(patient_id: str, name: str) -> CaseloadLine:
+    """An active patient whose figures are not computed yet: the name, and "loading…" (the
+    initials too, "…", for the moment it shows: privacy mode never shows the name)."""
+    muted = Cell("…", "muted")
+    return CaseloadLine(
+        patient_id=patient_id,
+        name=name,
+        initials="…",
+        cells={"name": Cell(name), "suggestion": Cell(LOADING, "muted"), "level": muted},
+        sort_keys={"name": name.lower()},
+        kind=None,
+        counselor="",
+        explanation="figures are being computed…",
+        search=LOADING,
+    )
+
+
+def line_from_row(row: CaseloadRow) -> CaseloadLine:
+    """One line from the engine's row (through its summary, so both paths show the same)."""
+    from tplan.services.caseload import summary_of
+
+    summary = read_summary(summary_of(row))
+    if summary is None:  # summary_of writes the very format read_summary reads
+        raise RuntimeError("a caseload summary does not read back")
+    return line_from_summary(summary, row.as_of)
 
 
 def lines_from_rows(rows: Iterable[CaseloadRow]) -> list[CaseloadLine]:

@@ -12,8 +12,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from tplan.domain import SuggestionKind
-
 Align = Literal["left", "right"]
 
 
@@ -54,17 +52,24 @@ HIGH_FIRST = frozenset({"days", "craving", "phq9", "alerts"})
 """Columns whose first sort puts the highest value on top: what needs attention first. The
 others start low first (lowest attendance, soonest review, oldest last note, names A-Z)."""
 
-BADGES: dict[SuggestionKind, str] = {
-    SuggestionKind.SAFETY_REVIEW: "!! safety",
-    SuggestionKind.STEP_UP: "▲▲ step up",
-    SuggestionKind.INTENSIFY: "▲ intensify",
-    SuggestionKind.STEP_DOWN: "▼ step down",
-    SuggestionKind.TAPER: "↘ taper",
-    SuggestionKind.CONTINUE: "= continue",
+SAFETY_REVIEW, STEP_UP, INTENSIFY, STEP_DOWN, TAPER, CONTINUE = (
+    "safety_review", "step_up", "intensify", "step_down", "taper", "continue",
+)
+SUGGESTION_KINDS: tuple[str, ...] = (SAFETY_REVIEW, STEP_UP, INTENSIFY, STEP_DOWN, TAPER, CONTINUE)
+"""``tplan.domain.SuggestionKind``'s values in its order, as strings: this module is imported
+before the domain is loaded (a StrEnum member equals and hashes as its value)."""
+
+BADGES: dict[str, str] = {
+    SAFETY_REVIEW: "!! safety",
+    STEP_UP: "▲▲ step up",
+    INTENSIFY: "▲ intensify",
+    STEP_DOWN: "▼ step down",
+    TAPER: "↘ taper",
+    CONTINUE: "= continue",
 }
 """Suggestion badges: a symbol and a word, so colour never carries the meaning alone."""
 
-KIND_ORDER: dict[SuggestionKind, int] = {kind: i for i, kind in enumerate(SuggestionKind)}
+KIND_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(SUGGESTION_KINDS)}
 
 
 class QuickFilter(StrEnum):
@@ -96,7 +101,8 @@ class CaseloadLine:
     initials: str
     cells: dict[str, Cell]
     sort_keys: dict[str, Any]
-    kind: SuggestionKind | None
+    kind: str | None
+    """The suggestion kind's value (``step_up`` ...), None when discharged or not computed."""
     counselor: str
     active: bool = True
     overdue: bool = False
@@ -186,11 +192,11 @@ def matches(line: CaseloadLine, query: str, privacy: bool) -> bool:
 def quick_filter_test(quick: QuickFilter, me: str) -> Callable[[CaseloadLine], bool]:
     """The predicate of a quick filter; discharged patients show only under their own filter."""
     kind_for = {
-        QuickFilter.SAFETY: SuggestionKind.SAFETY_REVIEW,
-        QuickFilter.STEP_UP: SuggestionKind.STEP_UP,
-        QuickFilter.INTENSIFY: SuggestionKind.INTENSIFY,
-        QuickFilter.STEP_DOWN: SuggestionKind.STEP_DOWN,
-        QuickFilter.TAPER: SuggestionKind.TAPER,
+        QuickFilter.SAFETY: SAFETY_REVIEW,
+        QuickFilter.STEP_UP: STEP_UP,
+        QuickFilter.INTENSIFY: INTENSIFY,
+        QuickFilter.STEP_DOWN: STEP_DOWN,
+        QuickFilter.TAPER: TAPER,
     }
     if quick is QuickFilter.DISCHARGED:
         return lambda line: not line.active
@@ -202,9 +208,9 @@ def quick_filter_test(quick: QuickFilter, me: str) -> Callable[[CaseloadLine], b
         return lambda line: line.active and line.counselor == me
     if quick in kind_for:
         kind = kind_for[quick]
-        if kind is SuggestionKind.SAFETY_REVIEW:
-            return lambda line: line.active and (line.safety or line.kind is kind)
-        return lambda line: line.active and line.kind is kind
+        if kind == SAFETY_REVIEW:
+            return lambda line: line.active and (line.safety or line.kind == kind)
+        return lambda line: line.active and line.kind == kind
     return lambda line: line.active
 
 
