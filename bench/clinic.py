@@ -2,7 +2,8 @@
 
 Starts a throwaway PostgreSQL server (the test suite's helper, with fsync and synchronous
 commit ON so save latency is real), imports the clinic-size caseload with `tplan server
-import`, then:
+import`, computes and stores every active patient's caseload summary (as a session of tplan
+leaves them), then:
 
 * **writers**: N processes (10) save progress notes for 60 s through the real Workspace, as the
   note form does: read the patient and its version, "type" for a few milliseconds, save inside
@@ -35,6 +36,18 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent / "tests")]
 
+REFRESH_SUMMARIES = """
+import sys
+from datetime import date
+from tplan.services import FixedClock, Workspace
+from tplan.store import open_store
+day = date.fromisoformat(sys.argv[2])
+workspace = Workspace(open_store(sys.argv[1], "bench"), FixedClock(day), clinician="bench")
+try:
+    print(f"{len(workspace.refresh_caseload_summaries(day))} computed and stored")
+finally:
+    workspace.close()
+"""
 HOT_PATIENTS = 5
 HOT_SHARE = 0.2
 THINK_S = (0.0, 0.02)
@@ -167,6 +180,7 @@ def main() -> int:
 
     import psycopg
     from common import caseload_file
+    from generate import ANCHOR
     from postgres_server import TestServer
 
     source = caseload_file(args.size)
@@ -186,6 +200,16 @@ def main() -> int:
             if done.returncode != 0:
                 raise SystemExit(f"tplan {' '.join(step[:2])} failed: {done.stderr.strip()}")
         print(f"{args.size}: {done.stdout.strip()} ({time.perf_counter() - began:.1f} s)")
+        # what a session of this tplan leaves in the database: every active patient's caseload
+        # summary (the file had none), so starts paint from them as on every day but the first
+        began = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", REFRESH_SUMMARIES, url, ANCHOR.isoformat()],
+            capture_output=True, text=True, check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"the summaries were not computed: {done.stderr.strip()}")
+        print(f"caseload summaries: {done.stdout.strip()} ({time.perf_counter() - began:.1f} s)")
         active_only = server.new_database()
         with psycopg.connect(active_only, autocommit=True) as conn:
             schema = active_only.rsplit("%3D", 1)[1]
