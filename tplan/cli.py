@@ -366,6 +366,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
         app = make_app(workspace, clock=workspace.clock, settings=settings)
         app.run()
     finally:
+        if getattr(workspace.repo, "upgrades_on_close", False):
+            sys.stderr.write("tplan: upgrading the record file to this version's format (once: "
+                             "it can take a few seconds)…\n")
         workspace.close()
     return app.return_code or 0
 

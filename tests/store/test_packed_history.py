@@ -113,9 +113,13 @@ def test_an_older_file_is_migrated_in_place_by_the_first_writer_even_without_a_s
     before = db_path.read_bytes()
     with open_repository(db_path, read_only=True) as repo:  # a reader never writes
         assert repo.get(gone.id) == gone
+        assert not repo.upgrades_on_close
     assert db_path.read_bytes() == before
     with open_repository(db_path, "J. Park") as repo:
         assert repo.discharged_ids() == [gone.id]  # opened, read nothing, saved nothing
+        assert repo.upgrades_on_close  # the app says so when it quits
+    with open_repository(db_path, "J. Park") as repo:
+        assert not repo.upgrades_on_close  # once
     raw = orjson.loads(db_path.read_bytes())
     assert raw["_meta"]["1"]["store_format"] == migrations.STORE_FORMAT == 4
     assert history.is_packed(_stored(db_path, gone.id)[1])

@@ -168,6 +168,12 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         return self._storage.backup_path
 
     @property
+    def upgrades_on_close(self) -> bool:
+        """True when closing rewrites the file in this version's format (packing its history:
+        a few seconds, once), e.g. for the app to say so when it quits."""
+        return self._storage.compacts_on_close
+
+    @property
     def migrated_from(self) -> int | None:
         """The older record format the file was upgraded from on opening, if any."""
         version = self._storage.file_version

@@ -442,6 +442,11 @@ class AtomicJSONStorage(Storage):
         self._compact_on_close = True
 
     @property
+    def compacts_on_close(self) -> bool:
+        """Whether ``close`` will write a snapshot whatever this session saves."""
+        return self._compact_on_close and not self.read_only
+
+    @property
     def snapshot_checked(self) -> bool:
         """True when the snapshot loaded had a checksum (verified on loading): its documents
         are those the compaction that wrote it validated (or listed as damaged)."""
