@@ -396,6 +396,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
+        if getattr(app.store, "upgrades_on_close", False):
+            sys.stderr.write("tplan: upgrading the record file to this version's format (once: "
+                             "it can take a few seconds)…\n")
         app.store.close()
     return app.return_code or 0
 

@@ -232,3 +232,33 @@ def test_a_file_from_before_the_summaries_opens_with_none_and_is_written_in_the_
     assert written["_meta"]["1"]["store_format"] == STORE_FORMAT >= 3
     with open_repository(db_path, read_only=True) as repo:
         assert repo.caseload_summaries() == {avery.id: None, bo.id: _row("Bo", 2)}
+
+
+def test_a_refresh_racing_a_save_never_leaves_a_stale_summary(db_path, two):
+    """The background refresh (a worker thread) checks the version, then writes; a save from
+    another thread in between must not be overwritten by the older summary."""
+    import threading
+
+    avery, _ = two
+    repo = open_repository(db_path, "J. Park")
+    try:
+        _, version = repo.get_versioned(avery.id)
+        storage = repo._storage
+        original = storage.put_documents
+        saver = threading.Thread(target=lambda: repo.put(
+            _with_note(repo.get(avery.id), 8), "save_draft", summary=_row("Avery", 8)))
+
+        def refresh_write(changes):  # the refresh's write: let the save run meanwhile
+            if all(table == "caseload_summaries" for table, _ in changes):
+                saver.start()
+                saver.join(timeout=0.5)  # held off by the refresh's lock: it waits
+            original(changes)
+
+        storage.put_documents = refresh_write
+        assert repo.save_summaries({avery.id: (version, _row("Avery", 1))}) == 1
+        saver.join()
+        assert repo.caseload_summaries()[avery.id] == _row("Avery", 8)
+    finally:
+        repo.close()
+    with open_repository(db_path, read_only=True) as again:
+        assert again.caseload_summaries()[avery.id] == _row("Avery", 8)

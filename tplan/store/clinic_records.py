@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.errors import CorruptStoreError, StoreError
 from tplan.store.migrations import AUDIT_TABLE
+from tplan.store.storage import serialized
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -307,6 +308,7 @@ class ClinicRecords:
         self._sessions_by_day.setdefault(day, []).append(session_id)
         self._session_days[session_id] = day
 
+    @serialized
     def _commit(
         self, writes: list[tuple[_Table[Any], BaseModel, dict[str, Any]]], entries: list[AuditEntry]
     ) -> None:

@@ -20,6 +20,7 @@ from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.clinic_records import _stored, _Table
 from tplan.store.errors import SignedNoteError
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
+from tplan.store.storage import serialized
 from tplan.store.summaries import checked_summary, summary_change
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class GroupNoteRecords:
         self._put_group_note(stored, document, {}, [entry])
         return stored
 
+    @serialized
     def save_patients_with_group_note(
         self,
         patients: Iterable[Patient],
@@ -125,6 +127,7 @@ class GroupNoteRecords:
             self._bump_version(stored.id, entry)
         return [stored for stored, _ in saved], stored_note
 
+    @serialized
     def import_group_notes(self, notes: Iterable[GroupNote], action: str = "import") -> None:
         """Store new group notes (drafts or signed, e.g. the demo's) all or nothing, in one
         journal line with one audit entry; a note or session already holding one is refused."""
@@ -171,6 +174,7 @@ class GroupNoteRecords:
             )
         return before
 
+    @serialized
     def _put_group_note(
         self,
         note: GroupNote,

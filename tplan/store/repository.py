@@ -45,7 +45,7 @@ from tplan.store.errors import (
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
-from tplan.store.storage import AtomicJSONStorage
+from tplan.store.storage import AtomicJSONStorage, serialized
 from tplan.store.summaries import SummaryRecords, checked_summary, summary_change
 
 if TYPE_CHECKING:
@@ -166,6 +166,12 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
     @property
     def backup_path(self) -> Path:
         return self._storage.backup_path
+
+    @property
+    def upgrades_on_close(self) -> bool:
+        """True when closing rewrites the file in this version's format (packing its history:
+        a few seconds, once), e.g. for the app to say so when it quits."""
+        return self._storage.compacts_on_close
 
     @property
     def migrated_from(self) -> int | None:
@@ -305,6 +311,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         summaries = {patient.id: summary} if summary is not None else None
         return self.import_patients([patient], action=action, summaries=summaries)[0]
 
+    @serialized
     def import_patients(
         self,
         patients: Iterable[Patient],
@@ -345,6 +352,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
             self._verified.add(doc_id)
         return [stored for stored, _ in validated]
 
+    @serialized
     def put(
         self,
         patient: Patient,
@@ -391,6 +399,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         self._verified.add(doc_id)
         return stored
 
+    @serialized
     def set_disclosure_status(
         self, patient_id: str, entry_id: str, status: DisclosureStatus
     ) -> Patient:
@@ -414,6 +423,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         self._verified.add(doc_id)
         return stored
 
+    @serialized
     def record_event(self, action: str, detail: str) -> None:
         """Audit something done to the file as a whole (no patient), e.g. a restore."""
         self._require_writable()

@@ -33,13 +33,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 from tinydb.storages import Storage
@@ -92,6 +94,23 @@ _STAMPED = (
     checksum.CHECKSUM_KEY,
 )
 """The ``_meta`` entries each snapshot write sets (put back as they were if it fails)."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialized(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], R]:
+    """Run a repository method under its storage's ``writing`` lock: the UI saves from worker
+    threads, and a background summary refresh must not write between a save's version check
+    and its write (nor two appends interleave in the journal)."""
+
+    @functools.wraps(method)
+    def locked(self: Any, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._storage.writing:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 def backup_path(db_path: Path) -> Path:
@@ -205,6 +224,8 @@ class AtomicJSONStorage(Storage):
         self._closed = False
         self._wrote = False
         self._compact_on_close = False
+        self.writing = threading.RLock()
+        """Held by every write (and by the repository around its version checks)."""
         if not read_only:
             ensure_private_dir(self.path.parent)
             self._lock = StoreLock(self.path)
@@ -315,6 +336,10 @@ class AtomicJSONStorage(Storage):
         return self._state
 
     def write(self, data: Tables) -> None:
+        with self.writing:
+            self._write(data)
+
+    def _write(self, data: Tables) -> None:
         if self._closed or self.read_only:
             self._reload()
             self._refuse()
@@ -328,6 +353,10 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         """Compact a journal this session wrote to when it outgrew ``close_compact_ratio`` of the
         snapshot (best effort), then release the lock."""
+        with self.writing:
+            self._close()
+
+    def _close(self) -> None:
         try:
             wrote = (
                 self._wrote
@@ -357,6 +386,10 @@ class AtomicJSONStorage(Storage):
         One journal line, fsynced; the in-memory state changes only after it is on disk.
         SaveError (nothing saved, nothing changed) when the disk refuses it.
         """
+        with self.writing:
+            self._put_documents(changes)
+
+    def _put_documents(self, changes: Mapping[tuple[str, str], dict[str, Any] | None]) -> None:
         self._refuse_if_unwritable()
         assert self._journal is not None
         items: list[Change] = [(table, doc_id, doc) for (table, doc_id), doc in changes.items()]
@@ -386,6 +419,10 @@ class AtomicJSONStorage(Storage):
 
     def compact(self) -> None:
         """Write the whole state as a new snapshot (old one kept as ``.bak``), drop the journal."""
+        with self.writing:
+            self._compact()
+
+    def _compact(self) -> None:
         self._refuse_if_unwritable()
         damaged = self.before_compaction() if self.before_compaction is not None else []
         meta = self._state[META_TABLE][META_DOC_ID]
@@ -403,6 +440,11 @@ class AtomicJSONStorage(Storage):
     def compact_on_close(self) -> None:
         """Let ``close`` write a snapshot even after no save (to finish a migration in place)."""
         self._compact_on_close = True
+
+    @property
+    def compacts_on_close(self) -> bool:
+        """Whether ``close`` will write a snapshot whatever this session saves."""
+        return self._compact_on_close and not self.read_only
 
     @property
     def snapshot_checked(self) -> bool:

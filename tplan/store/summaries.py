@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from tplan.store.migrations import SUMMARIES_TABLE
+from tplan.store.storage import serialized
 
 if TYPE_CHECKING:
     from tplan.store.audit import AuditEntry
@@ -83,6 +84,7 @@ class SummaryRecords:
             summaries[patient_id] = None if doc_id in self._damaged else stored.get(doc_id)
         return summaries
 
+    @serialized
     def save_summaries(self, summaries: Mapping[str, tuple[int, Mapping[str, Any]]]) -> int:
         """Write fresher summaries (patient id -> (version computed from, summary)) in one
         journal line, each only if the patient is still at that version; no audit entry (a

@@ -113,9 +113,13 @@ def test_an_older_file_is_migrated_in_place_by_the_first_writer_even_without_a_s
     before = db_path.read_bytes()
     with open_repository(db_path, read_only=True) as repo:  # a reader never writes
         assert repo.get(gone.id) == gone
+        assert not repo.upgrades_on_close
     assert db_path.read_bytes() == before
     with open_repository(db_path, "J. Park") as repo:
         assert repo.discharged_ids() == [gone.id]  # opened, read nothing, saved nothing
+        assert repo.upgrades_on_close  # the app says so when it quits
+    with open_repository(db_path, "J. Park") as repo:
+        assert not repo.upgrades_on_close  # once
     raw = orjson.loads(db_path.read_bytes())
     assert raw["_meta"]["1"]["store_format"] == migrations.STORE_FORMAT == 4
     assert history.is_packed(_stored(db_path, gone.id)[1])
@@ -217,3 +221,27 @@ def test_a_few_saves_into_a_big_file_stay_in_the_journal_at_close_and_replay(db_
     with open_repository(db_path, read_only=True) as repo:
         assert repo.get(small.id) == small
         assert repo.get(patients[-1].id).pronouns == "she/her"
+
+
+def test_restore_keeps_the_packed_history_and_the_journals_good_saves(db_path, one_of_each):
+    """Damage after the packing: a journal line that does not verify. Restore keeps the
+    snapshot (its packed history included) and the saves before the damage."""
+    from tplan.store import restore
+
+    avery, gone = one_of_each
+    repo = open_repository(db_path, "J. Park")
+    first = repo.put(avery.model_copy(update={"pronouns": "they/them"}), "edit")
+    repo.put(first.model_copy(update={"pronouns": "she/her"}), "edit")
+    repo._storage._journal.close()  # "crash": the journal stays as it is
+    repo._storage._lock.release()
+    journal = journal_path(db_path)
+    data = bytearray(journal.read_bytes())
+    data[-20] ^= 0x01  # a bit flipped in the last, complete line
+    journal.write_bytes(bytes(data))
+    with pytest.raises(CorruptStoreError):
+        open_repository(db_path, "J. Park")
+    restore(db_path, "J. Park")
+    assert history.is_packed(_stored(db_path, gone.id)[1])
+    with open_repository(db_path, read_only=True) as repo:
+        assert repo.get(gone.id) == gone
+        assert repo.get(avery.id) == first
