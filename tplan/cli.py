@@ -15,8 +15,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -69,10 +67,25 @@ class Refused(Exception):
 
 
 def tplan_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        return package_version("tplan")
+        return version("tplan")
     except PackageNotFoundError:  # a source tree that was never installed
         return "unknown (not installed)"
+
+
+class VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata costs
+    a start that never needs it some 20 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        print(f"tplan {tplan_version()}")
+        parser.exit()
 
 
 def default_db_path() -> Path | str:
@@ -150,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tplan",
         description="Monitor IOP treatment plans: caseload, plans, notes, suggestions, exports.",
     )
-    parser.add_argument("--version", action="version", version=f"tplan {tplan_version()}")
+    parser.add_argument("--version", action=VersionAction,
+                        help="show program's version number and exit")
     _add_common(parser, top=True)
     _add_ui_settings(parser, top=True)
     parser.add_argument("--read-only", action="store_true",
