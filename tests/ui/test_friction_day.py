@@ -353,7 +353,7 @@ async def test_privacy_masks_supports_and_note_previews(app: TplanApp, settle, s
             assert not [w for w in words if w in shown], (tab, shown)
         screen.query_one("TabbedContent").active = "supports"
         await settle(pilot)
-        assert "D. M." in screen_text(app)
+        assert "D.M." in screen_text(app)
         await pilot.press("f2")
         await settle(pilot)
         assert "Marchetti" in screen_text(app)

@@ -180,6 +180,14 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases):
         """Discharged patients' display names by id, without validating their records."""
         return self.repo.stored_names(self.repo.discharged_ids())
 
+    def known_names(self) -> list[str]:
+        """Every name the records know, for privacy mode: the patients in care with their
+        support people, and the discharged patients (by stored name, not validated)."""
+        from tplan.domain.privacy import record_names
+
+        names = [name for p in self.repo.active_patients() for name in record_names(p)]
+        return [*names, *self.discharged_names().values()]
+
     def patient(self, pid: str) -> Patient:
         return self.repo.get(pid)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -22,6 +23,8 @@ from tplan.ui.commands import PatientCommands
 from tplan.ui.compat import QuietCrashes
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tplan.services import Clock, Workspace
     from tplan.services.deferred import PatientStore
 
@@ -94,6 +97,7 @@ class TplanApp(QuietCrashes, App[None]):
         self.idle_privacy_minutes = idle_privacy_minutes
         self._idle_clock = idle_clock
         self._last_input = idle_clock()
+        self._name_mask: tuple[tuple[int, int], re.Pattern[str] | None] | None = None
         self.me = me if me is not None else str(self._opening.clinician)
         self.theme = THEMES.get(theme, theme)
         self.set_reactive(TplanApp.damaged, self._damaged_ids())
@@ -246,6 +250,48 @@ class TplanApp(QuietCrashes, App[None]):
             return initials
         parts = [part for part in name.split() if part[:1].isalnum()]
         return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
+
+    def name_mask(self, *extra: str) -> re.Pattern[str] | None:
+        """While privacy is on, the pattern of every name the records know (and ``extra``);
+        None while it is off. Read again when a patient is admitted or discharged."""
+        if not self.privacy:
+            return None
+        from tplan.domain.privacy import names_pattern
+
+        if extra:
+            return names_pattern([*self.workspace.known_names(), *extra])
+        ws = self.workspace
+        key = (ws.active_count(), ws.discharged_count())
+        if self._name_mask is None or self._name_mask[0] != key:
+            self._name_mask = (key, names_pattern(ws.known_names()))
+        return self._name_mask[1]
+
+    def private(self, shown: Any) -> Any:
+        """``shown`` (str, Text, Table, Group) with every known name as initials while privacy
+        is on; unchanged while it is off."""
+        if not self.privacy:
+            return shown
+        from tplan.ui.widgets.privacy import mask_renderable
+
+        return mask_renderable(shown, self.name_mask())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts mask names too while privacy is on."""
+        super().notify(
+            self.private(message),
+            title=self.private(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def action_toggle_privacy(self) -> None:
         self.privacy = not self.privacy

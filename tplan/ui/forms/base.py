@@ -143,6 +143,17 @@ def person_name(app: Any, patient: Patient) -> str:
     return show(patient) if callable(show) else patient.display_name
 
 
+def private_record_text(app: Any, patient: Patient, shown: Any) -> Any:
+    """What a screen shows of ``patient``'s record, with every name the records know as
+    initials while privacy is on (the app's names and this record's own supports)."""
+    if not getattr(app, "privacy", False):
+        return shown
+    from tplan.domain.privacy import name_pattern
+    from tplan.ui.widgets.privacy import mask_renderable
+
+    return app.private(mask_renderable(shown, name_pattern(patient)))
+
+
 class FormScreen(ModalScreen[R], Generic[R]):
     """Base of every modal form: ctrl+s saves, escape cancels (asking when typed text would go)."""
 

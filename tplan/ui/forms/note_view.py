@@ -22,7 +22,7 @@ from tplan.domain import (
     ScreenResultValue,
 )
 from tplan.services import NoteStateError
-from tplan.ui.forms.base import FieldReader, FormScreen, person_name
+from tplan.ui.forms.base import FieldReader, FormScreen, person_name, private_record_text
 from tplan.ui.forms.fields import FieldRow, choice, enum_options, literal, text_area, text_input
 from tplan.ui.widgets.footer import StableFooter
 
@@ -160,9 +160,7 @@ class NoteView(ModalScreen[Patient | None]):
         with Vertical(id="form-frame"):
             yield Static(self._title(), id="form-title")
             with VerticalScroll(id="form-body"):
-                yield Static(
-                    render_note(self.note, self.patient), id="note-text", classes="readonly"
-                )
+                yield Static(self._note_text(), id="note-text", classes="readonly")
             yield Static("", id="form-status", markup=False)
         yield StableFooter(compact=False, show_command_palette=True)
 
@@ -177,7 +175,10 @@ class NoteView(ModalScreen[Patient | None]):
 
     def _redraw(self) -> None:
         self.query_one("#form-title", Static).update(self._title())
-        self.query_one("#note-text", Static).update(render_note(self.note, self.patient))
+        self.query_one("#note-text", Static).update(self._note_text())
+
+    def _note_text(self) -> Text:
+        return private_record_text(self.app, self.patient, render_note(self.note, self.patient))
 
     def on_key(self, event: events.Key) -> None:
         """Typing on a signed note would be silently lost: say why, and what to do instead."""

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from tplan.domain import Patient
 from tplan.services import WaitingNote
-from tplan.ui.forms.base import save_error_message
+from tplan.ui.forms.base import private_record_text, save_error_message
 from tplan.ui.forms.cosign_forms import ReturnForm
 from tplan.ui.forms.note_view import render_note
 from tplan.ui.widgets.footer import StableFooter
@@ -137,7 +137,7 @@ class CosignScreen(Screen[None]):
             body.append(last.comment)
             body.append("\n\n")
         body.append_text(render_note(item.note, self.patients[item.patient_id]))
-        text.update(body)
+        text.update(private_record_text(self.app, self.patients[item.patient_id], body))
 
     def _current(self) -> WaitingNote | None:
         index = self.query_one("#cosign-list", OptionList).highlighted

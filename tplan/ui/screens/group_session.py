@@ -321,7 +321,10 @@ class GroupSessionScreen(Screen[None]):
         rated = {o.objective_id: o.rating for o in part.objectives_addressed}
         items = self._member_objectives(part.patient_id)
         objectives.add_options(
-            [Option(literal(objective_line(o, rated.get(o.id))), id=o.id) for o in items]
+            [
+                Option(literal(self.tplan.private(objective_line(o, rated.get(o.id)))), id=o.id)
+                for o in items
+            ]
             or [Option(literal("no open objectives in this member's plan"), disabled=True)]
         )
         if items:
@@ -343,7 +346,7 @@ class GroupSessionScreen(Screen[None]):
 
     def set_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#gs-status", Static)
-        status.update(literal(text))
+        status.update(literal(self.tplan.private(text)))
         status.set_class(error, "-error")
 
     # --- keeping the note in step with the widgets --------------------------------------

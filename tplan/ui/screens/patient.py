@@ -28,7 +28,7 @@ from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.history import audit_table, disclosure_table
 from tplan.ui.widgets.patient_header import identity_line, status_line
-from tplan.ui.widgets.privacy import mask_options, mask_text
+from tplan.ui.widgets.privacy import mask_options, mask_renderable
 from tplan.ui.widgets.record_lists import (
     ItemRef,
     RecordList,
@@ -166,20 +166,19 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
         self.query_one("#summary", Static).update(self._summary())
 
     def _tab_content(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
-        """What each widget of a tab shows, by widget id; in privacy mode every name the record
-        knows (the patient's, the supports') shows as initials."""
+        """What each widget of a tab shows, by widget id; in privacy mode every name the records
+        know (this patient's and supports', the rest of the clinic's) shows as initials."""
         content = self._tab_content_shown(tab_id)
         if not self.tplan.privacy or self.patient is None:
             return content
-        pattern = name_pattern(self.patient)
-        return {
-            key: (mask_options(value[0], pattern), value[1])
-            if isinstance(value, tuple)
-            else mask_text(value, pattern)
-            if isinstance(value, Text)
-            else value
-            for key, value in content.items()
-        }
+        for pattern in (name_pattern(self.patient), self.tplan.name_mask()):
+            content = {
+                key: (mask_options(value[0], pattern), value[1])
+                if isinstance(value, tuple)
+                else mask_renderable(value, pattern)
+                for key, value in content.items()
+            }
+        return content
 
     def _tab_content_shown(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
         patient = self.patient

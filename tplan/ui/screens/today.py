@@ -12,6 +12,7 @@ any); ``enter`` on one opens it in the co-signature list (``tplan.ui.screens.cos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -56,8 +57,9 @@ WORK_SYMBOLS = {
 AGENDA_GROUP = "today-agenda"
 
 
-def session_line(item: AgendaSession, width: int) -> str:
-    """``18:00-21:00  Evening relapse prevention   9  attendance 7/9  notes 0/7``."""
+def session_line(item: AgendaSession, width: int, shown: Callable[[str], str] = str) -> str:
+    """``18:00-21:00  Evening relapse prevention   9  attendance 7/9  notes 0/7``; ``shown``
+    turns the title into what the screen may show (privacy) before it is fitted."""
     when = f"{item.start:%H:%M}-{item.end:%H:%M}"
     if item.cancelled:
         state = "cancelled"
@@ -69,7 +71,7 @@ def session_line(item: AgendaSession, width: int) -> str:
             if item.notes_written:
                 state += f" ({item.notes_signed} signed)"
     room = max(12, width - len(when) - STATE_WIDTH - 10)
-    return f"{when}  {fit(item.title, room):<{room}} {len(item.roster):>2}  {state}"
+    return f"{when}  {fit(shown(item.title), room):<{room}} {len(item.roster):>2}  {state}"
 
 
 def waiting_line(item: WaitingNote, privacy: bool, name_width: int = 0) -> str:
@@ -91,15 +93,6 @@ STATE_WIDTH = 30
 def fit(text: str, width: int) -> str:
     """One line of at most ``width`` characters (an ellipsis marks the cut)."""
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
-
-
-def private_text(app: TplanApp, text: str, initials: dict[str, str]) -> str:
-    """Names (display name -> initials) become initials while privacy is on (F2)."""
-    if not app.privacy:
-        return text
-    for name, short in initials.items():
-        text = text.replace(name, short)
-    return text
 
 
 def open_attendance(app: TplanApp, key: SessionKey, title: str) -> None:
@@ -132,8 +125,6 @@ class TodayScreen(Screen[None]):
         self.agenda: Agenda | None = None
         self.sessions: tuple[AgendaSession, ...] = ()
         """The day's sessions as shown (before the whole agenda, too)."""
-        self.initials: dict[str, str] = {}
-        """Display name -> initials, for privacy mode (F2)."""
         self.to_cosign = 0
         """Notes waiting for this supervisor's co-signature (0 for a counselor)."""
         self.waiting: list[WaitingNote] = []
@@ -170,7 +161,6 @@ class TodayScreen(Screen[None]):
         if workspace is None:  # the app is ending with the reason
             return None
         on = self.tplan.today()
-        self.initials = {p.display_name: p.initials for p in workspace.patients()}
         if self.agenda is None:
             self.app.call_from_thread(self.show_sessions, workspace.day_sessions(on))
         agenda = workspace.agenda(on)
@@ -205,7 +195,7 @@ class TodayScreen(Screen[None]):
         sessions = self.query_one("#sessions", OptionList)
         highlighted = sessions.highlighted
         sessions.clear_options()
-        lines = [self._private(session_line(s, width)) for s in found]
+        lines = [session_line(s, width, self.tplan.private) for s in found]
         sessions.add_options(
             [Option(literal(line), id=f"s{n}") for n, line in enumerate(lines)]
             or [Option(literal(self._no_sessions()), disabled=True)]
@@ -238,7 +228,7 @@ class TodayScreen(Screen[None]):
         kept = todo_list.highlighted
         todo_list.clear_options()
         work = [
-            fit(f"{WORK_SYMBOLS.get(w.kind, '  ')} {self._work_text(w)}", width - 4)
+            fit(f"{WORK_SYMBOLS.get(w.kind, '  ')} {self.tplan.private(w.text)}", width - 4)
             for w in agenda.worklist
         ]
         todo_list.add_options(
@@ -268,12 +258,6 @@ class TodayScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.agenda is not None:
             self.show(self.agenda)
-
-    def _work_text(self, item: WorkItem) -> str:
-        return self._private(item.text)
-
-    def _private(self, text: str) -> str:
-        return private_text(self.tplan, text, self.initials)
 
     # --- opening what clears a line -----------------------------------------------------
 

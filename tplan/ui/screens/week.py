@@ -10,6 +10,7 @@ columns five days show and the others scroll.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from tplan.services.agenda import AgendaSession, day_text
 from tplan.services.week import Week, monday_of
-from tplan.ui.screens.today import fit, open_attendance, private_text
+from tplan.ui.screens.today import fit, open_attendance
 from tplan.ui.widgets.footer import StableFooter
 from tplan.ui.widgets.top_bar import TopBar
 
@@ -36,8 +37,11 @@ MIN_COLUMN = 14
 """Wide enough for ``18:00-21:00`` and ``✔12/12 ✎12/12``: seven days fit in 120 columns."""
 
 
-def cell_lines(item: AgendaSession, width: int, today: date) -> Text:
-    """The three lines of one session's cell (a session still to come shows its roster)."""
+def cell_lines(
+    item: AgendaSession, width: int, today: date, shown: Callable[[str], str] = str
+) -> Text:
+    """The three lines of one session's cell (a session still to come shows its roster);
+    ``shown`` turns the title into what the screen may show (privacy) before it is fitted."""
     when = f"{item.start:%H:%M}-{item.end:%H:%M}"
     if item.cancelled:
         state = "cancelled"
@@ -49,7 +53,7 @@ def cell_lines(item: AgendaSession, width: int, today: date) -> Text:
         due = max(item.attended, item.notes_written)
         if due:
             state += f" ✎{item.notes_signed}/{due}"
-    title = item.title.replace("Individual · ", "1:1 ", 1)
+    title = shown(item.title).replace("Individual · ", "1:1 ", 1)
     return Text("\n".join((when, fit(title, width), fit(state, width))))
 
 
@@ -94,7 +98,6 @@ class WeekScreen(Screen[None]):
         super().__init__()
         self.monday = monday_of(day)
         self.week: Week | None = None
-        self.initials: dict[str, str] = {}
         self._column = day.weekday()
 
     @property
@@ -119,9 +122,7 @@ class WeekScreen(Screen[None]):
     @work(thread=True, exclusive=True, group=WEEK_GROUP, exit_on_error=False)
     def _compute(self, monday: date) -> Week:
         workspace = self.tplan.workspace
-        week = workspace.week(monday)
-        self.initials = {p.display_name: p.initials for p in workspace.patients()}
-        return week
+        return workspace.week(monday)
 
     @on(Worker.StateChanged)
     def _computed(self, event: Worker.StateChanged) -> None:
@@ -158,8 +159,7 @@ class WeekScreen(Screen[None]):
         rows = max((len(d.sessions) for d in week.days), default=0)
         for row in range(rows):
             cells = [
-                Text(private_text(self.tplan, str(cell_lines(d.sessions[row], width, today)),
-                                  self.initials))
+                cell_lines(d.sessions[row], width, today, self.tplan.private)
                 if row < len(d.sessions)
                 else Text("")
                 for d in week.days

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import replace
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from tplan.domain.privacy import initial
+from tplan.domain.privacy import initials, mask_names
 from tplan.ui.widgets.record_lists import Row
 
 
@@ -27,7 +30,7 @@ def mask_text(text: Text, pattern: re.Pattern[str] | None) -> Text:
         out.append_text(text[last : match.start()])
         start = match.start()
         styles = [span.style for span in text.spans if span.start <= start < span.end]
-        out.append(initial(match.group(0)), style=" ".join(str(s) for s in styles) or None)
+        out.append(initials(match.group(0)), style=" ".join(str(s) for s in styles) or None)
         last = match.end()
     out.append_text(text[last:])
     return out
@@ -48,3 +51,26 @@ def _masked(prompt: Any, pattern: re.Pattern[str]) -> Any:
             prompt, left=mask_text(prompt.left, pattern), right=mask_text(prompt.right, pattern)
         )
     return prompt
+
+
+def mask_renderable(shown: Any, pattern: re.Pattern[str] | None) -> Any:
+    """``shown`` with the names masked: a str, a Text, a Group of them or a Table (title,
+    caption and cells); anything else is returned as it is."""
+    if pattern is None:
+        return shown
+    if isinstance(shown, str):
+        return mask_names(shown, pattern)
+    if isinstance(shown, Text):
+        return mask_text(shown, pattern)
+    if isinstance(shown, Group):
+        return Group(*(mask_renderable(part, pattern) for part in shown.renderables))
+    if isinstance(shown, Table):
+        table = copy.copy(shown)
+        table.title = mask_renderable(shown.title, pattern)
+        table.caption = mask_renderable(shown.caption, pattern)
+        table.columns = [
+            replace(column, _cells=[mask_renderable(cell, pattern) for cell in column.cells])
+            for column in shown.columns
+        ]
+        return table
+    return shown
