@@ -6,6 +6,7 @@ from textual.widgets import TextArea
 
 from tplan.domain import DecisionOutcome, LevelCode
 from tplan.ui import forms
+from tplan.ui.forms.frequency_form import FrequencyForm
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.patient import PatientScreen
 from tplan.ui.widgets.caseload_table import CaseloadTable
@@ -42,6 +43,9 @@ async def test_accepting_a_step_down_updates_level_history_and_the_badge_at_once
         panel.query_one("#rationale", TextArea).focus()
         await pilot.press(*keys("All criteria met; she agrees"))
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FrequencyForm)  # offered after the level change
+        await pilot.press("escape")  # nothing typed: the old frequencies stay
         await settle(pilot)
         assert app.screen is screen
         assert "Level 1" in screen_text(app) or " 1 OP" in screen_text(app)

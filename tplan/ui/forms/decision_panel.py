@@ -102,20 +102,21 @@ def explain(suggestion: Suggestion) -> Group:
     return Group(*parts)
 
 
-def preview_text(preview: AcceptPreview) -> str:
-    """What else accepting changes: the review cadence, and frequencies set for the old level."""
+def preview_text(preview: AcceptPreview, shown: int = 3) -> str:
+    """What else accepting changes: the review cadence, and (``shown`` of) the frequencies
+    set for the old level."""
     lines = []
     before, after = preview.review_due_before, preview.review_due_after
     if before is not None and after is not None and before != after:
         lines.append(f"review due moves from {before:%d %b} to {after:%d %b} (the new cadence)")
-    if preview.interventions:
-        shown = ", ".join(
+    if preview.interventions and shown:
+        listed = ", ".join(
             f"{i.description or i.modality.value} {i.times_per_week:g}×/wk"
-            for _, i in preview.interventions[:3]
+            for _, i in preview.interventions[:shown]
         )
-        extra = len(preview.interventions) - 3
+        extra = len(preview.interventions) - shown
         more = f" (+{extra} more)" if extra > 0 else ""
-        lines.append(f"interventions set for the old level: {shown}{more}")
+        lines.append(f"interventions set for the old level: {listed}{more}")
     return "\n".join(lines)
 
 
@@ -217,13 +218,16 @@ class DecisionPanel(FormScreen[Patient | None]):
         return self.workspace.patient(self.patient_id)
 
     def on_unmount(self) -> None:
-        """After an accepted level change, offer to bring the interventions in line."""
+        """After an accepted level change, offer the interventions' frequencies that fit it."""
         accepted = self.recorded is DecisionOutcome.ACCEPT
-        if self._done and accepted and self.preview.interventions:
-            self.app.notify(
-                "Level changed: the plan's interventions keep their old frequencies. "
-                "Highlight one in the plan and press enter to change it.",
-                title="Update the interventions?",
-                timeout=8,
-            )
+        if not (self._done and accepted and self.preview.review_due_after is not None):
+            return
+        fits = self.workspace.frequency_fits(self.patient_id)
+        if not fits:
+            return
+        from tplan.ui.forms.frequency_form import FrequencyForm
 
+        form = FrequencyForm(self.workspace, self.patient_id, fits, preview_text(self.preview, 0))
+        app = self.app
+        opener = getattr(app.screen, "open_form", None)
+        app.call_later(opener if callable(opener) else app.push_screen, form)

@@ -1,0 +1,75 @@
+"""Issue #16 item 5: accepting a level change shows what else changed and offers the plan's
+intervention frequencies fitted to the new schedule; ctrl+s saves them as one change, escape
+keeps the old ones. Driven by keys at 80x24, then the file is read back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from test_friction_day import SMALL, open_patient, type_into
+
+from tplan.domain import LevelCode, Patient
+from tplan.ui import forms
+from tplan.ui.app import TplanApp
+from tplan.ui.forms.frequency_form import FrequencyForm
+from tplan.ui.screens.patient import PatientScreen
+
+AVERY = "demo-avery-quill"
+GROUP_CBT = "iv-quill-002"
+AA = "iv-quill-004"
+
+
+def frequencies(patient: Patient) -> dict[str, float]:
+    return {iv.id: iv.times_per_week for o in patient.objectives() for iv in o.interventions}
+
+
+async def accept_step_down(app: TplanApp, pilot, settle) -> FrequencyForm:
+    await open_patient(pilot, settle, "Avery")
+    await pilot.press("d")
+    await settle(pilot)
+    panel = app.screen
+    assert isinstance(panel, forms.DecisionPanel)
+    panel.query_one("#outcome").focus()
+    await pilot.press("enter")  # accept: the first choice, chosen by the counselor
+    await type_into(pilot, "#rationale", "All criteria met; agrees to weekly sessions")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, FrequencyForm)
+    return form
+
+
+async def test_accepting_a_step_down_offers_the_frequencies_of_the_new_schedule(
+    app: TplanApp, settle, screen_text, saved: Callable[[str], Patient]
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await accept_step_down(app, pilot, settle)
+        shown = screen_text(app)
+        assert "review due moves from 16 Mar to 15 May" in shown
+        assert "Relapse-prevention CBT group: was 3×/wk, fits the new" in shown
+        assert "AA: was 3×/wk, unchanged" in shown  # not a program session
+        assert app.screen.query_one("#times_0").value == "2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        assert "2×/wk" in screen_text(app)
+    stored = saved(AVERY)
+    assert stored.current_level.level is LevelCode.L1
+    assert frequencies(stored)[GROUP_CBT] == 2 and frequencies(stored)[AA] == 3
+    assert stored.decisions[-1].outcome.value == "accept"
+
+
+async def test_escape_keeps_the_old_frequencies_and_the_level_change(
+    app: TplanApp, settle, saved: Callable[[str], Patient]
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        form = await accept_step_down(app, pilot, settle)
+        form.query_one("#times_0").value = "1"
+        await pilot.press("escape")  # typed: asks before discarding
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    stored = saved(AVERY)
+    assert stored.current_level.level is LevelCode.L1
+    assert frequencies(stored)[GROUP_CBT] == 3
