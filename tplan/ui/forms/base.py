@@ -50,6 +50,10 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
+CHOICE_ROOM = 7
+"""Rows a short choice list (rating, status) needs below its field."""
+
+
 class FieldReader:
     """Reads typed values by field key while collecting every message, not just the first."""
 
@@ -249,6 +253,24 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     def _privacy_changed(self, _privacy: bool) -> None:
         self.query_one("#form-title", Static).update(self.title_line())
+
+    @on(events.DescendantFocus)
+    async def _room_for_choices(self, event: events.DescendantFocus) -> None:
+        """A choice list opens below its field (the open list takes the focus): a field near
+        the frame's bottom edge is scrolled up first (with blank room added after the last
+        field when needed), so the list stays inside the frame instead of over its border."""
+        select = event.widget.parent
+        if not isinstance(select, Select):
+            return
+        body = self.query_one("#form-body", VerticalScroll)
+        short = CHOICE_ROOM - (body.content_region.bottom - select.region.bottom)
+        if short <= 0:
+            return
+        if body.max_scroll_y - body.scroll_y < short and not body.query(".choice-room"):
+            spacer = Static("", classes="choice-room")
+            spacer.styles.height = CHOICE_ROOM
+            await body.mount(spacer)
+        self.call_after_refresh(body.scroll_to, y=body.scroll_y + short, animate=False)
 
     # --- dirty tracking ----------------------------------------------------------------
 

@@ -289,9 +289,20 @@ class CaseloadScreen(Screen[None]):
         # On a narrow terminal drop filters from the left until the active one shows.
         while first < active and sum(p.cell_length + 3 for p in parts[first : active + 1]) > room:
             first += 1
-        bar = Content(" · ").join(parts[first:])
+        # ... and from the right those that would be cut mid-word ("step" of "step-up 2").
+        def cells(end: int) -> int:  # the bar from ``first`` to ``end``, " · …" if cut
+            shown = parts[first:end]
+            cut = 4 if end < len(parts) else 0
+            return sum(p.cell_length for p in shown) + 3 * (len(shown) - 1) + cut + 2 * bool(first)
+
+        last = len(parts)
+        while last > active + 1 and cells(last) > room:
+            last -= 1
+        bar = Content(" · ").join(parts[first:last])
         if first:
             bar = Content.assemble("… ", bar)
+        if last < len(parts):
+            bar = Content.assemble(bar, " · …")
         if bar.markup != self._bar:  # unchanged while typing: skip the repaint
             self._bar = bar.markup
             bar_widget.update(bar, layout=False)

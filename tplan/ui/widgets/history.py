@@ -19,6 +19,9 @@ from tplan.ui.widgets.record_lists import short_date
 AUDIT_SHOWN = 50
 """The latest audit entries shown; the title gives the total."""
 FIELDS_SHOWN = 5
+WORD_CAP = 14
+"""A column is never narrower than its longest word up to this many cells, so a narrow
+terminal wraps between words ("written / authorization") instead of inside one."""
 
 
 class AuditLine(Protocol):
@@ -44,25 +47,33 @@ def _table(title: str, columns: Sequence[str]) -> Table:
     return table
 
 
+def keep_words_whole(table: Table) -> Table:
+    """Each column at least as wide as its longest word (up to ``WORD_CAP``)."""
+    for column in table.columns:
+        cells = [column.header, *column.cells]
+        words = [word for cell in cells for word in str(cell).split()]
+        column.min_width = min(max(map(len, words), default=1), WORD_CAP)
+    return table
+
+
 def disclosure_table(patient: Patient, today: date) -> Table:
     """Every export of this record (42 CFR Part 2 accounting of disclosures), newest first."""
     entries = sorted(patient.disclosures, key=lambda entry: entry.at, reverse=True)
     table = _table(
-        f"Disclosures ({len(entries)})", ("When", "By", "What", "Recipient", "Purpose", "Consent")
+        f"Disclosures ({len(entries)})", ("When, by", "What", "Recipient", "Purpose", "Consent")
     )
     for entry in entries:
         what = f"{entry.format.value} as of {short_date(entry.as_of, today)}"
         table.add_row(
-            when(entry.at, today),
-            Text(entry.by),
+            Text.assemble(when(entry.at, today), "\n", entry.by),
             what + (" · redacted" if entry.redacted else " · full") + _status(entry.status),
             Text(entry.recipient),
             Text(entry.purpose),
             Text(entry.consent),
         )
     if not entries:
-        table.add_row("—", "", "no exports yet", "e exports the plan", "", "")
-    return table
+        table.add_row("—", "no exports yet", "e exports the plan", "", "")
+    return keep_words_whole(table)
 
 
 def _status(status: DisclosureStatus) -> str:
@@ -100,4 +111,4 @@ def audit_table(entries: Sequence[AuditLine], today: date) -> Table:
         )
     if not entries:
         table.add_row("—", "nothing audited yet", "", "", "")
-    return table
+    return keep_words_whole(table)
