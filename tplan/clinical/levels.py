@@ -2,56 +2,50 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from tplan.domain import AsamEdition, LevelCode
 
-_NAMES: dict[LevelCode, tuple[str, str]] = {
-    # code: (3rd edition 2013, 4th edition 2023)
-    LevelCode.L1_0: ("Outpatient", "Long-Term Remission Monitoring"),
-    LevelCode.L1: ("Outpatient", "Outpatient Therapy"),
-    LevelCode.L1_5: ("Outpatient", "Outpatient Therapy"),
-    LevelCode.L2_1: ("Intensive Outpatient", "Intensive Outpatient"),
-    LevelCode.L2_5: ("Partial Hospitalization", "High-Intensity Outpatient"),
-    LevelCode.L3_1: (
-        "Clinically Managed Low-Intensity Residential",
-        "Clinically Managed Low-Intensity Residential",
+
+class _Level(NamedTuple):
+    rank: int
+    """Intensity order; 1 and 1.5 are the same level under two editions."""
+    names: tuple[str, str]
+    """(3rd edition 2013, 4th edition 2023)"""
+    short: tuple[str, str]
+
+
+_LOW_RES = "Clinically Managed Low-Intensity Residential"
+_HIGH_RES = "Clinically Managed High-Intensity Residential"
+_LEVELS: dict[LevelCode, _Level] = {
+    LevelCode.L1_0: _Level(0, ("Outpatient", "Long-Term Remission Monitoring"), ("OP", "RM")),
+    LevelCode.L1: _Level(1, ("Outpatient", "Outpatient Therapy"), ("OP", "OP")),
+    # the 4th edition's name for the 3rd edition's Level 1
+    LevelCode.L1_5: _Level(1, ("Outpatient", "Outpatient Therapy"), ("OP", "OP")),
+    LevelCode.L2_1: _Level(2, ("Intensive Outpatient", "Intensive Outpatient"), ("IOP", "IOP")),
+    LevelCode.L2_5: _Level(
+        3, ("Partial Hospitalization", "High-Intensity Outpatient"), ("PHP", "HIOP")
     ),
-    LevelCode.L3_5: (
-        "Clinically Managed High-Intensity Residential",
-        "Clinically Managed High-Intensity Residential",
+    LevelCode.L3_1: _Level(4, (_LOW_RES, _LOW_RES), ("Res", "Res")),
+    LevelCode.L3_5: _Level(5, (_HIGH_RES, _HIGH_RES), ("Res", "Res")),
+    LevelCode.L3_7: _Level(
+        6,
+        ("Medically Monitored Intensive Inpatient", "Medically Managed Residential"),
+        ("Res", "Res"),
     ),
-    LevelCode.L3_7: ("Medically Monitored Intensive Inpatient", "Medically Managed Residential"),
-    LevelCode.L4: ("Medically Managed Intensive Inpatient", "Medically Managed Inpatient"),
+    LevelCode.L4: _Level(
+        7,
+        ("Medically Managed Intensive Inpatient", "Medically Managed Inpatient"),
+        ("Inpt", "Inpt"),
+    ),
 }
 
-_SHORT: dict[LevelCode, tuple[str, str]] = {
-    LevelCode.L1_0: ("OP", "RM"),
-    LevelCode.L1: ("OP", "OP"),
-    LevelCode.L1_5: ("OP", "OP"),
-    LevelCode.L2_1: ("IOP", "IOP"),
-    LevelCode.L2_5: ("PHP", "HIOP"),
-    LevelCode.L3_1: ("Res", "Res"),
-    LevelCode.L3_5: ("Res", "Res"),
-    LevelCode.L3_7: ("Res", "Res"),
-    LevelCode.L4: ("Inpt", "Inpt"),
-}
-
-LEVEL_RANK: dict[LevelCode, int] = {
-    LevelCode.L1_0: 0,
-    LevelCode.L1: 1,
-    LevelCode.L1_5: 1,  # the 4th edition's name for the 3rd edition's Level 1
-    LevelCode.L2_1: 2,
-    LevelCode.L2_5: 3,
-    LevelCode.L3_1: 4,
-    LevelCode.L3_5: 5,
-    LevelCode.L3_7: 6,
-    LevelCode.L4: 7,
-}
+LEVEL_RANK: dict[LevelCode, int] = {code: level.rank for code, level in _LEVELS.items()}
 """Intensity order of the levels; 1 and 1.5 are the same level under two editions."""
 
 
-def _pick(table: dict[LevelCode, tuple[str, str]], code: LevelCode | str, edition: object) -> str:
-    level = LevelCode(code)
-    third, fourth = table[level]
+def _pick(pair: tuple[str, str], edition: object) -> str:
+    third, fourth = pair
     return fourth if AsamEdition(edition) is AsamEdition.FOURTH else third
 
 
@@ -60,12 +54,12 @@ def level_name(code: LevelCode | str, edition: AsamEdition | str = AsamEdition.T
 
     Raises ValueError for a code or edition that ASAM does not define.
     """
-    return _pick(_NAMES, code, edition)
+    return _pick(_LEVELS[LevelCode(code)].names, edition)
 
 
 def level_short(code: LevelCode | str, edition: AsamEdition | str = AsamEdition.THIRD) -> str:
     """A few letters for narrow columns: IOP, PHP (HIOP in the 4th edition), OP, Res ..."""
-    return _pick(_SHORT, code, edition)
+    return _pick(_LEVELS[LevelCode(code)].short, edition)
 
 
 def level_label(code: LevelCode | str, edition: AsamEdition | str = AsamEdition.THIRD) -> str:

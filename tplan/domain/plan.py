@@ -4,7 +4,7 @@ risks, support system, level of care and schedule, medications, written plans an
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -133,7 +133,21 @@ class RiskEvent(Model):
     description: LongText = ""
 
 
-class SupportPerson(Model):
+class _SupportStatus:
+    """The status of a support (person or group) from its dated history."""
+
+    if TYPE_CHECKING:
+        history: list[StatusChange[SupportStatus]]
+
+    @property
+    def status(self) -> SupportStatus:
+        return current_status(self.history) or SupportStatus.ACTIVE
+
+    def status_on(self, as_of: date) -> SupportStatus | None:
+        return status_as_of(self.history, as_of)
+
+
+class SupportPerson(_SupportStatus, Model):
     id: Id = Field(default_factory=lambda: new_id("sp"))
     name: Name
     role: SupportRole
@@ -143,15 +157,8 @@ class SupportPerson(Model):
         list[StatusChange[SupportStatus]], AfterValidator(check_history_not_empty)
     ]
 
-    @property
-    def status(self) -> SupportStatus:
-        return current_status(self.history) or SupportStatus.ACTIVE
 
-    def status_on(self, as_of: date) -> SupportStatus | None:
-        return status_as_of(self.history, as_of)
-
-
-class SupportGroup(Model):
+class SupportGroup(_SupportStatus, Model):
     id: Id = Field(default_factory=lambda: new_id("sg"))
     kind: GroupKind
     name: ShortText = ""
@@ -159,13 +166,6 @@ class SupportGroup(Model):
     history: Annotated[
         list[StatusChange[SupportStatus]], AfterValidator(check_history_not_empty)
     ]
-
-    @property
-    def status(self) -> SupportStatus:
-        return current_status(self.history) or SupportStatus.ACTIVE
-
-    def status_on(self, as_of: date) -> SupportStatus | None:
-        return status_as_of(self.history, as_of)
 
 
 class LevelChange(Model):

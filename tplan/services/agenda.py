@@ -235,34 +235,24 @@ def worklist(
             return f" · {patients[entries[0].patient_id].display_name}"
         return f" ({len(entries)} of {of})"
 
-    for key, entries in sorted(missing.items(), key=lambda kv: (kv[0].on, kv[1][0].start)):
-        first = entries[0]
-        items.append(
-            WorkItem(
-                kind="attendance_not_recorded",
-                text=f"attendance not recorded: {day_text(key.on)} {_title(first.label)}"
-                + who(entries, roster_size[key]),
-                on=key.on,
-                patient_id=first.patient_id if len(entries) == 1 else None,
-                session=key,
-                label=_title(first.label),
-                patients=tuple(e.patient_id for e in entries),
+    for kind, what, grouped, counts in (
+        ("attendance_not_recorded", "attendance not recorded", missing, roster_size),
+        ("no_note", "no note", unnoted, attended),
+    ):
+        for key, entries in sorted(grouped.items(), key=lambda kv: (kv[0].on, kv[1][0].start)):
+            first = entries[0]
+            items.append(
+                WorkItem(
+                    kind=kind,
+                    text=f"{what}: {day_text(key.on)} {_title(first.label)}"
+                    + who(entries, counts[key]),
+                    on=key.on,
+                    patient_id=first.patient_id if len(entries) == 1 else None,
+                    session=key,
+                    label=_title(first.label),
+                    patients=tuple(e.patient_id for e in entries),
+                )
             )
-        )
-    for key, entries in sorted(unnoted.items(), key=lambda kv: (kv[0].on, kv[1][0].start)):
-        first = entries[0]
-        items.append(
-            WorkItem(
-                kind="no_note",
-                text=f"no note: {day_text(key.on)} {_title(first.label)}"
-                + who(entries, attended[key]),
-                on=key.on,
-                patient_id=first.patient_id if len(entries) == 1 else None,
-                session=key,
-                label=_title(first.label),
-                patients=tuple(e.patient_id for e in entries),
-            )
-        )
     due_after = timedelta(days=policy.alerts.deferred_decision_due_days)
     for patient in patients.values():
         drafts = sorted(

@@ -14,7 +14,7 @@ import re
 from datetime import date, timedelta
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -79,23 +79,25 @@ def load_demo_sessions(today: date) -> SessionsBundle:
     Weekdays move with the dates (a Monday group opened on a Wednesday meets on Wednesdays),
     so today's sessions and their rosters stay those the demo was written for.
     """
-    bundle = SessionsBundle.model_validate_json(demo_file(SESSIONS_FILE).read_bytes())
-    days = (today - bundle.as_of).days
-    if days == 0:
-        return bundle
-    shifted = _shift(bundle, timedelta(days=days), in_suggestion=False)
-    assert isinstance(shifted, SessionsBundle)
-    return shifted
+    return _shifted_bundle(SessionsBundle, SESSIONS_FILE, today)
 
 
 def load_demo_group_notes(today: date) -> GroupNotesBundle:
     """The demo's documented past groups (signed group notes), moved like the patients."""
-    bundle = GroupNotesBundle.model_validate_json(demo_file(GROUP_NOTES_FILE).read_bytes())
+    return _shifted_bundle(GroupNotesBundle, GROUP_NOTES_FILE, today)
+
+
+B = TypeVar("B", SessionsBundle, GroupNotesBundle)
+
+
+def _shifted_bundle(kind: type[B], name: str, today: date) -> B:
+    """A bundled clinic file with its dates moved by ``today - as_of`` days."""
+    bundle = kind.model_validate_json(demo_file(name).read_bytes())
     days = (today - bundle.as_of).days
     if days == 0:
         return bundle
     shifted = _shift(bundle, timedelta(days=days), in_suggestion=False)
-    assert isinstance(shifted, GroupNotesBundle)
+    assert isinstance(shifted, kind)
     return shifted
 
 

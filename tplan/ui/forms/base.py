@@ -74,10 +74,11 @@ class FieldReader:
         widget = self._form.query_one(f"#{key}")
         return widget.value.strip() if isinstance(widget, Input) else self._input(key)
 
-    def date(self, key: str, *, required: bool = False) -> date | None:
-        widget = self._form.query_one(f"#{key}", DateInput)
+    def _parsed(self, key: str, parse: Callable[[], Any], required: bool) -> Any:
+        """``parse()``'s value; its ValueError, or nothing when ``required``, is the field's
+        message."""
         try:
-            value = parse_date(widget.value, self._form.today(), widget.direction)
+            value = parse()
         except ValueError as exc:
             self.errors[key] = str(exc)
             return None
@@ -85,27 +86,21 @@ class FieldReader:
             self.errors[key] = "is required"
         return value
 
+    def date(self, key: str, *, required: bool = False) -> date | None:
+        widget = self._form.query_one(f"#{key}", DateInput)
+        return self._parsed(
+            key, lambda: parse_date(widget.value, self._form.today(), widget.direction), required
+        )
+
     def int(self, key: str, low: int, high: int, *, required: bool = False) -> int | None:
-        try:
-            value = parse_int(self._input(key), low, high)
-        except ValueError as exc:
-            self.errors[key] = str(exc)
-            return None
-        if value is None and required:
-            self.errors[key] = "is required"
-        return value
+        return self._parsed(key, lambda: parse_int(self._input(key), low, high), required)
 
     def number(
         self, key: str, low: float, high: float, *, required: bool = False, above_low: bool = False
     ) -> float | None:
-        try:
-            value = parse_number(self._input(key), low, high, above_low=above_low)
-        except ValueError as exc:
-            self.errors[key] = str(exc)
-            return None
-        if value is None and required:
-            self.errors[key] = "is required"
-        return value
+        return self._parsed(
+            key, lambda: parse_number(self._input(key), low, high, above_low=above_low), required
+        )
 
     def choice(self, key: str, *, required: bool = True) -> Any:
         value = self._form.query_one(f"#{key}", Select).value

@@ -84,6 +84,22 @@ def _read_time(r: FieldReader, key: str) -> time | None:
     return value
 
 
+
+def span_rows(
+    form: FormScreen[Any],
+    start: tuple[str, str, date | None],
+    end: tuple[str, str, date | None],
+    end_hint: str,
+) -> ComposeResult:
+    """Two date rows, (key, label, value) each: a required first day and an optional end."""
+    for (key, label, value), last in ((start, False), (end, True)):
+        yield FieldRow(
+            label,
+            date_input(key, value, form.today, required=not last),
+            key=key,
+            hint=end_hint if last else "",
+        )
+
 class GroupForm(FormScreen[TreatmentGroup]):
     """A new treatment group, or an existing one's details and weekly schedule."""
 
@@ -140,17 +156,11 @@ class GroupForm(FormScreen[TreatmentGroup]):
             key="duration",
             claims=("schedule.duration_minutes",),
         )
-        yield FieldRow(
-            "Active from",
-            date_input("active_from", g.active_from if g else self.today(), self.today,
-                       required=True),
-            key="active_from",
-        )
-        yield FieldRow(
-            "Active until",
-            date_input("active_to", g.active_to if g else None, self.today),
-            key="active_to",
-            hint="the last day it meets, if it ends",
+        yield from span_rows(
+            self,
+            ("active_from", "Active from", g.active_from if g else self.today()),
+            ("active_to", "Active until", g.active_to if g else None),
+            "the last day it meets, if it ends",
         )
         if g is not None:
             yield FieldRow(
@@ -325,16 +335,11 @@ class IndividualScheduleForm(FormScreen[Patient | None]):
             text_input("clinician", s.clinician if s else self.workspace.clinician),
             key="clinician",
         )
-        yield FieldRow(
-            "From",
-            date_input("starts", s.starts if s else self.today(), self.today, required=True),
-            key="starts",
-        )
-        yield FieldRow(
-            "Stops on",
-            date_input("stopped", s.stopped if s else None, self.today),
-            key="stopped",
-            hint="no session from this day on",
+        yield from span_rows(
+            self,
+            ("starts", "From", s.starts if s else self.today()),
+            ("stopped", "Stops on", s.stopped if s else None),
+            "no session from this day on",
         )
 
     def build(self) -> IndividualSchedule:
