@@ -13,7 +13,7 @@ from typing import Any
 
 from tplan.clinical.expected import SessionBook
 from tplan.clinical.levels import level_name
-from tplan.clinical.policy import DEFAULT_POLICY, Policy
+from tplan.clinical.policy import DEFAULT_POLICY, Policy, StepDownRules, TaperRules
 from tplan.clinical.signals import Rate, Signals, compute_signals, review_due_date
 from tplan.domain import (
     Alert,
@@ -368,12 +368,7 @@ def step_down_criteria(signals: Signals, policy: Policy) -> list[Criterion]:
             f"< {rules.phq9_total_below})",
         )
     return [
-        _objectives(signals, rules.objectives_achieved_percent),
-        _days_since_use(signals, rules.days_since_use),
-        _screens_run(signals, rules.negative_screens, signals.recent_days),
-        _attendance(signals, rules.attendance_percent),
-        _craving(signals, rules.craving_mean_at_most),
-        _days_at_level(signals, rules.days_at_level),
+        *_progress_criteria(signals, rules, signals.recent_days),
         _criterion(
             "relapse_plan",
             plan is not None,
@@ -425,14 +420,23 @@ def taper_criteria(signals: Signals, policy: Policy) -> list[Criterion]:
             f"{_hours(span.min)} ({fewer})"
         )
     return [
+        *_progress_criteria(signals, rules, signals.sustained_days),
+        _criterion("hours_above_minimum", target is not None, hours_message),
+        _no_safety_flag(signals),
+    ]
+
+
+def _progress_criteria(
+    signals: Signals, rules: StepDownRules | TaperRules, screens_within: int
+) -> list[Criterion]:
+    """The criteria a step down and a taper share, with their own thresholds."""
+    return [
         _objectives(signals, rules.objectives_achieved_percent),
         _days_since_use(signals, rules.days_since_use),
-        _screens_run(signals, rules.negative_screens, signals.sustained_days),
+        _screens_run(signals, rules.negative_screens, screens_within),
         _attendance(signals, rules.attendance_percent),
         _craving(signals, rules.craving_mean_at_most),
         _days_at_level(signals, rules.days_at_level),
-        _criterion("hours_above_minimum", target is not None, hours_message),
-        _no_safety_flag(signals),
     ]
 
 

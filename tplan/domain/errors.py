@@ -48,32 +48,32 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return " › ".join(parts) if parts else "record"
 
 
+_WITH_CONTEXT: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("must be at least {}", "ge"),
+    "less_than_equal": ("must be at most {}", "le"),
+    "greater_than": ("must be more than {}", "gt"),
+    "less_than": ("must be less than {}", "lt"),
+    "too_short": ("needs at least {} entries", "min_length"),
+    "too_long": ("takes at most {} entries", "max_length"),
+    "enum": ("must be one of: {}", "expected"),
+    "literal_error": ("must be {}", "expected"),
+}
+"""Pydantic error kinds whose message names one value of the error's context."""
+
+
 def describe_error(error: dict) -> str:  # type: ignore[type-arg]
     """What is wrong with one pydantic error, in words (without where or the value)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in _FRIENDLY:
         return _FRIENDLY[kind]
-    if kind == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}"
-    if kind == "less_than_equal":
-        return f"must be at most {ctx.get('le')}"
-    if kind == "greater_than":
-        return f"must be more than {ctx.get('gt')}"
-    if kind == "less_than":
-        return f"must be less than {ctx.get('lt')}"
     if kind == "string_too_long" or (kind == "too_long" and isinstance(error.get("input"), str)):
         return f"is too long (at most {ctx.get('max_length'):,} characters)"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} entries"
-    if kind == "too_long":
-        return f"takes at most {ctx.get('max_length')} entries"
-    if kind == "enum":
-        return f"must be one of: {ctx.get('expected')}"
-    if kind == "literal_error":
-        return f"must be {ctx.get('expected')}"
+    if kind in _WITH_CONTEXT:
+        words, key = _WITH_CONTEXT[kind]
+        return words.format(ctx.get(key))
     if kind == "string_pattern_mismatch":
         return "is not in the expected form"
     if kind == "value_error":

@@ -7,9 +7,10 @@ Each list is an OptionList whose option ids say what a line is (``objective:<id>
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -347,37 +348,51 @@ def written_text(plan: WrittenPlan, today: date) -> str:
 
 def written_plan_options(patient: Patient, today: date) -> list[Option]:
     """The relapse-prevention plan and the aftercare plan, each shown whole."""
-    relapse = patient.relapse_prevention
-    body = Text()
-    body.append("Relapse-prevention plan", style="bold")
-    if relapse is None:
-        body.append("  not written yet — enter to write it", style="yellow")
-    else:
-        body.append(f"  {written_text(relapse, today)}", style="dim")
-        for label, value in (
-            ("Triggers", relapse.triggers),
-            ("Warning signs", relapse.warning_signs),
-            ("Coping steps", relapse.coping_steps),
-            ("People to call", relapse.people_to_call),
-        ):
-            body.append(f"\n  {label}: ", style="bold")
-            body.append(value or "—")
-    aftercare = patient.aftercare
-    after = Text()
-    after.append("Aftercare plan", style="bold")
-    if aftercare is None:
-        after.append("  not written yet — enter to write it", style="dim")
-    else:
-        after.append(f"  {written_text(aftercare, today)}", style="dim")
-        after.append("\n  Plan: ", style="bold")
-        after.append(aftercare.plan)
-        if aftercare.referrals:
-            after.append("\n  Referrals: ", style="bold")
-            after.append(aftercare.referrals)
+    relapse, aftercare = patient.relapse_prevention, patient.aftercare
+    body = _written_plan(
+        "Relapse-prevention plan",
+        relapse,
+        today,
+        "yellow",
+        lambda p: [
+            ("Triggers", p.triggers, True),
+            ("Warning signs", p.warning_signs, True),
+            ("Coping steps", p.coping_steps, True),
+            ("People to call", p.people_to_call, True),
+        ],
+    )
+    after = _written_plan(
+        "Aftercare plan",
+        aftercare,
+        today,
+        "dim",
+        lambda p: [("Plan", p.plan, True), ("Referrals", p.referrals, False)],
+    )
     return [
         Option(body, id=ItemRef("relapse_plan", patient.id).option_id),
         Option(after, id=ItemRef("aftercare", patient.id).option_id),
     ]
+
+
+def _written_plan(
+    title: str,
+    plan: Any,
+    today: date,
+    missing_style: str,
+    sections: Callable[[Any], list[tuple[str, str, bool]]],
+) -> Text:
+    """A written plan's title and date, then each (label, text, shown when empty) section."""
+    body = Text()
+    body.append(title, style="bold")
+    if plan is None:
+        body.append("  not written yet — enter to write it", style=missing_style)
+        return body
+    body.append(f"  {written_text(plan, today)}", style="dim")
+    for label, value, always in sections(plan):
+        if value or always:
+            body.append(f"\n  {label}: ", style="bold")
+            body.append(value or "—")
+    return body
 
 
 def _empty(message: str) -> Option:
