@@ -185,6 +185,9 @@ class FormScreen(ModalScreen[R], Generic[R]):
     # --- what subclasses provide -------------------------------------------------------
 
     def heading(self) -> str:
+        """"Edit risk" / "New risk" for a form that edits a record (``original``), else the noun."""
+        if hasattr(self, "original"):
+            return f"{'Edit' if self.original else 'New'} {self.NOUN}"
         return self.NOUN.capitalize()
 
     def compose_fields(self) -> ComposeResult:

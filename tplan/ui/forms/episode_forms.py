@@ -193,9 +193,6 @@ class ReviewForm(FormScreen[Patient | None]):
 
     NOUN = "plan review"
 
-    def heading(self) -> str:
-        return "Plan review"
-
     def compose_fields(self) -> ComposeResult:
         yield FieldRow(
             "Reviewed on", date_input("on", self.today(), self.today, required=True), key="on"
@@ -257,9 +254,6 @@ class DischargeForm(FormScreen[Patient | None]):
     """Close the episode: date, reason and the aftercare plan (asks before saving)."""
 
     NOUN = "discharge"
-
-    def heading(self) -> str:
-        return "Discharge"
 
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None

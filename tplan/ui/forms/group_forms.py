@@ -294,9 +294,6 @@ class IndividualScheduleForm(FormScreen[Patient | None]):
             (s for s in self.patient.individual_schedules if s.id == schedule_id), None
         )
 
-    def heading(self) -> str:
-        return "Individual sessions"
-
     def compose_fields(self) -> ComposeResult:
         s = self.schedule
         yield FieldRow(

@@ -36,9 +36,6 @@ class MedicationForm(FormScreen[Patient | None]):
                 raise LookupError(f"no medication {medication_id} in this record")
         self.medication_id = medication_id or new_id("md")
 
-    def heading(self) -> str:
-        return "Edit medication" if self.original else "New medication"
-
     def compose_fields(self) -> ComposeResult:
         m = self.original
         yield FieldRow(
@@ -105,9 +102,6 @@ class NaloxoneForm(FormScreen[Patient | None]):
     overwritten: the latest one is what the plan shows."""
 
     NOUN = "naloxone check"
-
-    def heading(self) -> str:
-        return "Naloxone check"
 
     def compose_fields(self) -> ComposeResult:
         yield FieldRow("Naloxone on hand", choice("on_hand", ON_HAND_OPTIONS), key="on_hand")

@@ -62,9 +62,6 @@ class ProblemForm(FormScreen[Patient | None]):
             raise LookupError(f"no problem {problem_id} in this plan")
         self.problem_id = problem_id or new_id("pb")
 
-    def heading(self) -> str:
-        return "Edit problem" if self.original else "New problem"
-
     def compose_fields(self) -> ComposeResult:
         p = self.original
         yield FieldRow(
@@ -132,9 +129,6 @@ class GoalForm(FormScreen[Patient | None]):
         if goal_id is not None and self.original is None:
             raise LookupError(f"no goal {goal_id} in this plan")
         self.goal_id = goal_id or new_id("gl")
-
-    def heading(self) -> str:
-        return "Edit goal" if self.original else "New goal"
 
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None
@@ -206,9 +200,6 @@ class ObjectiveForm(FormScreen[Patient | None]):
         if objective_id is not None and self.original is None:
             raise LookupError(f"no objective {objective_id} in this plan")
         self.objective_id = objective_id or new_id("ob")
-
-    def heading(self) -> str:
-        return "Edit objective" if self.original else "New objective"
 
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None

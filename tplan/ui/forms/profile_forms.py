@@ -133,9 +133,6 @@ class RiskForm(FormScreen[Patient | None]):
         self.original: Risk | None = _find(self.patient.risks, risk_id, "risk")
         self.risk_id = risk_id or new_id("rk")
 
-    def heading(self) -> str:
-        return "Edit risk" if self.original else "New risk"
-
     def compose_fields(self) -> ComposeResult:
         k = self.original
         yield FieldRow(
@@ -196,9 +193,6 @@ class SupportForm(FormScreen[Patient | None]):
         )
         self.support_id = support_id or new_id("sp")
 
-    def heading(self) -> str:
-        return "Edit support person" if self.original else "New support person"
-
     def compose_fields(self) -> ComposeResult:
         s = self.original
         yield FieldRow("Name", text_input("name", s.name if s else ""), key="name")
@@ -248,9 +242,6 @@ class GroupForm(FormScreen[Patient | None]):
         assert self.patient is not None
         self.original: SupportGroup | None = _find(self.patient.groups, group_id, "group")
         self.group_id = group_id or new_id("sg")
-
-    def heading(self) -> str:
-        return "Edit recovery group" if self.original else "New recovery group"
 
     def compose_fields(self) -> ComposeResult:
         g = self.original
