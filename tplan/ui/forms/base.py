@@ -142,6 +142,16 @@ def person_name(app: Any, patient: Patient) -> str:
     return show(patient) if callable(show) else patient.display_name
 
 
+def find_record(items: Sequence[Any], item_id: str | None, what: str) -> Any:
+    """The item with ``item_id`` (None for a new one); LookupError when the record has none."""
+    if item_id is None:
+        return None
+    found = next((item for item in items if item.id == item_id), None)
+    if found is None:
+        raise LookupError(f"no {what} {item_id} in this record")
+    return found
+
+
 def private_record_text(app: Any, patient: Patient, shown: Any) -> Any:
     """What a screen shows of ``patient``'s record, with every name the records know as
     initials while privacy is on (the app's names and this record's own supports)."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 
 from tplan.domain import Medication, NaloxoneCheck, Patient, new_id
-from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.base import FieldReader, FormScreen, find_record
 from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, text_input
 from tplan.ui.forms.parsing import parse_list
 
@@ -27,13 +27,9 @@ class MedicationForm(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str, medication_id: str | None = None):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: Medication | None = None
-        if medication_id is not None:
-            self.original = next(
-                (m for m in self.patient.medications if m.id == medication_id), None
-            )
-            if self.original is None:
-                raise LookupError(f"no medication {medication_id} in this record")
+        self.original: Medication | None = find_record(
+            self.patient.medications, medication_id, "medication"
+        )
         self.medication_id = medication_id or new_id("md")
 
     def compose_fields(self) -> ComposeResult:

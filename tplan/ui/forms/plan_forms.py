@@ -20,7 +20,7 @@ from tplan.domain import (
     new_id,
 )
 from tplan.domain.rules import target_date_warning
-from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.base import FieldReader, FormScreen, find_record
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import (
     FieldRow,
@@ -57,9 +57,7 @@ class ProblemForm(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str, problem_id: str | None = None):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original = next((p for p in self.patient.problems if p.id == problem_id), None)
-        if problem_id is not None and self.original is None:
-            raise LookupError(f"no problem {problem_id} in this plan")
+        self.original = find_record(self.patient.problems, problem_id, "problem")
         self.problem_id = problem_id or new_id("pb")
 
     def compose_fields(self) -> ComposeResult:
@@ -321,9 +319,7 @@ class InterventionForm(FormScreen[Patient | None]):
         if objective is None:
             raise LookupError(f"no objective {objective_id} in this plan")
         self.objective = objective
-        self.original = next((i for i in objective.interventions if i.id == intervention_id), None)
-        if intervention_id is not None and self.original is None:
-            raise LookupError(f"no intervention {intervention_id} on this objective")
+        self.original = find_record(objective.interventions, intervention_id, "intervention")
         self.intervention_id = intervention_id or new_id("iv")
 
     def heading(self) -> str:

@@ -24,7 +24,7 @@ from tplan.domain import (
     SupportStatus,
     new_id,
 )
-from tplan.ui.forms.base import FieldReader, FormScreen
+from tplan.ui.forms.base import FieldReader, FormScreen, find_record
 from tplan.ui.forms.fields import (
     FieldRow,
     checkbox,
@@ -63,15 +63,6 @@ def dated(
     return changes
 
 
-def _find(items: Sequence[Any], item_id: str | None, what: str) -> Any:
-    if item_id is None:
-        return None
-    found = next((item for item in items if item.id == item_id), None)
-    if found is None:
-        raise LookupError(f"no {what} {item_id} in this record")
-    return found
-
-
 def status_rows(enum: type[Any], current: Any, today: Any) -> ComposeResult:
     """The status select and the date the status took effect."""
     yield FieldRow(
@@ -93,7 +84,7 @@ class SnapForm(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str, item_id: str | None = None):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: SnapItem | None = _find(self.patient.snap, item_id, "SNAP item")
+        self.original: SnapItem | None = find_record(self.patient.snap, item_id, "SNAP item")
         self.item_id = item_id or new_id("sn")
 
     def heading(self) -> str:
@@ -130,7 +121,7 @@ class RiskForm(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str, risk_id: str | None = None):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: Risk | None = _find(self.patient.risks, risk_id, "risk")
+        self.original: Risk | None = find_record(self.patient.risks, risk_id, "risk")
         self.risk_id = risk_id or new_id("rk")
 
     def compose_fields(self) -> ComposeResult:
@@ -188,7 +179,7 @@ class SupportForm(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str, support_id: str | None = None):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: SupportPerson | None = _find(
+        self.original: SupportPerson | None = find_record(
             self.patient.supports, support_id, "support person"
         )
         self.support_id = support_id or new_id("sp")
@@ -240,7 +231,7 @@ class GroupForm(FormScreen[Patient | None]):
     def __init__(self, workspace: Workspace, patient_id: str, group_id: str | None = None):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: SupportGroup | None = _find(self.patient.groups, group_id, "group")
+        self.original: SupportGroup | None = find_record(self.patient.groups, group_id, "group")
         self.group_id = group_id or new_id("sg")
 
     def compose_fields(self) -> ComposeResult:
