@@ -192,16 +192,21 @@ class TodayScreen(Screen[None]):
     def _show_sessions(self, found: tuple[AgendaSession, ...]) -> None:
         self.sessions = found
         width = self.app.size.width
-        sessions = self.query_one("#sessions", OptionList)
-        highlighted = sessions.highlighted
-        sessions.clear_options()
         lines = [session_line(s, width, self.tplan.private) for s in found]
-        sessions.add_options(
-            [Option(literal(line), id=f"s{n}") for n, line in enumerate(lines)]
-            or [Option(literal(self._no_sessions()), disabled=True)]
+        self._fill("#sessions", "s", lines, self._no_sessions)
+
+    def _fill(self, selector: str, prefix: str, lines: list[str], empty: Callable[[], str]) -> None:
+        """Replace a list's lines, keeping the highlighted line where it was (``empty()`` says
+        why there are none)."""
+        listing = self.query_one(selector, OptionList)
+        kept = listing.highlighted
+        listing.clear_options()
+        listing.add_options(
+            [Option(literal(line), id=f"{prefix}{n}") for n, line in enumerate(lines)]
+            or [Option(literal(empty()), disabled=True)]
         )
-        if found:
-            sessions.highlighted = min(highlighted or 0, len(found) - 1)
+        if lines:
+            listing.highlighted = min(kept or 0, len(lines) - 1)
 
     def _no_sessions(self) -> str:
         """An empty day, or a program with no groups yet: then say how to make one."""
@@ -224,19 +229,11 @@ class TodayScreen(Screen[None]):
         self.query_one(TopBar).set_right(summary)
         self._show_sessions(agenda.sessions)
         self._show_waiting(width)
-        todo_list = self.query_one("#todo", OptionList)
-        kept = todo_list.highlighted
-        todo_list.clear_options()
         work = [
             fit(f"{WORK_SYMBOLS.get(w.kind, '  ')} {self.tplan.private(w.text)}", width - 4)
             for w in agenda.worklist
         ]
-        todo_list.add_options(
-            [Option(literal(line), id=f"w{n}") for n, line in enumerate(work)]
-            or [Option(literal(self._nothing_to_do()), disabled=True)]
-        )
-        if work:
-            todo_list.highlighted = min(kept or 0, len(work) - 1)
+        self._fill("#todo", "w", work, self._nothing_to_do)
 
     def _show_waiting(self, width: int) -> None:
         """The co-signature section: hidden while nothing waits."""

@@ -121,8 +121,7 @@ class WeekScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group=WEEK_GROUP, exit_on_error=False)
     def _compute(self, monday: date) -> Week:
-        workspace = self.tplan.workspace
-        return workspace.week(monday)
+        return self.tplan.workspace.week(monday)
 
     @on(Worker.StateChanged)
     def _computed(self, event: Worker.StateChanged) -> None:
