@@ -82,3 +82,31 @@ async def test_a_rating_list_opened_at_the_bottom_stays_inside_the_note_form(
         border = next(line for line in reversed(lines) if line.startswith("╰"))
         assert set(border[1:-1]) == {"─"}, border
         assert "achieved" in "\n".join(lines)
+
+
+async def test_help_names_each_screen_in_words_not_its_class(
+    clinic: Workspace, clock, settle, screen_text
+) -> None:
+    from tplan.settings import Settings
+    from tplan.ui.app import make_app
+    from tplan.ui.screens.group_session import GroupSessionScreen
+
+    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
+    app = make_app(clinic, clock=clock, settings=settings)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "Keys · Today" in screen_text(app)
+        await pilot.press("escape")
+        agenda = app.screen.agenda
+        evening = next(
+            n for n, s in enumerate(agenda.sessions) if s.title == "Evening relapse prevention"
+        )
+        await pilot.press(*["down"] * evening, "g")
+        await settle(pilot)
+        assert isinstance(app.screen, GroupSessionScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Keys · Group session" in shown and "Screen" not in shown

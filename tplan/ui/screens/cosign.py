@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 
 class CosignScreen(Screen[None]):
+    HELP_TITLE = "Notes to co-sign"
     DEFAULT_CSS = """
     CosignScreen #cosign-list { height: 2fr; }
     CosignScreen #cosign-note { height: 3fr; border-top: solid $panel; padding: 0 1; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -67,6 +68,12 @@ def _ours(node: object, binding: Binding) -> bool:
     return False
 
 
+
+def screen_words(class_name: str) -> str:
+    """``GroupSessionScreen`` -> ``Group session``: a screen's name for people, not its class."""
+    words = re.findall(r"[A-Z][a-z0-9]*", class_name.removesuffix("Screen")) or [class_name]
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
+
 class HelpScreen(ModalScreen[None]):
     """A key list; F1 or escape closes it."""
 
@@ -93,7 +100,7 @@ class HelpScreen(ModalScreen[None]):
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
         local, moving, global_ = screen_bindings(screen)
-        title = getattr(screen, "HELP_TITLE", None) or screen.__class__.__name__
+        title = getattr(screen, "HELP_TITLE", None) or screen_words(type(screen).__name__)
         legend = tuple(getattr(screen, "HELP_LEGEND", ()))
         return cls(str(title), local, moving, global_, legend)
 
