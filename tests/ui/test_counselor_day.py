@@ -14,6 +14,7 @@ from tplan.services import FixedClock, Workspace
 from tplan.store import open_store
 from tplan.ui import forms
 from tplan.ui.app import TplanApp, make_app
+from tplan.ui.forms.frequency_form import FrequencyForm
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.patient import PatientScreen
 
@@ -117,6 +118,9 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await type_into(pilot, "#rationale", "All criteria met; she agrees")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert isinstance(app.screen, FrequencyForm)  # the plan's frequencies for level 1
+        await pilot.press("ctrl+s")  # the group CBT goes from 3 to 2 a week
+        await settle(pilot)
         assert isinstance(app.screen, PatientScreen)
         await back_to_caseload(pilot, settle)
         assert suggestion_badge(app, AVERY) != "▼ step down"
@@ -177,6 +181,11 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         avery_now = again.patient(AVERY)
         assert avery_now.decisions[-1].outcome is DecisionOutcome.ACCEPT
         assert avery_now.current_level.level is LevelCode.L1
+        group_cbt = [
+            iv for o in avery_now.objectives() for iv in o.interventions
+            if iv.modality.value == "group_cbt"
+        ]
+        assert [iv.times_per_week for iv in group_cbt] == [2]
 
         lane_now = again.patient(LANE)
         assert lane_now.reviews[-1].summary == "Reviewed with Lane; objectives unchanged"
