@@ -73,3 +73,25 @@ async def test_escape_keeps_the_old_frequencies_and_the_level_change(
     stored = saved(AVERY)
     assert stored.current_level.level is LevelCode.L1
     assert frequencies(stored)[GROUP_CBT] == 3
+
+
+async def test_a_deferred_step_down_comes_back_on_the_worklist_on_its_follow_up_day(
+    app: TplanApp, settle, screen_text, saved: Callable[[str], Patient]
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await open_patient(pilot, settle, "Avery")
+        await pilot.press("d")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, forms.DecisionPanel)
+        panel.query_one("#outcome").focus()
+        await pilot.press("right", "right", "enter")  # defer
+        await type_into(pilot, "#follow_up_on", "t")  # look again today
+        await type_into(pilot, "#rationale", "Wants to talk to her manager first")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)  # no frequencies: nothing changed
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "deferred decision due Thu 12 Mar · Avery Quill: step down" in screen_text(app)
+    assert saved(AVERY).current_level.level is LevelCode.L2_1
