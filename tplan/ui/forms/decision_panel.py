@@ -116,7 +116,10 @@ def preview_text(preview: AcceptPreview, shown: int = 3) -> str:
         )
         extra = len(preview.interventions) - shown
         more = f" (+{extra} more)" if extra > 0 else ""
-        lines.append(f"interventions set for the old level: {listed}{more}")
+        lines.append(
+            f"interventions set for the old level: {listed}{more} "
+            "(accepting offers new frequencies next)"
+        )
     return "\n".join(lines)
 
 
