@@ -120,10 +120,8 @@ class GroupSessionScreen(Screen[None]):
     """One group session: the shared part once, then every present member's part."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+down", "member(1)", "Next member", id="next_member"),
-        Binding("ctrl+up", "member(-1)", "Previous member", show=False),
-        Binding("right_square_bracket", "member(1)", "Next", show=False),
-        Binding("left_square_bracket", "member(-1)", "Previous", show=False),
+        Binding("ctrl+down,right_square_bracket", "member(1)", "Next member", id="next_member"),
+        Binding("ctrl+up,left_square_bracket", "member(-1)", "Previous member", show=False),
         Binding("ctrl+s", "save", "Save drafts", id="save"),
         Binding("ctrl+g", "sign", "Sign all", id="sign"),
         Binding("ctrl+r", "ratings", "Ratings", id="ratings"),
