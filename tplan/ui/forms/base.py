@@ -27,7 +27,7 @@ from tplan.domain import Patient, friendly_errors
 from tplan.domain.dates import parse_date
 from tplan.services import ConflictError, RecordRuleError, StoreError
 from tplan.ui.forms.confirm import ConfirmDialog
-from tplan.ui.forms.fields import DateInput, FieldRow, literal
+from tplan.ui.forms.fields import DateInput, FieldRow, date_input, literal
 from tplan.ui.forms.parsing import parse_int, parse_number
 from tplan.ui.read_only import READ_ONLY_MESSAGE
 from tplan.ui.widgets.footer import StableFooter
@@ -212,6 +212,11 @@ class FormScreen(ModalScreen[R], Generic[R]):
         raise NotImplementedError
 
     # --- time and people ------------------------------------------------------------------
+
+    def day_row(self, label: str, key: str, **row: Any) -> FieldRow:
+        """A required date field that starts as today (``row``: FieldRow's hint, claims)."""
+        field = date_input(key, self.today(), self.today, required=True)
+        return FieldRow(label, field, key=key, **row)
 
     @property
     def clock(self) -> Any:

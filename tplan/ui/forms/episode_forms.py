@@ -128,11 +128,7 @@ class LevelForm(FormScreen[Patient | None]):
         )
 
     def compose_fields(self) -> ComposeResult:
-        yield FieldRow(
-            "Effective from",
-            date_input("start", self.today(), self.today, required=True),
-            key="start",
-        )
+        yield self.day_row("Effective from", "start")
         yield from schedule_rows(self, self.current)
         yield FieldRow(
             "Why",
@@ -194,9 +190,7 @@ class ReviewForm(FormScreen[Patient | None]):
     NOUN = "plan review"
 
     def compose_fields(self) -> ComposeResult:
-        yield FieldRow(
-            "Reviewed on", date_input("on", self.today(), self.today, required=True), key="on"
-        )
+        yield self.day_row("Reviewed on", "on")
         yield FieldRow(
             "What changed",
             text_area(
@@ -258,9 +252,7 @@ class DischargeForm(FormScreen[Patient | None]):
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None
         aftercare = self.patient.aftercare.plan if self.patient.aftercare else ""
-        yield FieldRow(
-            "Discharge date", date_input("on", self.today(), self.today, required=True), key="on"
-        )
+        yield self.day_row("Discharge date", "on")
         yield FieldRow(
             "Reason",
             choice("reason", enum_options(DischargeReason, REASON_LABELS), None),
@@ -332,11 +324,7 @@ class AdmitForm(FormScreen[Patient | None]):
             "MRN", text_input("mrn", classes="-narrow"), key="mrn", claims=("identifiers",)
         )
         yield Static("Episode", classes="section-heading")
-        yield FieldRow(
-            "Admission date",
-            date_input("admission_date", self.today(), self.today, required=True),
-            key="admission_date",
-        )
+        yield self.day_row("Admission date", "admission_date")
         yield FieldRow(
             "Counselor", text_input("counselor", clinician(self.workspace)), key="counselor"
         )

@@ -14,7 +14,7 @@ from tplan.domain import PART2_NOTICE, ExportFormat
 from tplan.export import default_filename
 from tplan.export.disclosure import consent_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
-from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, literal, text_input
+from tplan.ui.forms.fields import FieldRow, checkbox, choice, literal, text_input
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -62,9 +62,7 @@ class ExportForm(FormScreen[Path | None]):
             key="path",
             hint="a file, or a folder to put it in",
         )
-        yield FieldRow(
-            "As of", date_input("as_of", self.today(), self.today, required=True), key="as_of"
-        )
+        yield self.day_row("As of", "as_of")
         yield FieldRow("Recipient", text_input("recipient", "internal chart copy"), key="recipient")
         yield FieldRow("Purpose", text_input("purpose", TPO), key="purpose")
         yield FieldRow(

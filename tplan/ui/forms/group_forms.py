@@ -163,10 +163,9 @@ class GroupForm(FormScreen[TreatmentGroup]):
             "the last day it meets, if it ends",
         )
         if g is not None:
-            yield FieldRow(
+            yield self.day_row(
                 "New schedule from",
-                date_input("pattern_from", self.today(), self.today, required=True),
-                key="pattern_from",
+                "pattern_from",
                 hint="a changed day or time applies from this date; earlier weeks keep theirs",
             )
 

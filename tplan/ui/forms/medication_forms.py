@@ -101,11 +101,7 @@ class NaloxoneForm(FormScreen[Patient | None]):
 
     def compose_fields(self) -> ComposeResult:
         yield FieldRow("Naloxone on hand", choice("on_hand", ON_HAND_OPTIONS), key="on_hand")
-        yield FieldRow(
-            "Checked on",
-            date_input("checked_on", self.today(), self.today, required=True),
-            key="checked_on",
-        )
+        yield self.day_row("Checked on", "checked_on")
 
     def build(self) -> NaloxoneCheck:
         r = FieldReader(self)

@@ -238,10 +238,9 @@ class ObjectiveForm(FormScreen[Patient | None]):
             key="status",
             claims=("history",),
         )
-        yield FieldRow(
+        yield self.day_row(
             "Status as of",
-            date_input("status_on", self.today(), self.today, required=True),
-            key="status_on",
+            "status_on",
             hint="the date the status took effect",
         )
 
