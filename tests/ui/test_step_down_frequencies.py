@@ -23,14 +23,19 @@ def frequencies(patient: Patient) -> dict[str, float]:
     return {iv.id: iv.times_per_week for o in patient.objectives() for iv in o.interventions}
 
 
-async def accept_step_down(app: TplanApp, pilot, settle) -> FrequencyForm:
+async def decide_on_averys_step_down(app: TplanApp, pilot, settle, *choose: str) -> None:
+    """`d` on Avery's plan, then the keys that choose an outcome (nothing is preselected)."""
     await open_patient(pilot, settle, "Avery")
     await pilot.press("d")
     await settle(pilot)
     panel = app.screen
     assert isinstance(panel, forms.DecisionPanel)
     panel.query_one("#outcome").focus()
-    await pilot.press("enter")  # accept: the first choice, chosen by the counselor
+    await pilot.press(*choose)
+
+
+async def accept_step_down(app: TplanApp, pilot, settle) -> FrequencyForm:
+    await decide_on_averys_step_down(app, pilot, settle, "enter")  # accept: the first choice
     await type_into(pilot, "#rationale", "All criteria met; agrees to weekly sessions")
     await pilot.press("ctrl+s")
     await settle(pilot)
@@ -79,13 +84,7 @@ async def test_a_deferred_step_down_comes_back_on_the_worklist_on_its_follow_up_
     app: TplanApp, settle, screen_text, saved: Callable[[str], Patient]
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        await open_patient(pilot, settle, "Avery")
-        await pilot.press("d")
-        await settle(pilot)
-        panel = app.screen
-        assert isinstance(panel, forms.DecisionPanel)
-        panel.query_one("#outcome").focus()
-        await pilot.press("right", "right", "enter")  # defer
+        await decide_on_averys_step_down(app, pilot, settle, "right", "right", "enter")  # defer
         await type_into(pilot, "#follow_up_on", "t")  # look again today
         await type_into(pilot, "#rationale", "Wants to talk to her manager first")
         await pilot.press("ctrl+s")
