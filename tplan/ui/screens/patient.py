@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.domain.privacy import name_pattern
 from tplan.services.trends import craving_weeks
-from tplan.ui.compat import SkipsFirstResize
+from tplan.ui.compat import RestylesOnlyWhenStale, SkipsFirstResize
 from tplan.ui.read_only import editing
 from tplan.ui.screens.record_kinds import BY_KIND, RECORD_KINDS
 from tplan.ui.widgets.caseload_model import BADGES
@@ -76,7 +76,7 @@ ListContent = tuple[list[Option], str]
 """A list's lines and what it says when there are none."""
 
 
-class PatientScreen(SkipsFirstResize, Screen[None]):
+class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
     """The plan of one patient; every form it opens saves through the workspace itself."""
 
     HELP_TITLE = "Patient plan"
