@@ -58,6 +58,8 @@ async def test_b_opened_after_a_shows_b_on_the_same_screen_and_nothing_of_a(
             await settle(pilot)
         assert record_ids(a_record) & shown_ids(first)
         assert "Avery Quill" in shown_text(first)
+        await pilot.press("right_square_bracket")  # round to the plan again
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)
@@ -202,3 +204,22 @@ async def test_a_form_of_a_saves_into_a_and_the_next_patient_is_untouched(
     (new,) = [n for n in saved(avery).notes if n.id not in avery_notes]
     assert new.sections["data"] == "Talked about the weekend plan."
     assert saved(bo) == bo_before
+
+
+async def test_a_plan_left_on_another_tab_opens_the_next_patient_on_the_plan(
+    app, settle, patient_id, screen_text
+) -> None:
+    avery, bo = patient_id("Avery"), patient_id("Bo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = await show(app, pilot, settle, avery)
+        for _ in range(4):
+            await pilot.press("right_square_bracket")
+        await pilot.press("escape")
+        await settle(pilot)
+        second = await show(app, pilot, settle, bo)
+        assert second.query_one(TabbedContent).active == "plan"
+        assert second.query_one("#plan-list").has_focus
+        text = screen_text(app)
+        assert "Bo Marchetti" in text and "Avery" not in text
+        assert not record_ids(first.patient) & shown_ids(second)

@@ -181,12 +181,17 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
         self._stale = self._built - {FIRST_TAB}
         for tab_id in self._stale:
             self._blank_tab(tab_id)
-        self.query_one(TabbedContent).active = FIRST_TAB
+        if not self.on_first_tab:  # only while shown: see open_plan
+            self.query_one(TabbedContent).active = FIRST_TAB
         self._render_all()
         plan = self._list("plan-list")
         plan.highlighted = 0 if plan.option_count else None
         plan.scroll_home(animate=False)
         plan.focus()
+
+    @property
+    def on_first_tab(self) -> bool:
+        return self.query_one(TabbedContent).active == FIRST_TAB
 
     def _render_all(self) -> None:
         """Redraw the header, the summary and every tab built so far (the others on first show)."""
@@ -695,7 +700,8 @@ def open_plan(app: TplanApp, patient_id: str) -> None:
 
     The screen is installed in the app so that going back keeps it mounted. When it is still
     on the stack below the current screen (Today opened from a plan), a screen of its own is
-    built, as before."""
+    built, as before; so is a new one when the last was left on another tab than the first
+    (switching tabs on a screen off the stack leaves the tab bar's underline where it was)."""
     current = app.screen
     if isinstance(current, PatientScreen) and app.is_screen_installed(current):
         current.show_patient(patient_id)
@@ -707,6 +713,11 @@ def open_plan(app: TplanApp, patient_id: str) -> None:
         screen = app.get_screen(REUSED_SCREEN)  # type: ignore[assignment]
         if screen in app.screen_stack:
             screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+        elif not screen.on_first_tab:
+            app.uninstall_screen(screen)
+            screen.remove()
+            screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+            app.install_screen(screen, REUSED_SCREEN)
         else:
             screen.show_patient(patient_id)
     if isinstance(current, PatientScreen):
