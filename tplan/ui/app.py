@@ -212,11 +212,9 @@ class TplanApp(QuietCrashes, App[None]):
                 self.notify("Finish or cancel the open form first.", severity="warning")
                 return
             self.pop_screen()
-        screen = PatientScreen(patient_id, classes=self.breakpoint_classes())
-        if isinstance(self.screen, PatientScreen):
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+        from tplan.ui.screens.patient import open_plan
+
+        open_plan(self, patient_id)
 
     def caseload_changed(self, patient_id: str) -> None:
         """One patient's record changed: refresh their caseload row (badge, flags, dates)."""

@@ -20,6 +20,7 @@ PRIVATE_NAMES: tuple[tuple[type, str], ...] = (
     (App, "_exception_event"),
     (App, "_return_code"),
     (Screen, "_on_resize"),
+    (Screen, "_on_screen_resume"),
 )
 """(class, attribute) pairs this module relies on."""
 
@@ -68,3 +69,30 @@ class SkipsFirstResize:
         if first and event.size == screen.app.size:
             event.stop()
             event.prevent_default()
+
+
+class RestylesOnlyWhenStale:
+    """Screen mixin: a resumed screen restyles its widgets only when its styles may be stale.
+
+    Textual (8.2.8) pushes a screen with ``ScreenResume(refresh_styles=True)``, which restyles
+    every widget of the screen: for a new screen that is a second styling right after the
+    mounting styled them (a third of a 170-widget form's opening), and for a screen the app
+    keeps (the patient plan) a restyle of what has not changed. Styles go stale only when the
+    theme changes (``theme_changed_signal``); a class or pseudo-class change restyles its own
+    widgets at once. Screen handles the event in the private ``_on_screen_resume``; this one
+    runs first along the MRO and only clears the flag.
+    """
+
+    _styles_stale = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        screen: Any = self
+        if not self._styles_stale:
+            event.refresh_styles = False
+        self._styles_stale = False
+        if not getattr(self, "_follows_theme", False):
+            self._follows_theme = True
+            screen.app.theme_changed_signal.subscribe(screen, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._styles_stale = True

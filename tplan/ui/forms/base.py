@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from tplan.domain import Patient, friendly_errors
 from tplan.domain.dates import parse_date
 from tplan.services import ConflictError, RecordRuleError, StoreError
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import DateInput, FieldRow, date_input, literal
 from tplan.ui.forms.parsing import parse_int, parse_number
@@ -163,7 +164,7 @@ def private_record_text(app: Any, patient: Patient, shown: Any) -> Any:
     return app.private(mask_renderable(shown, name_pattern(patient)))
 
 
-class FormScreen(ModalScreen[R], Generic[R]):
+class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
     """Base of every modal form: ctrl+s saves, escape cancels (asking when typed text would go)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -176,6 +177,10 @@ class FormScreen(ModalScreen[R], Generic[R]):
     NOUN: ClassVar[str] = "record"
     BODY_FOCUSABLE: ClassVar[bool] = False
     """True when the body is mostly reading (the decision panel): it takes focus to scroll."""
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = []
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = []
+    """None of the app's breakpoint classes: a form has its own ``-wide`` (``_fit``), and the
+    app's (``-wide`` from 120 columns) would restyle every field twice as a form opens."""
 
     def __init__(self, workspace: Workspace, patient_id: str | None) -> None:
         super().__init__()
@@ -242,6 +247,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._fit(self.app.size.width, self.app.size.height)  # before the fields: no restyle
         with Vertical(id="form-frame"):
             yield Static(self.title_line(), id="form-title")
             with VerticalScroll(id="form-body", can_focus=self.BODY_FOCUSABLE):
@@ -251,7 +257,6 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
-        self._fit(self.app.size.width, self.app.size.height)
         if self.read_only:
             self.set_status("")
         if self.patient is not None and hasattr(self.app, "privacy"):

@@ -82,7 +82,8 @@ class FieldRow(Horizontal):
             yield self.widget
             if self.hint:
                 yield Static(literal(self.hint), classes="field-hint")
-            yield Static("", classes="field-error", markup=False)
+        # the message line is mounted with the first message: most fields never need one,
+        # and a form of 20 fields opens faster without 20 empty widgets
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         # A class, not :focus-within: Textual restyles a pseudo-class change on this row only,
@@ -98,10 +99,18 @@ class FieldRow(Horizontal):
 
     def show_error(self, message: str | None) -> None:
         self.error = message or ""
-        error = self.query_one(".field-error", Static)
-        error.update(literal(f"✖ {message}") if message else "")
-        error.set_class(bool(message), "-shown")
         self.set_class(bool(message), "-invalid")
+        shown = literal(f"✖ {message}") if message else Content("")
+        errors = self.query(".field-error").results(Static)
+        error = next(errors, None)
+        if error is None:
+            if not message:
+                return
+            error = Static(shown, classes="field-error -shown", markup=False)
+            self.query_one(".field-body", Vertical).mount(error)
+            return
+        error.update(shown)
+        error.set_class(bool(message), "-shown")
 
 
 # --- widget factories: every form builds its fields the same way ---------------------------

@@ -7,6 +7,7 @@ scored live with ``tplan.clinical.scoring``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -126,12 +127,19 @@ class NoteForm(FormScreen[Patient | None]):
         Binding("ctrl+s", "save", "Save draft", id="save", priority=True),
         Binding("ctrl+g", "sign", "Sign", id="sign", priority=True),
         Binding("ctrl+n", "all_negative", "Cup all negative", id="all_negative", priority=True),
-        Binding("alt+1", "jump('date_of_service')", "Go to: session", show=False),
-        Binding("alt+2", "jump('narrative')", "Go to: the note's text", show=False),
-        Binding("alt+3", "jump('craving')", "Go to: craving and use", show=False),
-        Binding("alt+4", "jump('screen_method')", "Go to: drug screen", show=False),
-        Binding("alt+5", "jump('phq9')", "Go to: PHQ-9 and GAD-7", show=False),
-        Binding("alt+6", "jump('objectives')", "Go to: objectives addressed", show=False),
+        # priority: the jump is done (the lower blocks mounted if need be) before the keys
+        # typed after it are dispatched, so they land in the field jumped to
+        *(
+            Binding(f"alt+{n}", f"jump('{block}')", f"Go to: {title}", show=False, priority=True)
+            for n, block, title in (
+                (1, "date_of_service", "session"),
+                (2, "narrative", "the note's text"),
+                (3, "craving", "craving and use"),
+                (4, "screen_method", "drug screen"),
+                (5, "phq9", "PHQ-9 and GAD-7"),
+                (6, "objectives", "objectives addressed"),
+            )
+        ),
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
     NOUN = "progress note"
@@ -160,6 +168,10 @@ class NoteForm(FormScreen[Patient | None]):
         self._results_built = False
         self.session_choices = self._session_choices()
         self._link: SessionKey | None = None
+        self._rest_started = False
+        self._mounted = asyncio.Event()
+        self._rest_mounted = asyncio.Event()
+        """Set once the blocks below the first screenful are mounted (see ``_ensure_rest``)."""
 
     def _session_choices(self) -> list[tuple[str, SessionKey]]:
         """The patient's sessions on the note's day, to link the note to (SessionKey values)."""
@@ -237,14 +249,10 @@ class NoteForm(FormScreen[Patient | None]):
             key="format",
         )
         sections = n.sections if n else {}
+        shown = SECTIONS_BY_FORMAT[n.format if n else self._default_format()]
         for name in SECTION_ORDER:
-            yield FieldRow(
-                name.capitalize(),
-                text_area(f"section_{name}", sections.get(name, "")),
-                key=f"section_{name}",
-                claims=(f"sections.{name}",),
-                classes="note-section",
-            )
+            if name in shown or sections.get(name):  # other formats' sections: when chosen
+                yield self._section_row(name, sections.get(name, ""))
         yield Static("", id="sections-kept", classes="note-kept")
         # by use: what every session records first, then screens and measures, then the plan
         yield FieldRow(
@@ -253,15 +261,75 @@ class NoteForm(FormScreen[Patient | None]):
             key="craving",
         )
         yield self._use_row()
-        yield self._screen_row()
-        yield self._instrument_row("PHQ-9", "phq9", 9)
-        yield self._instrument_row("GAD-7", "gad7", 7)
-        yield self._objectives_row()
-        yield FieldRow(
-            "Risk observations",
-            text_area("risk_observations", n.risk_observations if n else ""),
-            key="risk_observations",
+        # the drug screen, PHQ-9, GAD-7, objectives and risk observations: _ensure_rest
+
+    def _section_row(self, name: str, text: str) -> FieldRow:
+        return FieldRow(
+            name.capitalize(),
+            text_area(f"section_{name}", text),
+            key=f"section_{name}",
+            claims=(f"sections.{name}",),
+            classes="note-section",
         )
+
+    def _rest_rows(self) -> list[FieldRow]:
+        """The blocks below the first screenful, mounted right after the form is painted."""
+        n = self.original
+        return [
+            self._screen_row(),
+            self._instrument_row("PHQ-9", "phq9", 9),
+            self._instrument_row("GAD-7", "gad7", 7),
+            self._objectives_row(),
+            FieldRow(
+                "Risk observations",
+                text_area("risk_observations", n.risk_observations if n else ""),
+                key="risk_observations",
+            ),
+        ]
+
+    async def _ensure_rest(self) -> None:
+        """The blocks below the first screenful, mounted (by this call or the one under way).
+
+        What reads them (a save, a jump) waits for this; validation says nothing until then."""
+        await self._mounted.wait()  # a ctrl+s typed right after n can come first
+        if self._rest_started:
+            await self._rest_mounted.wait()
+        else:
+            await self._mount_rest()
+
+    async def _mount_rest(self) -> None:
+        """Mount the blocks below the first screenful, once, right after the first paint:
+        half the form's widgets are there, and they are in place before a counselor gets to
+        them."""
+        if self._rest_started:
+            return
+        self._rest_started = True
+        rows = self._rest_rows()
+        await self.query_one("#form-body").mount_all(rows)
+        for row in rows:
+            self._initial[row.key] = row.snapshot()
+        self._rest_mounted.set()
+        self._show_screen()
+        self._show_scores()
+        self.revalidate()  # messages for anything typed while they were mounted
+
+    async def _ensure_sections(self, names: tuple[str, ...]) -> None:
+        """Mount the section rows a newly chosen format shows, each in its place."""
+        previous = "row-format"
+        for name in SECTION_ORDER:
+            if self.query(f"#row-section_{name}"):
+                previous = f"row-section_{name}"
+            elif name in names:
+                row = self._section_row(name, "")
+                await self.query_one("#form-body").mount(row, after=f"#{previous}")
+                self._initial[row.key] = row.snapshot()
+                previous = row.id or previous
+
+    def _section_text(self, name: str) -> str:
+        """A section's text ("" for a section whose row was never mounted: nothing typed)."""
+        if not self.query(f"#section_{name}"):
+            return ""
+        return FieldReader(self).text(f"section_{name}")
 
     def _objectives_row(self) -> FieldRow:
         rows: list[Horizontal] = []
@@ -415,12 +483,18 @@ class NoteForm(FormScreen[Patient | None]):
     def on_mount(self) -> None:
         super().on_mount()
         self._show_format()
-        self._show_screen()
-        self._show_scores()
+        self._mounted.set()
+        self.call_after_refresh(self._mount_rest)
+
+    def current_errors(self) -> dict[str, str]:
+        # nothing to say before every field is there (_ensure_rest revalidates then)
+        return super().current_errors() if self._rest_mounted.is_set() else {}
 
     @on(Select.Changed, "#format")
-    def _format_changed(self) -> None:
+    async def _format_changed(self) -> None:
+        await self._ensure_sections(SECTIONS_BY_FORMAT[self._format()])
         self._show_format()
+        self.revalidate()
 
     @on(Select.Changed, "#screen_method")
     async def _screen_changed(self) -> None:
@@ -486,9 +560,9 @@ class NoteForm(FormScreen[Patient | None]):
         wanted = SECTIONS_BY_FORMAT[self._format()]
         kept: list[str] = []
         for name in SECTION_ORDER:
-            row = self.query_one(f"#row-section_{name}", FieldRow)
-            row.display = name in wanted
-            if name not in wanted and FieldReader(self).text(f"section_{name}").strip():
+            for row in self.query(f"#row-section_{name}"):
+                row.display = name in wanted
+            if name not in wanted and self._section_text(name).strip():
                 kept.append(name.capitalize())
         notice = self.query_one("#sections-kept", Static)
         notice.update(
@@ -522,8 +596,9 @@ class NoteForm(FormScreen[Patient | None]):
         policy = getattr(self.workspace, "policy", None)
         return tuple(getattr(policy, "screen_panel", ()))
 
-    def action_jump(self, block: str) -> None:
+    async def action_jump(self, block: str) -> None:
         """alt+1..6: straight to a block of the note instead of a dozen tabs."""
+        await self._ensure_rest()
         if block == "narrative":
             wanted = SECTIONS_BY_FORMAT[self._format()][0]
             block = f"section_{wanted}"
@@ -532,12 +607,13 @@ class NoteForm(FormScreen[Patient | None]):
             target = boxes.first() if boxes else self.query_one("#risk_observations")
         else:
             target = self.query_one(f"#{block}")
-        target.focus()
+        self.set_focus(target)  # now, not after the keys typed next are dispatched
         target.scroll_visible()
 
     async def action_all_negative(self) -> None:
         """ctrl+n: a presumptive cup, negative for the clinic's panel, collected today (unless
         already dated). Results already chosen stay as they are."""
+        await self._ensure_rest()
         method = self.query_one("#screen_method", Select)
         if method.value is Select.NULL:
             method.value = ScreenMethod.PRESUMPTIVE
@@ -573,9 +649,9 @@ class NoteForm(FormScreen[Patient | None]):
         fmt = r.choice("format")
         fmt = fmt or self._default_format()
         sections = {
-            name: r.text(f"section_{name}")
+            name: self._section_text(name)
             for name in SECTIONS_BY_FORMAT[fmt]
-            if r.text(f"section_{name}").strip()
+            if self._section_text(name).strip()
         }
         if self._signing and not sections:
             first = SECTIONS_BY_FORMAT[fmt][0]
@@ -666,7 +742,12 @@ class NoteForm(FormScreen[Patient | None]):
 
     # --- saving and signing ------------------------------------------------------------
 
-    def action_sign(self) -> None:
+    async def action_save(self) -> None:
+        await self._ensure_rest()
+        super().action_save()
+
+    async def action_sign(self) -> None:
+        await self._ensure_rest()
         if self._saving or self._done:
             return
         self._signing = True

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.domain.privacy import name_pattern
 from tplan.services.trends import craving_weeks
-from tplan.ui.compat import SkipsFirstResize
+from tplan.ui.compat import RestylesOnlyWhenStale, SkipsFirstResize
 from tplan.ui.read_only import editing
 from tplan.ui.screens.record_kinds import BY_KIND, RECORD_KINDS
 from tplan.ui.widgets.caseload_model import BADGES
@@ -65,6 +65,9 @@ FIRST_TAB = "plan"
 """The tab a plan opens on; it is composed with the screen, the others when first shown."""
 SCROLLED_TABS = ("trends", "decisions")
 """Tabs showing one scrolled view rather than a list."""
+REUSED_SCREEN = "patient-plan"
+"""The name under which the app keeps its one patient screen, re-filled for each patient:
+building the screen costs Textual several times what re-filling a mounted one does."""
 
 NO_RISKS = Option(
     Text("No risks recorded — a adds one.", style="dim"), id="empty:risks:", disabled=True
@@ -73,7 +76,7 @@ ListContent = tuple[list[Option], str]
 """A list's lines and what it says when there are none."""
 
 
-class PatientScreen(SkipsFirstResize, Screen[None]):
+class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
     """The plan of one patient; every form it opens saves through the workspace itself."""
 
     HELP_TITLE = "Patient plan"
@@ -118,6 +121,8 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
         self.review_due: date | None = None
         self.saving = False
         self._built: set[str] = {FIRST_TAB}
+        self._stale: set[str] = set()
+        """Built tabs still showing the patient shown before (blanked; filled on first show)."""
 
     @property
     def tplan(self) -> TplanApp:
@@ -154,16 +159,53 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
         self.review_due = _review_due(ws, self.patient, today)
 
     def reload(self, patient: Patient | None = None) -> None:
-        """Read the record (or take the one a form returned) and redraw the built tabs."""
+        """Read the record (or take the one a form returned) and redraw the built tabs.
+
+        A record of another patient (a save that finished after this screen moved on) is
+        ignored: the screen shows only the patient it is for."""
+        if patient is not None and patient.id != self.patient_id:
+            return
         self._load(patient)
         self._render_all()
+
+    def show_patient(self, patient_id: str) -> None:
+        """Re-fill this mounted screen with another patient, on the first tab.
+
+        Only the first tab is drawn now; any other tab built for the patient before is
+        blanked and drawn again when it is next shown."""
+        if not self.is_mounted:  # composed later, for this patient
+            self.patient_id = patient_id
+            return
+        self.patient_id = patient_id
+        self._load()
+        self._stale = self._built - {FIRST_TAB}
+        for tab_id in self._stale:
+            self._blank_tab(tab_id)
+        if not self.on_first_tab:  # only while shown: see open_plan
+            self.query_one(TabbedContent).active = FIRST_TAB
+        self._render_all()
+        plan = self._list("plan-list")
+        plan.highlighted = 0 if plan.option_count else None
+        plan.scroll_home(animate=False)
+        plan.focus()
+
+    @property
+    def on_first_tab(self) -> bool:
+        return self.query_one(TabbedContent).active == FIRST_TAB
 
     def _render_all(self) -> None:
         """Redraw the header, the summary and every tab built so far (the others on first show)."""
         self._render_header()
-        for tab_id in self._built:
+        for tab_id in self._built - self._stale:
             self._render_tab(tab_id)
         self.query_one("#summary", Static).update(self._summary())
+
+    def _blank_tab(self, tab_id: str) -> None:
+        pane = self.query_one(f"#{tab_id}", TabPane)
+        for widget in pane.query(RecordList):
+            widget.clear_options()
+        for widget in pane.query(Static):
+            widget.update("")
 
     def _tab_content(self, tab_id: str) -> dict[str, ListContent | RenderableType]:
         """What each widget of a tab shows, by widget id; in privacy mode every name the records
@@ -242,7 +284,11 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
                 self.query_one(f"#{widget_id}", Static).update(content)
 
     async def build_tab(self, tab_id: str) -> None:
-        """Mount a tab's widgets the first time it is shown."""
+        """Mount a tab's widgets the first time it is shown (or fill a stale one)."""
+        if tab_id in self._stale:
+            self._stale.discard(tab_id)
+            self._render_tab(tab_id)
+            return
         if tab_id in self._built or self.patient is None:
             return
         self._built.add(tab_id)
@@ -345,13 +391,13 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
     def open_form(self, form: Screen[Any], after: Callable[[Any], None] | None = None) -> None:
         """Push a form; when it returns an updated Patient, redraw and refresh the caseload."""
 
+        patient_id = self.patient_id
+
         def done(result: Any) -> None:
-            if isinstance(result, Patient):
-                self.reload(result)
-                self.tplan.caseload_changed(self.patient_id)
-            elif result is not None:
-                self.reload()
-                self.tplan.caseload_changed(self.patient_id)
+            if result is not None:
+                self.tplan.caseload_changed(patient_id)
+                if patient_id == self.patient_id:  # else the screen shows another patient now
+                    self.reload(result if isinstance(result, Patient) else None)
             if after is not None:
                 after(result)
 
@@ -580,10 +626,12 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
             return
         objective_id = ref.item_id
 
+        patient_id = self.patient_id
+
         def chosen(status: ObjectiveStatus | None) -> None:
-            if status is not None and not self.saving:
+            if status is not None and not self.saving and patient_id == self.patient_id:
                 self.saving = True
-                self._save_status(objective_id, status, self.tplan.today())
+                self._save_status(patient_id, objective_id, status, self.tplan.today())
 
         heading = f"Status of “{objective.text.splitlines()[0][:36]}”"
         self.app.push_screen(
@@ -592,10 +640,12 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
         )
 
     @work(thread=True, group="objective-status")
-    def _save_status(self, objective_id: str, status: ObjectiveStatus, on: date) -> None:
+    def _save_status(
+        self, patient_id: str, objective_id: str, status: ObjectiveStatus, on: date
+    ) -> None:
         app = self.tplan
         try:
-            patient = app.workspace.set_objective_status(self.patient_id, objective_id, status, on)
+            patient = app.workspace.set_objective_status(patient_id, objective_id, status, on)
         except Exception as exc:  # the store's message, never record content
             app.call_from_thread(self._status_failed, exc)
             return
@@ -603,8 +653,10 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
 
     def _status_saved(self, patient: Patient, status: ObjectiveStatus) -> None:
         self.saving = False
+        self.tplan.caseload_changed(patient.id)
+        if patient.id != self.patient_id:  # the screen moved on to another patient meanwhile
+            return
         self.reload(patient)
-        self.tplan.caseload_changed(self.patient_id)
         self.notify(f"Objective marked {words(status.value)}.", timeout=2)
 
     def _status_failed(self, exc: Exception) -> None:
@@ -640,6 +692,37 @@ class PatientScreen(SkipsFirstResize, Screen[None]):
     def _show_tab(self, tab_id: str) -> None:
         """Switch tabs; the TabActivated handler builds the tab if needed and focuses it."""
         self.query_one(TabbedContent).active = tab_id
+
+
+def open_plan(app: TplanApp, patient_id: str) -> None:
+    """Show a patient's plan on the app's one patient screen, re-filled rather than rebuilt.
+
+    The screen is installed in the app so that going back keeps it mounted. When it is still
+    on the stack below the current screen (Today opened from a plan), a screen of its own is
+    built, as before; so is a new one when the last was left on another tab than the first
+    (switching tabs on a screen off the stack leaves the tab bar's underline where it was)."""
+    current = app.screen
+    if isinstance(current, PatientScreen) and app.is_screen_installed(current):
+        current.show_patient(patient_id)
+        return
+    if not app.is_screen_installed(REUSED_SCREEN):
+        screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+        app.install_screen(screen, REUSED_SCREEN)
+    else:
+        screen = app.get_screen(REUSED_SCREEN)  # type: ignore[assignment]
+        if screen in app.screen_stack:
+            screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+        elif not screen.on_first_tab:
+            app.uninstall_screen(screen)
+            screen.remove()
+            screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+            app.install_screen(screen, REUSED_SCREEN)
+        else:
+            screen.show_patient(patient_id)
+    if isinstance(current, PatientScreen):
+        app.switch_screen(screen)
+    else:
+        app.push_screen(screen)
 
 
 def _review_due(ws: Any, patient: Patient, today: date) -> date | None:
