@@ -92,6 +92,32 @@ class Terminal:
         os.write(self.master, keys)
         return self.elapsed()
 
+    def cpu_ticks(self) -> int:
+        """User + system CPU time the process has used so far, in clock ticks."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0
+        return int(fields[11]) + int(fields[12])
+
+    def wait_idle(self, quiet: float = 0.3, timeout: float = 120.0) -> float:
+        """Wait until the process has used (almost) no CPU for ``quiet`` seconds, draining what
+        it paints meanwhile; return when it last worked (its background loading is done)."""
+        deadline = time.perf_counter() + timeout
+        last_ticks, last_busy = self.cpu_ticks(), self.elapsed()
+        while self.elapsed() - last_busy < quiet:
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the program never went idle")
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                with contextlib.suppress(OSError):
+                    os.read(self.master, 1 << 16)
+            ticks = self.cpu_ticks()
+            if ticks - last_ticks > 1:  # one tick (10 ms) in a window is a timer, not work
+                last_ticks, last_busy = ticks, self.elapsed()
+        self.peak = max(self.peak, peak_kb(self.proc.pid))
+        return last_busy
+
     def wait_exit(self, timeout: float = 120.0) -> float:
         """Drain the terminal until the process exits, sampling its peak memory; return when."""
         deadline = time.perf_counter() + timeout

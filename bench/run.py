@@ -54,8 +54,10 @@ def start_figures(sizes: list[str], runs: int) -> list[Figure]:
             continue
         file_note = f"{start['peak_mb'] / start['file_mb']:.1f}x the {start['file_mb']:.0f} MB file"
         figures += [
+            Figure("settled after start", size, start["settled_s"], "s", None, runs,
+                   "engine rows in, process idle"),
             Figure("open the note form", size, start["note_form_ms"], "ms", NOTE_FORM_TARGET,
-                   runs, "n -> form painted"),
+                   runs, "n (app settled) -> form painted"),
             Figure("close after a save", size, start["close_ms"], "ms", CLOSE_TARGET.get(size),
                    runs, "q -> process gone"),
             Figure("peak memory, whole session", size, start["peak_mb"], "MB",

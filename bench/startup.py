@@ -7,7 +7,9 @@ does nothing else (bench/pty_probe.py) reads what they paint:
 - start: spawn -> the first caseload row painted (a review date like ``in 4 d``), or for an
   empty file the "No patients yet" line; the bare app's start is spawn -> its label painted;
   the ratio is taken per run, so machine load hits both sides alike;
-- note form: ``n`` written -> the form's title painted;
+- settled: when the process stops working after the first paint (the workspace, the engine's
+  rows and the summaries written back; read from its CPU time in ``/proc/<pid>/stat``);
+- note form: ``n`` written once the app has settled -> the form's title painted;
 - close after a save: ``t`` (today as the date of service) and ``ctrl+s`` save a draft, the
   caseload comes back, then ``q`` written -> the process has exited;
 - peak memory: ``VmHWM`` of the tplan process itself, read at first paint, after the save and
@@ -55,6 +57,7 @@ class Run:
     bare_peak_kb: int
     start_s: float
     peak_painted_kb: int
+    settled_s: float = 0.0
     note_form_s: float = 0.0
     peak_saved_kb: int = 0
     close_s: float = 0.0
@@ -81,6 +84,7 @@ def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
         painted_peak = terminal.peak
         if empty:
             return Run(bare_s, bare_peak, start, painted_peak)
+        settled = terminal.wait_idle()
         pressed = terminal.press(b"n")
         note_form = terminal.expect(NOTE_FORM) - pressed
         terminal.press(b"t" + CTRL_S)
@@ -90,8 +94,8 @@ def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
         close = terminal.wait_exit() - quit_at
         if terminal.proc.returncode != 0:
             raise RuntimeError(f"tplan exited with {terminal.proc.returncode}")
-        return Run(bare_s, bare_peak, start, painted_peak, note_form, saved_peak, close,
-                   terminal.peak)
+        return Run(bare_s, bare_peak, start, painted_peak, settled, note_form, saved_peak,
+                   close, terminal.peak)
     finally:
         terminal.close()
 
@@ -141,6 +145,7 @@ def measure(size: str, runs: int) -> dict[str, float]:
     }
     if not empty:
         figures |= {
+            "settled_s": median(r.settled_s for r in results),
             "note_form_ms": 1000 * median(r.note_form_s for r in results),
             "close_ms": 1000 * median(r.close_s for r in results),
             "peak_saved_mb": max(r.peak_saved_kb for r in results) / 1024,
