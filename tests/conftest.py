@@ -1,14 +1,16 @@
-"""Session-wide isolation (no test reads the developer's own settings file), ordering (the
-heavy fault-injection tests, marker ``faults``, are collected first) and the PostgreSQL test
-server (see postgres_server.py).
+"""Session-wide isolation (no test reads the developer's own settings file), the number of
+test processes, their order, and the PostgreSQL test server (see postgres_server.py).
 
-Under pytest-xdist every worker collects the same order, so those long tests start at once on
-their own workers and overlap the many short ones instead of running alone at the end; each
-worker starts its own PostgreSQL server.
+Order: the heavy fault-injection tests (marker ``faults``) first, then the directories whose
+tests take longest (the Pilot tests of tests/ui), the quick unit tests last. Under
+pytest-xdist every worker collects the same order, so the long tests start at once and overlap
+the many short ones, and the run ends on short tests that fill the gaps instead of one
+worker finishing a long test alone. Each worker starts its own PostgreSQL server.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +32,32 @@ def _private_settings_file(tmp_path_factory: pytest.TempPathFactory,
     return path
 
 
+WORKERS_PER_CORE = 1.5
+"""A Pilot test spends about a third of its time asleep in Textual's wait for idle (at least
+20 ms after every key and pause), so on top of one worker per core, half as many again fill
+those pauses (measured on 2 cores: see bench/suite.py)."""
+
+SLOWEST_FIRST = ("ui", "stress", "services", "cli", "export", "store")
+"""Test directories by the time their tests take, longest first; the rest come after."""
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): 1.5 workers per usable core. The variable
+    PYTEST_XDIST_AUTO_NUM_WORKERS still decides when it is set (pytest-xdist reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, int((cores or 1) * WORKERS_PER_CORE))
+
+
+def _run_order(item: pytest.Item) -> tuple[bool, int]:
+    directory = item.path.parent.name
+    rank = SLOWEST_FIRST.index(directory) if directory in SLOWEST_FIRST else len(SLOWEST_FIRST)
+    return item.get_closest_marker("faults") is None, rank
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.get_closest_marker("faults") is None)
+    items.sort(key=_run_order)
 
 
 @pytest.fixture(scope="session")
