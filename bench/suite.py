@@ -1,10 +1,16 @@
 """The test suite as the README runs it (``pytest`` in the project root): wall and CPU time.
 
-    python bench/suite.py
+    python bench/suite.py [--runs N]
+
+CPU is that of every process the run waited for (pytest, its xdist workers and their
+subprocesses; not the PostgreSQL servers, which run detached). On a shared machine the wall time
+depends on what else runs: each run prints the load average before and after it, and runs are
+comparable only at similar load.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import subprocess
@@ -20,11 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 class SuiteRun:
     wall_s: float
     cpu_s: float
+    load_before: float
+    load_after: float
     summary: str
 
 
 def measure() -> SuiteRun:
     """Run the whole suite once: wall seconds, CPU seconds of all its processes, last line."""
+    load_before = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
@@ -35,9 +44,23 @@ def measure() -> SuiteRun:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = done.stdout.strip().splitlines() or ["no output"]
-    return SuiteRun(wall, cpu, lines[-1] if done.returncode == 0 else f"FAILED: {lines[-1]}")
+    summary = lines[-1] if done.returncode == 0 else f"FAILED: {lines[-1]}"
+    return SuiteRun(wall, cpu, load_before, os.getloadavg()[0], summary)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="how many runs (default 1)")
+    args = parser.parse_args(argv)
+    no_pyc = os.environ.get("PYTHONDONTWRITEBYTECODE", "")
+    print(f"{os.cpu_count()} cores; PYTHONDONTWRITEBYTECODE={no_pyc!r}")
+    for _ in range(args.runs):
+        run = measure()
+        print(
+            f"suite: {run.wall_s:.0f} s wall, {run.cpu_s:.0f} s CPU, load {run.load_before:.1f}"
+            f" -> {run.load_after:.1f}; {run.summary}"
+        )
 
 
 if __name__ == "__main__":
-    run = measure()
-    print(f"suite: {run.wall_s:.0f} s wall, {run.cpu_s:.0f} s CPU; {run.summary}")
+    main()
