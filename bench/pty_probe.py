@@ -44,6 +44,10 @@ class Terminal:
         full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS),
                     "LINES": str(ROWS), **(env or {})}
         full_env.pop("TEXTUAL", None)
+        # an installed tplan runs from compiled bytecode, as the bare app's Textual does (pip
+        # compiles at install); an editable checkout under PYTHONDONTWRITEBYTECODE would compile
+        # every tplan module on every start and measure the compiler
+        full_env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.master = master
         self.screen = b""  # what was painted since the last ``expect``, escapes removed
         self.started = time.perf_counter()

@@ -116,6 +116,15 @@ def with_summaries(source: Path, target: Path, as_of: date) -> Path:
     return target
 
 
+def compiled_like_an_install() -> None:
+    """Byte-compile tplan as ``pip install`` does, so the measured start reads bytecode."""
+    import compileall
+
+    import tplan
+
+    compileall.compile_dir(Path(tplan.__file__).parent, quiet=1)
+
+
 def measure(size: str, runs: int) -> dict[str, float]:
     """Medians of ``runs`` sessions on ``size`` ("empty" = a file that does not exist yet)."""
     from common import DEFAULT_CACHE, caseload_file, median
@@ -123,6 +132,7 @@ def measure(size: str, runs: int) -> dict[str, float]:
 
     empty = size == "empty"
     source = None if empty else caseload_file(size, DEFAULT_CACHE)
+    compiled_like_an_install()
     results: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
         if source is not None:
