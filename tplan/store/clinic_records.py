@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.errors import CorruptStoreError, StoreError
 from tplan.store.migrations import AUDIT_TABLE
+from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
 
 if TYPE_CHECKING:
@@ -119,19 +120,12 @@ def _stored(record: M) -> tuple[M, dict[str, Any]]:
     return type(record).model_validate(document), document
 
 
-class ClinicRecords:
+class ClinicRecords(RecordKeeping):
     """Groups, sessions and attendance of the record file (mixed into ``Repository``)."""
 
     path: Path
     _storage: AtomicJSONStorage
 
-    def _require_writable(self) -> None:  # provided by Repository
-        raise NotImplementedError
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:  # provided by Repository
-        raise NotImplementedError
 
     def _index_clinic_records(self) -> None:
         self._groups: _Table[TreatmentGroup] = _Table(

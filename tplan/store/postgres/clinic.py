@@ -7,7 +7,7 @@ Records are read when asked for (a session book spans a few weeks), not cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +17,7 @@ from psycopg.types.json import Jsonb
 from tplan.store.audit import AuditEntry, changed_fields, now
 from tplan.store.clinic_records import ClinicRecordNotFound
 from tplan.store.errors import CorruptStoreError
+from tplan.store.postgres.record_keeping import PostgresRecordKeeping
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from tplan.domain.group_notes import GroupNote
 
 M = TypeVar("M", bound="BaseModel")
-R = TypeVar("R")
 
 _DUPLICATE_SESSION = "this occurrence on {day} is already recorded as a session"
 
@@ -35,22 +35,9 @@ def _stored(record: M) -> tuple[M, dict[str, Any]]:
     return type(record).model_validate(document), document
 
 
-class PostgresClinicRecords:
+class PostgresClinicRecords(PostgresRecordKeeping):
     """Treatment groups, sessions and attendance rows."""
 
-    _location: str
-
-    # provided by PostgresRepository
-    def _run(self, work: Callable[[psycopg.Connection], R]) -> R:
-        raise NotImplementedError
-
-    def _require_writable(self) -> None:
-        raise NotImplementedError
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:
-        raise NotImplementedError
 
     def _load_as(self, model: type[M], what: str, record_id: str, document: Any) -> M:
         from pydantic import ValidationError
