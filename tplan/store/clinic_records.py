@@ -14,7 +14,7 @@ and read-only check.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -118,6 +118,33 @@ def _stored(record: M) -> tuple[M, dict[str, Any]]:
     """Re-validate a record and return it with its JSON document (never store what won't load)."""
     document = record.model_dump(mode="json")
     return type(record).model_validate(document), document
+
+
+def attendance_changes(
+    session_id: str,
+    records: Iterable[AttendanceRecord],
+    previous_of: Callable[[str], AttendanceRecord | None],
+) -> list[tuple[AttendanceRecord, dict[str, Any], tuple[str, ...]]]:
+    """The records that change a session's stored attendance, each re-validated with its JSON
+    document and the field names that changed (``("attendance",)`` when new). A record takes the
+    id of the one ``previous_of`` its patient; one of another session, or a second one for a
+    patient, is a ValueError."""
+    changes: list[tuple[AttendanceRecord, dict[str, Any], tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for record in records:
+        if record.session_id != session_id:
+            raise ValueError("an attendance record is for another session")
+        if record.patient_id in seen:
+            raise ValueError("two attendance records for one patient in one session")
+        seen.add(record.patient_id)
+        previous = previous_of(record.patient_id)
+        if previous is not None and previous.id != record.id:
+            record = record.model_copy(update={"id": previous.id})
+        stored, document = _stored(record)
+        fields = ("attendance",) if previous is None else changed_fields(previous, stored)
+        if fields and fields != ("recorded_at",):
+            changes.append((stored, document, fields))
+    return changes
 
 
 class ClinicRecords(RecordKeeping):
@@ -229,21 +256,12 @@ class ClinicRecords(RecordKeeping):
         existing = self._attendance_by_session.get(stored_session.id, {})
         writes: list[tuple[_Table[Any], BaseModel, dict[str, Any]]] = []
         entries: list[AuditEntry] = []
-        seen: set[str] = set()
-        for record in records:
-            if record.session_id != stored_session.id:
-                raise ValueError("an attendance record is for another session")
-            if record.patient_id in seen:
-                raise ValueError("two attendance records for one patient in one session")
-            seen.add(record.patient_id)
-            previous_id = existing.get(record.patient_id)
-            previous = self._attendance.get(previous_id, self.path) if previous_id else None
-            if previous is not None and previous.id != record.id:
-                record = record.model_copy(update={"id": previous.id})
-            stored, document = _stored(record)
-            fields = ("attendance",) if previous is None else changed_fields(previous, stored)
-            if not fields or fields == ("recorded_at",):
-                continue
+
+        def previous_of(patient_id: str) -> AttendanceRecord | None:
+            previous_id = existing.get(patient_id)
+            return self._attendance.get(previous_id, self.path) if previous_id else None
+
+        for stored, document, fields in attendance_changes(stored_session.id, records, previous_of):
             writes.append((self._attendance, stored, document))
             entries.append(self._entry(action, stored.patient_id, stored_session.id, fields))
         before = self._existing(self._sessions, stored_session.id)

@@ -15,8 +15,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from tplan.store.audit import AuditEntry, changed_fields, now
-from tplan.store.clinic_records import ClinicRecordNotFound
-from tplan.store.errors import CorruptStoreError
+from tplan.store.clinic_records import ClinicRecordNotFound, _stored, attendance_changes
 from tplan.store.postgres.record_keeping import PostgresRecordKeeping
 
 if TYPE_CHECKING:
@@ -30,27 +29,9 @@ M = TypeVar("M", bound="BaseModel")
 _DUPLICATE_SESSION = "this occurrence on {day} is already recorded as a session"
 
 
-def _stored(record: M) -> tuple[M, dict[str, Any]]:
-    document = record.model_dump(mode="json")
-    return type(record).model_validate(document), document
-
-
 class PostgresClinicRecords(PostgresRecordKeeping):
     """Treatment groups, sessions and attendance rows."""
 
-
-    def _load_as(self, model: type[M], what: str, record_id: str, document: Any) -> M:
-        from pydantic import ValidationError
-
-        try:
-            return model.model_validate(document)
-        except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                self._location,  # type: ignore[arg-type]
-                f"{what} {record_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -160,9 +141,9 @@ class PostgresClinicRecords(PostgresRecordKeeping):
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
+        """The session and its members' attendance in one transaction (see ClinicRecords)."""
         from tplan.domain import AttendanceRecord
 
-        """The session and its members' attendance in one transaction (see ClinicRecords)."""
         self._require_writable()
         stored_session, session_document = _stored(session)
         records = list(records)
@@ -179,22 +160,8 @@ class PostgresClinicRecords(PostgresRecordKeeping):
                 }
                 writes: list[tuple[AttendanceRecord, dict[str, Any]]] = []
                 entries: list[AuditEntry] = []
-                seen: set[str] = set()
-                for record in records:
-                    if record.session_id != stored_session.id:
-                        raise ValueError("an attendance record is for another session")
-                    if record.patient_id in seen:
-                        raise ValueError("two attendance records for one patient in one session")
-                    seen.add(record.patient_id)
-                    previous = existing.get(record.patient_id)
-                    if previous is not None and previous.id != record.id:
-                        record = record.model_copy(update={"id": previous.id})
-                    stored, document = _stored(record)
-                    fields = (
-                        ("attendance",) if previous is None else changed_fields(previous, stored)
-                    )
-                    if not fields or fields == ("recorded_at",):
-                        continue
+                changes = attendance_changes(stored_session.id, records, existing.get)
+                for stored, document, fields in changes:
                     writes.append((stored, document))
                     entries.append(
                         self._entry(action, stored.patient_id, stored_session.id, fields)

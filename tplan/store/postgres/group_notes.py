@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 class PostgresGroupNotes(PostgresRecordKeeping):
 
-    def _load_as(self, model: Any, what: str, record_id: str, document: Any) -> Any:
-        raise NotImplementedError
-
     def _save_patient_rows(
         self,
         c: psycopg.Connection,

@@ -123,19 +123,9 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
                 raise
 
     def _load(self, patient_id: str, document: dict[str, Any]) -> Patient:
-        from pydantic import ValidationError
-
         from tplan.domain import Patient
 
-        try:
-            patient = Patient.model_validate(document)
-        except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                self._location,  # type: ignore[arg-type]
-                f"patient {patient_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
+        patient = self._load_as(Patient, "patient", patient_id, document)
         if patient.id != patient_id:
             raise CorruptStoreError(self._location, f"patient {patient_id} changed its id")  # type: ignore[arg-type]
         return patient
