@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tplan.store.audit import AuditEntry, changed_fields
-from tplan.store.errors import CorruptStoreError, StoreError
+from tplan.store.errors import CorruptStoreError, StoreError, does_not_load
 from tplan.store.migrations import AUDIT_TABLE
 from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
@@ -99,12 +99,7 @@ class _Table(Generic[M]):
         try:
             record = self.model.model_validate(document)
         except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                path,
-                f"{self.what} document {doc_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
+            raise does_not_load(path, f"{self.what} document {doc_id}", exc) from None
         self.verified.add(doc_id)
         return record
 

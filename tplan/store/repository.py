@@ -41,6 +41,7 @@ from tplan.store.errors import (
     PatientNotFound,
     ReadOnlyStoreError,
     StoreError,
+    does_not_load,
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
@@ -473,13 +474,7 @@ def load_document(
         raise CorruptStoreError(path, f"patient document {doc_id} does not load ({exc})",
                                 backup) from None
     except ValidationError as exc:
-        where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-        raise CorruptStoreError(
-            path,
-            f"patient document {doc_id} does not load "
-            f"({exc.error_count()} problem(s), first at {where})",
-            backup,
-        ) from None
+        raise does_not_load(path, f"patient document {doc_id}", exc, backup) from None
 
 
 def explain_damage(path: Path, tables: dict[str, Any], backup: Path | None) -> None:

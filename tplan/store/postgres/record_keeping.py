@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 
-from tplan.store.errors import CorruptStoreError
+from tplan.store.errors import does_not_load
 from tplan.store.record_keeping import RecordKeeping
 
 if TYPE_CHECKING:
@@ -35,9 +35,4 @@ class PostgresRecordKeeping(RecordKeeping):
         try:
             return model.model_validate(document)
         except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                self._location,  # type: ignore[arg-type]
-                f"{what} {record_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
+            raise does_not_load(self._location, f"{what} {record_id}", exc) from None  # type: ignore[arg-type]
