@@ -11,12 +11,11 @@ from typing import Any
 
 
 def lazy_exports(
-    package: str, homes: Mapping[str, Iterable[str]]
+    package: str, module_of: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package`` (call it from its ``__init__``) for
-    ``homes``, module -> the names it exports: a name is imported from its module the first
-    time it is asked for, then kept in the package."""
-    module_of = {name: module for module, names in homes.items() for name in names}
+    ``module_of``, name -> the module that defines it: a name is imported from its module the
+    first time it is asked for, then kept in the package."""
     namespace = sys.modules[package].__dict__
 
     def __getattr__(name: str) -> Any:
@@ -30,3 +29,8 @@ def lazy_exports(
         return sorted({*namespace, *module_of})
 
     return __getattr__, __dir__
+
+
+def by_name(homes: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """module -> the names it exports, turned into name -> module for ``lazy_exports``."""
+    return {name: module for module, names in homes.items() for name in names}

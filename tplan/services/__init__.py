@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tplan.lazy_exports import lazy_exports
+from tplan.lazy_exports import by_name, lazy_exports
 
 _HOMES = {
     "tplan.services.agenda": ("Agenda", "AgendaSession", "SessionKey", "WorkItem"),
@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, by_name(_HOMES))
 
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tplan.lazy_exports import lazy_exports
+from tplan.lazy_exports import by_name, lazy_exports
 
 _MODULES = {
     "tplan.store.postgres.connection": ("connect",),
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _MODULES)
+__getattr__, __dir__ = lazy_exports(__name__, by_name(_MODULES))
 
 
 if TYPE_CHECKING:
