@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -453,11 +454,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    workspace = _workspace(args)
-    try:
+    with closing(_workspace(args)) as workspace:
         added = workspace.import_envelope(args.file)
-    finally:
-        workspace.close()
     _print(f"Imported {len(added)} patient(s) into {workspace.location}")
     return 0
 
@@ -473,12 +471,9 @@ def cmd_caseload(args: argparse.Namespace) -> int:
         _print(caseload_json([]) if args.json else "No patients yet: admit one in the TUI "
                "(key a) or add them with `tplan import FILE`.")
         return 0
-    workspace = _workspace(args, read_only=True)
-    try:
+    with closing(_workspace(args, read_only=True)) as workspace:
         rows = workspace.caseload(include_discharged=args.all)
         damaged = workspace.damaged_records()
-    finally:
-        workspace.close()
     _print(caseload_json(rows) if args.json else caseload_table(rows))
     if damaged:
         (sys.stderr if args.json else sys.stdout).write(damaged_text(damaged) + "\n")
@@ -501,14 +496,11 @@ def cmd_schema(_args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    workspace = _workspace(args, read_only=True)
-    try:
+    with closing(_workspace(args, read_only=True)) as workspace:
         patients = (
             [workspace.patient(args.patient_id)] if args.patient_id else workspace.patients()
         )
         suggestions = [workspace.suggest(p.id) for p in patients]
-    finally:
-        workspace.close()
     _print(suggestions_json(suggestions) if args.json else suggestions_text(suggestions, patients))
     return 0
 
@@ -516,11 +508,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def cmd_agenda(args: argparse.Namespace) -> int:
     from tplan.services.agenda import agenda_json, agenda_text
 
-    workspace = _workspace(args, read_only=True)
-    try:
+    with closing(_workspace(args, read_only=True)) as workspace:
         agenda = workspace.agenda(args.date)
-    finally:
-        workspace.close()
     _print(agenda_json(agenda) if args.json else agenda_text(agenda))
     return 0
 
@@ -528,12 +517,9 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 def cmd_groups(args: argparse.Namespace) -> int:
     from tplan.services.agenda import groups_json, groups_text
 
-    workspace = _workspace(args, read_only=True)
-    try:
+    with closing(_workspace(args, read_only=True)) as workspace:
         groups = workspace.groups()
         today = workspace.clock.today()
-    finally:
-        workspace.close()
     _print(groups_json(groups, today) if args.json else groups_text(groups, today))
     return 0
 
@@ -545,15 +531,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_all(args)
     if args.patient_id is None:
         raise Refused("name the patient to export (PATIENT_ID), or export everyone with --all")
-    workspace = _workspace(args)
-    try:
+    with closing(_workspace(args)) as workspace:
         path = workspace.export(
             args.patient_id, ExportFormat(args.format), args.output,
             as_of=args.as_of, recipient=args.recipient, purpose=args.purpose,
             consent=args.consent, redact=args.redact, force=args.force,
         )
-    finally:
-        workspace.close()
     _print(f"Wrote {path}")
     return 0
 
@@ -578,11 +561,8 @@ def _export_all(args: argparse.Namespace) -> int:
         raise Refused("--all exports every patient: leave out PATIENT_ID")
     if args.format != ExportFormat.JSON.value or args.redact:
         raise Refused("--all writes the interchange JSON: use --format json, without --redact")
-    workspace = _workspace(args)
-    try:
+    with closing(_workspace(args)) as workspace:
         path, count = workspace.export_all(args.output, force=args.force)
-    finally:
-        workspace.close()
     _print(f"Wrote {count} patient(s) to {path}")
     return 0
 

@@ -8,8 +8,9 @@ the TUI loads only after the caseload's first paint.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tplan.lazy_exports import by_name, lazy_exports
 
 _HOMES = {
     "tplan.services.agenda": ("Agenda", "AgendaSession", "SessionKey", "WorkItem"),
@@ -38,7 +39,6 @@ _HOMES = {
         "StoreUnavailableError",
     ),
 }
-_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Agenda",
@@ -71,13 +71,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, by_name(_HOMES))
 
 
 if TYPE_CHECKING:

@@ -14,14 +14,15 @@ and read-only check.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tplan.store.audit import AuditEntry, changed_fields
-from tplan.store.errors import CorruptStoreError, StoreError
+from tplan.store.errors import CorruptStoreError, StoreError, does_not_load
 from tplan.store.migrations import AUDIT_TABLE
+from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
 
 if TYPE_CHECKING:
@@ -98,12 +99,7 @@ class _Table(Generic[M]):
         try:
             record = self.model.model_validate(document)
         except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                path,
-                f"{self.what} document {doc_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
+            raise does_not_load(path, f"{self.what} document {doc_id}", exc) from None
         self.verified.add(doc_id)
         return record
 
@@ -119,19 +115,39 @@ def _stored(record: M) -> tuple[M, dict[str, Any]]:
     return type(record).model_validate(document), document
 
 
-class ClinicRecords:
+def attendance_changes(
+    session_id: str,
+    records: Iterable[AttendanceRecord],
+    previous_of: Callable[[str], AttendanceRecord | None],
+) -> list[tuple[AttendanceRecord, dict[str, Any], tuple[str, ...]]]:
+    """The records that change a session's stored attendance, each re-validated with its JSON
+    document and the field names that changed (``("attendance",)`` when new). A record takes the
+    id of the one ``previous_of`` its patient; one of another session, or a second one for a
+    patient, is a ValueError."""
+    changes: list[tuple[AttendanceRecord, dict[str, Any], tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for record in records:
+        if record.session_id != session_id:
+            raise ValueError("an attendance record is for another session")
+        if record.patient_id in seen:
+            raise ValueError("two attendance records for one patient in one session")
+        seen.add(record.patient_id)
+        previous = previous_of(record.patient_id)
+        if previous is not None and previous.id != record.id:
+            record = record.model_copy(update={"id": previous.id})
+        stored, document = _stored(record)
+        fields = ("attendance",) if previous is None else changed_fields(previous, stored)
+        if fields and fields != ("recorded_at",):
+            changes.append((stored, document, fields))
+    return changes
+
+
+class ClinicRecords(RecordKeeping):
     """Groups, sessions and attendance of the record file (mixed into ``Repository``)."""
 
     path: Path
     _storage: AtomicJSONStorage
 
-    def _require_writable(self) -> None:  # provided by Repository
-        raise NotImplementedError
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:  # provided by Repository
-        raise NotImplementedError
 
     def _index_clinic_records(self) -> None:
         self._groups: _Table[TreatmentGroup] = _Table(
@@ -235,21 +251,12 @@ class ClinicRecords:
         existing = self._attendance_by_session.get(stored_session.id, {})
         writes: list[tuple[_Table[Any], BaseModel, dict[str, Any]]] = []
         entries: list[AuditEntry] = []
-        seen: set[str] = set()
-        for record in records:
-            if record.session_id != stored_session.id:
-                raise ValueError("an attendance record is for another session")
-            if record.patient_id in seen:
-                raise ValueError("two attendance records for one patient in one session")
-            seen.add(record.patient_id)
-            previous_id = existing.get(record.patient_id)
-            previous = self._attendance.get(previous_id, self.path) if previous_id else None
-            if previous is not None and previous.id != record.id:
-                record = record.model_copy(update={"id": previous.id})
-            stored, document = _stored(record)
-            fields = ("attendance",) if previous is None else changed_fields(previous, stored)
-            if not fields or fields == ("recorded_at",):
-                continue
+
+        def previous_of(patient_id: str) -> AttendanceRecord | None:
+            previous_id = existing.get(patient_id)
+            return self._attendance.get(previous_id, self.path) if previous_id else None
+
+        for stored, document, fields in attendance_changes(stored_session.id, records, previous_of):
             writes.append((self._attendance, stored, document))
             entries.append(self._entry(action, stored.patient_id, stored_session.id, fields))
         before = self._existing(self._sessions, stored_session.id)

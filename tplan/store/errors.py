@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class StoreError(Exception):
@@ -44,6 +48,17 @@ class CorruptStoreError(StoreError):
         else:
             hint = ""
         super().__init__(f"cannot read {path}: {problem}. The file was left untouched.{hint}")
+
+
+def does_not_load(
+    path: Path, what: str, exc: ValidationError, backup: Path | None = None
+) -> CorruptStoreError:
+    """The error for a stored document (``what``: e.g. "session abc") that fails validation:
+    how many problems and the first one's field path, never the content."""
+    where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
+    return CorruptStoreError(
+        path, f"{what} does not load ({exc.error_count()} problem(s), first at {where})", backup
+    )
 
 
 class UnsafePathError(StoreError):

@@ -20,6 +20,7 @@ from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.clinic_records import _stored, _Table
 from tplan.store.errors import SignedNoteError
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
+from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
 from tplan.store.summaries import checked_summary, summary_change
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 GROUP_NOTES_TABLE = "group_notes"
 
 
-class GroupNoteRecords:
+class GroupNoteRecords(RecordKeeping):
     """The group notes of the record file (mixed into ``Repository``)."""
 
     path: Path
@@ -42,13 +43,6 @@ class GroupNoteRecords:
     _cache: dict[str, Patient]
     _verified: set[str]
 
-    def _require_writable(self) -> None:  # provided by Repository
-        raise NotImplementedError
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:  # provided by Repository
-        raise NotImplementedError
 
     def get(self, patient_id: str) -> Patient:  # provided by Repository
         raise NotImplementedError

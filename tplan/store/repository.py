@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
@@ -42,9 +41,11 @@ from tplan.store.errors import (
     PatientNotFound,
     ReadOnlyStoreError,
     StoreError,
+    does_not_load,
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
+from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import AtomicJSONStorage, serialized
 from tplan.store.summaries import SummaryRecords, checked_summary, summary_change
 
@@ -73,7 +74,7 @@ def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
     return stored, stored.model_dump(mode="json")
 
 
-class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
+class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping):
     """Patients of one record file. Open it with :func:`open_repository`."""
 
     def __init__(
@@ -428,7 +429,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
         """Audit something done to the file as a whole (no patient), e.g. a restore."""
         self._require_writable()
         entry = AuditEntry(
-            at=now(), by=self.clinician or self._os_user, os_user=self._os_user, action=action,
+            at=now(), by=self._by(), os_user=self._os_user, action=action,
             patient_id=None, record_id=None, fields=(), detail=detail,
         )
         (audit_id,) = self._storage.new_doc_ids(AUDIT_TABLE)
@@ -441,17 +442,6 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
             self._storage.keep_journal_on_close()
         self._db.close()
 
-    def __enter__(self) -> Repository:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     # --- internals -----------------------------------------------------------------------
 
     def _bump_version(self, patient_id: str, entry: AuditEntry | None) -> None:
@@ -463,19 +453,6 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords):
     def _require_writable(self) -> None:
         if self.read_only:
             raise ReadOnlyStoreError(self.path)
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:
-        return AuditEntry(
-            at=now(),
-            by=self.clinician or self._os_user,
-            os_user=self._os_user,
-            action=action,
-            patient_id=patient_id,
-            record_id=record_id,
-            fields=fields,
-        )
 
 
 STORED = {"stored": True}
@@ -497,13 +474,7 @@ def load_document(
         raise CorruptStoreError(path, f"patient document {doc_id} does not load ({exc})",
                                 backup) from None
     except ValidationError as exc:
-        where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-        raise CorruptStoreError(
-            path,
-            f"patient document {doc_id} does not load "
-            f"({exc.error_count()} problem(s), first at {where})",
-            backup,
-        ) from None
+        raise does_not_load(path, f"patient document {doc_id}", exc, backup) from None
 
 
 def explain_damage(path: Path, tables: dict[str, Any], backup: Path | None) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from tplan.store.migrations import SUMMARIES_TABLE
+from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def summary_change(doc_id: str, summary: Summary | None) -> Changes:
     return {(SUMMARIES_TABLE, doc_id): summary}
 
 
-class SummaryRecords:
+class SummaryRecords(RecordKeeping):
     """Caseload summaries of the record file (mixed into ``Repository``)."""
 
     read_only: bool

@@ -83,7 +83,21 @@ class TplanApp(QuietCrashes, App[None]):
         me: str | None = None,
         settings: Settings | None = None,
     ) -> None:
+        """Build the app on a workspace.
+
+        The CLI hands over a ``DeferredWorkspace`` (the store opened, the workspace built after
+        the first paint); tests usually a Workspace built already.
+
+        ``clock`` fixes "today" (tests pass a FixedClock); ``idle_privacy_minutes`` None or 0
+        disables automatic privacy; ``me`` is the counselor name the "my patients" filter uses.
+        ``settings`` (tplan.settings) supply what the keywords leave open: theme, the "mine"
+        name, idle minutes before privacy, and what the screens read (start screen, note format).
+        """
         super().__init__()
+        if settings is not None:
+            me = me if me is not None else settings.clinician or None
+            if idle_privacy_minutes == DEFAULT_IDLE_PRIVACY_MINUTES:
+                idle_privacy_minutes = settings.privacy_after_minutes or None
         self._settings_given = settings is not None
         self.settings = settings if settings is not None else Settings()
         """The counselor's settings (tplan.settings): start screen, note format, refusals."""
@@ -414,37 +428,5 @@ class TplanApp(QuietCrashes, App[None]):
         return None
 
 
-def make_app(
-    workspace: Workspace | DeferredWorkspace,
-    *,
-    clock: Clock | None = None,
-    idle_privacy_minutes: float | None = DEFAULT_IDLE_PRIVACY_MINUTES,
-    idle_clock: Callable[[], float] = time.monotonic,
-    theme: str | None = None,
-    me: str | None = None,
-    settings: Settings | None = None,
-) -> TplanApp:
-    """Build the app on a workspace; the CLI and the tests share this factory.
-
-    The CLI hands over a ``DeferredWorkspace`` (the store opened, the workspace built after
-    the first paint); tests usually a Workspace built already.
-
-    ``clock`` fixes "today" (tests pass a FixedClock); ``idle_privacy_minutes`` None or 0
-    disables automatic privacy; ``me`` is the counselor name the "my patients" filter uses.
-    ``settings`` (tplan.settings) supply what the keywords leave open: theme, the "mine"
-    name, idle minutes before privacy, and what the screens read (start screen, note format).
-    """
-    if settings is not None:
-        theme = theme or settings.theme
-        me = me if me is not None else settings.clinician or None
-        if idle_privacy_minutes == DEFAULT_IDLE_PRIVACY_MINUTES:
-            idle_privacy_minutes = settings.privacy_after_minutes or None
-    return TplanApp(
-        workspace,
-        clock=clock,
-        idle_privacy_minutes=idle_privacy_minutes,
-        idle_clock=idle_clock,
-        theme=theme,
-        me=me,
-        settings=settings,
-    )
+make_app = TplanApp
+"""The factory the CLI and the tests build the app with: the app's constructor itself."""

@@ -10,8 +10,9 @@ caseload summaries imports neither pydantic nor the domain: the caseload paints 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tplan.lazy_exports import by_name, lazy_exports
 
 _MODULES = {
     "tplan.store.postgres.connection": ("connect",),
@@ -21,7 +22,6 @@ _MODULES = {
     ),
     "tplan.store.postgres.url": ("DatabaseURLError", "is_database_url", "redact_url"),
 }
-_EXPORTS = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "DatabaseURLError",
@@ -37,17 +37,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, by_name(_MODULES))
 
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ Records are read when asked for (a session book spans a few weeks), not cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,8 +15,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from tplan.store.audit import AuditEntry, changed_fields, now
-from tplan.store.clinic_records import ClinicRecordNotFound
-from tplan.store.errors import CorruptStoreError
+from tplan.store.clinic_records import ClinicRecordNotFound, _stored, attendance_changes
+from tplan.store.postgres.record_keeping import PostgresRecordKeeping
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,45 +25,13 @@ if TYPE_CHECKING:
     from tplan.domain.group_notes import GroupNote
 
 M = TypeVar("M", bound="BaseModel")
-R = TypeVar("R")
 
 _DUPLICATE_SESSION = "this occurrence on {day} is already recorded as a session"
 
 
-def _stored(record: M) -> tuple[M, dict[str, Any]]:
-    document = record.model_dump(mode="json")
-    return type(record).model_validate(document), document
-
-
-class PostgresClinicRecords:
+class PostgresClinicRecords(PostgresRecordKeeping):
     """Treatment groups, sessions and attendance rows."""
 
-    _location: str
-
-    # provided by PostgresRepository
-    def _run(self, work: Callable[[psycopg.Connection], R]) -> R:
-        raise NotImplementedError
-
-    def _require_writable(self) -> None:
-        raise NotImplementedError
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:
-        raise NotImplementedError
-
-    def _load_as(self, model: type[M], what: str, record_id: str, document: Any) -> M:
-        from pydantic import ValidationError
-
-        try:
-            return model.model_validate(document)
-        except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                self._location,  # type: ignore[arg-type]
-                f"{what} {record_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -173,9 +141,9 @@ class PostgresClinicRecords:
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
+        """The session and its members' attendance in one transaction (see ClinicRecords)."""
         from tplan.domain import AttendanceRecord
 
-        """The session and its members' attendance in one transaction (see ClinicRecords)."""
         self._require_writable()
         stored_session, session_document = _stored(session)
         records = list(records)
@@ -192,22 +160,8 @@ class PostgresClinicRecords:
                 }
                 writes: list[tuple[AttendanceRecord, dict[str, Any]]] = []
                 entries: list[AuditEntry] = []
-                seen: set[str] = set()
-                for record in records:
-                    if record.session_id != stored_session.id:
-                        raise ValueError("an attendance record is for another session")
-                    if record.patient_id in seen:
-                        raise ValueError("two attendance records for one patient in one session")
-                    seen.add(record.patient_id)
-                    previous = existing.get(record.patient_id)
-                    if previous is not None and previous.id != record.id:
-                        record = record.model_copy(update={"id": previous.id})
-                    stored, document = _stored(record)
-                    fields = (
-                        ("attendance",) if previous is None else changed_fields(previous, stored)
-                    )
-                    if not fields or fields == ("recorded_at",):
-                        continue
+                changes = attendance_changes(stored_session.id, records, existing.get)
+                for stored, document, fields in changes:
                     writes.append((stored, document))
                     entries.append(
                         self._entry(action, stored.patient_id, stored_session.id, fields)

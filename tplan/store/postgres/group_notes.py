@@ -5,8 +5,8 @@ transaction, or nothing. A signed group note never changes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -14,31 +14,15 @@ from psycopg.types.json import Jsonb
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.errors import SignedNoteError
 from tplan.store.postgres.clinic import insert_audit
+from tplan.store.postgres.record_keeping import PostgresRecordKeeping
 
 if TYPE_CHECKING:
     from tplan.domain import Patient
     from tplan.domain.group_notes import GroupNote
 
-R = TypeVar("R")
 
 
-class PostgresGroupNotes:
-    _location: str
-
-    # provided by PostgresRepository
-    def _run(self, work: Callable[[psycopg.Connection], R]) -> R:
-        raise NotImplementedError
-
-    def _require_writable(self) -> None:
-        raise NotImplementedError
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:
-        raise NotImplementedError
-
-    def _load_as(self, model: Any, what: str, record_id: str, document: Any) -> Any:
-        raise NotImplementedError
+class PostgresGroupNotes(PostgresRecordKeeping):
 
     def _save_patient_rows(
         self,

@@ -19,7 +19,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
@@ -124,19 +123,9 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
                 raise
 
     def _load(self, patient_id: str, document: dict[str, Any]) -> Patient:
-        from pydantic import ValidationError
-
         from tplan.domain import Patient
 
-        try:
-            patient = Patient.model_validate(document)
-        except ValidationError as exc:
-            where = " › ".join(str(part) for part in exc.errors()[0]["loc"]) or "record"
-            raise CorruptStoreError(
-                self._location,  # type: ignore[arg-type]
-                f"patient {patient_id} does not load "
-                f"({exc.error_count()} problem(s), first at {where})",
-            ) from None
+        patient = self._load_as(Patient, "patient", patient_id, document)
         if patient.id != patient_id:
             raise CorruptStoreError(self._location, f"patient {patient_id} changed its id")  # type: ignore[arg-type]
         return patient
@@ -550,33 +539,11 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
                 self._conn.close()
                 self._conn = None
 
-    def __enter__(self) -> PostgresRepository:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     # --- internals -----------------------------------------------------------------------
 
     def _require_writable(self) -> None:
         if self.read_only:
             raise ReadOnlyStoreError(self._location)
-
-    def _by(self) -> str:
-        return self.clinician or self._os_user
-
-    def _entry(
-        self, action: str, patient_id: str | None, record_id: str | None, fields: tuple[str, ...]
-    ) -> AuditEntry:
-        return AuditEntry(
-            at=now(), by=self._by(), os_user=self._os_user, action=action,
-            patient_id=patient_id, record_id=record_id, fields=fields,
-        )
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:

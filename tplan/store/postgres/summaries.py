@@ -5,13 +5,13 @@ never touches a document, refreshed only for the version it was computed from.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-R = TypeVar("R")
+from tplan.store.postgres.record_keeping import PostgresRecordKeeping
 
 Summary = Mapping[str, Any]
 """A patient's caseload summary: opaque JSON the services compute (tplan.services.caseload)."""
@@ -22,13 +22,7 @@ def summary_value(summary: Summary | None) -> Jsonb | None:
     return None if summary is None else Jsonb(dict(summary))
 
 
-class PostgresSummaries:
-    read_only: bool
-
-    # provided by PostgresRepository
-    def _run(self, work: Callable[[psycopg.Connection], R]) -> R:
-        raise NotImplementedError
-
+class PostgresSummaries(PostgresRecordKeeping):
     def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
         """Every active patient id -> the summary saved with its current document (None when
         there is none): one query over the summary column, no document read or validated."""

@@ -3,8 +3,9 @@
 dismisses with the updated Patient (None when cancelled); ``dirty`` says whether typed text
 would be lost."""
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tplan.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from tplan.ui.forms.base import FieldReader, FormInvalid, FormScreen
@@ -55,13 +56,9 @@ the export form) is imported when the form is first asked for, so that opening t
 does not wait for every other form's imports."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: f"{__name__}.{module}" for name, module in _MODULES.items()}
+)
 
 
 __all__ = [

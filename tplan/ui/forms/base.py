@@ -221,7 +221,7 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
     def day_row(self, label: str, key: str, **row: Any) -> FieldRow:
         """A required date field that starts as today (``row``: FieldRow's hint, claims)."""
         field = date_input(key, self.today(), self.today, required=True)
-        return FieldRow(label, field, key=key, **row)
+        return FieldRow(label, field, **row)
 
     @property
     def clock(self) -> Any:

@@ -32,7 +32,6 @@ class ReturnForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Comment",
             text_area("comment", tall=True, placeholder="what the author should address"),
-            key="comment",
         )
 
     def build(self) -> str:

@@ -176,13 +176,11 @@ class DecisionPanel(FormScreen[Patient | None]):
             date_input(
                 "follow_up_on", self.workspace.default_follow_up(), self.today, direction="future"
             ),
-            key="follow_up_on",
             hint="when to look again (+14, fri); it appears on the worklist",
         )
         yield FieldRow(
             "Rationale",
             text_area("rationale", placeholder="required: why you accept, decline or defer"),
-            key="rationale",
         )
 
     def on_mount(self) -> None:

@@ -60,12 +60,10 @@ def schedule_rows(form: FormScreen[Any], current: LevelChange | None) -> Compose
     yield FieldRow(
         "Level of care",
         choice("level", LEVEL_OPTIONS, current.level if current else LevelCode.L2_1, classes=""),
-        key="level",
     )
     yield FieldRow(
         "ASAM edition",
         choice("edition", EDITION_OPTIONS, current.edition if current else AsamEdition.THIRD),
-        key="edition",
     )
     yield FieldRow(
         "Days a week",
@@ -74,7 +72,6 @@ def schedule_rows(form: FormScreen[Any], current: LevelChange | None) -> Compose
             current.days_per_week if current else None,
             lambda t: parse_int(t, 0, 7),
         ),
-        key="days_per_week",
     )
     yield FieldRow(
         "Hours a week",
@@ -83,7 +80,6 @@ def schedule_rows(form: FormScreen[Any], current: LevelChange | None) -> Compose
             current.hours_per_week if current else None,
             lambda t: parse_number(t, 0, 80),
         ),
-        key="hours_per_week",
         claims=("level_history",),
     )
     yield Static("", id="hours-hint", classes="field-hint")
@@ -133,7 +129,6 @@ class LevelForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Why",
             text_area("reason", placeholder="what changed and why (required)"),
-            key="reason",
         )
 
     def on_mount(self) -> None:
@@ -196,19 +191,16 @@ class ReviewForm(FormScreen[Patient | None]):
             text_area(
                 "review_summary", tall=True, placeholder="progress, changes to the plan (required)"
             ),
-            key="review_summary",
             claims=("summary",),
         )
         yield FieldRow(
             "Counselor",
             checkbox("counselor_signs", f"signed by me ({clinician(self.workspace)})", False),
-            key="counselor_signs",
             hint="a review counts for “review due” once you sign it",
         )
         yield FieldRow(
             "Patient",
             checkbox("patient_signs", "the patient signed (attested by me)", False),
-            key="patient_signs",
         )
 
     def build(self) -> PlanReview:
@@ -256,14 +248,12 @@ class DischargeForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Reason",
             choice("reason", enum_options(DischargeReason, REASON_LABELS), None),
-            key="reason",
         )
         yield FieldRow(
             "Aftercare plan",
             text_area("aftercare", aftercare, tall=True, placeholder="required"),
-            key="aftercare",
         )
-        yield FieldRow("Note", text_area("note"), key="note")
+        yield FieldRow("Note", text_area("note"))
 
     def build(self) -> Discharge:
         r = FieldReader(self)
@@ -306,69 +296,60 @@ class AdmitForm(FormScreen[Patient | None]):
 
     def compose_fields(self) -> ComposeResult:
         yield Static("Who", classes="section-heading")
-        yield FieldRow("Name", text_input("display_name"), key="display_name")
+        yield FieldRow("Name", text_input("display_name"))
         yield FieldRow(
             "Birth date",
             date_input("birth_date", None, self.today, required=True),
-            key="birth_date",
         )
         yield FieldRow(
-            "Gender", choice("gender", enum_options(Gender), Gender.UNKNOWN), key="gender"
+            "Gender", choice("gender", enum_options(Gender), Gender.UNKNOWN)
         )
         yield FieldRow(
             "Pronouns",
             text_input("pronouns", placeholder="e.g. she/her", classes="-narrow"),
-            key="pronouns",
         )
         yield FieldRow(
-            "MRN", text_input("mrn", classes="-narrow"), key="mrn", claims=("identifiers",)
+            "MRN", text_input("mrn", classes="-narrow"), claims=("identifiers",)
         )
         yield Static("Episode", classes="section-heading")
         yield self.day_row("Admission date", "admission_date")
         yield FieldRow(
-            "Counselor", text_input("counselor", clinician(self.workspace)), key="counselor"
+            "Counselor", text_input("counselor", clinician(self.workspace))
         )
         yield from schedule_rows(self, None)
         yield Static("Substance use", classes="section-heading")
         yield FieldRow(
             "Substances",
             text_input("primary_substances", placeholder="comma-separated, e.g. alcohol, cannabis"),
-            key="primary_substances",
         )
         yield FieldRow(
             "Last use",
             date_input("last_use_at_intake", None, self.today),
-            key="last_use_at_intake",
         )
         yield Static("First problem", classes="section-heading")
         yield FieldRow(
             "Problem",
             text_input("problem_title", placeholder="optional; more from the plan later"),
-            key="problem_title",
             claims=("problems.title", "problems"),
         )
         yield FieldRow(
             "ICD-10-CM",
             text_input("problem_icd10", placeholder="F10.20", classes="-narrow"),
-            key="problem_icd10",
             claims=("problems.icd10",),
         )
         yield FieldRow(
             "In their words",
             text_area("problem_words"),
-            key="problem_words",
             claims=("problems.patient_words",),
         )
         yield FieldRow(
             "First goal",
             text_input("goal_text", placeholder="optional, long-term"),
-            key="goal_text",
             claims=("problems.goals.text",),
         )
         yield FieldRow(
             "First objective",
             text_input("objective_text", placeholder="optional, e.g. attend 3 groups a week"),
-            key="objective_text",
             claims=("problems.goals.objectives.text", "problems.goals.objectives"),
         )
 

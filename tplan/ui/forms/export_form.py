@@ -54,21 +54,18 @@ class ExportForm(FormScreen[Path | None]):
         yield FieldRow(
             "Format",
             choice("format", FORMAT_OPTIONS, ExportFormat.MARKDOWN, classes=""),
-            key="format",
         )
         yield FieldRow(
             "File",
             text_input("path", self._suggested_path),
-            key="path",
             hint="a file, or a folder to put it in",
         )
         yield self.day_row("As of", "as_of")
-        yield FieldRow("Recipient", text_input("recipient", "internal chart copy"), key="recipient")
-        yield FieldRow("Purpose", text_input("purpose", TPO), key="purpose")
+        yield FieldRow("Recipient", text_input("recipient", "internal chart copy"))
+        yield FieldRow("Purpose", text_input("purpose", TPO))
         yield FieldRow(
             "Consent",
             text_input("consent", ""),
-            key="consent",
             hint="the patient's signed consent (reference), or treatment/payment/operations; "
             "may stay empty only for the internal chart copy",
         )
@@ -77,10 +74,9 @@ class ExportForm(FormScreen[Path | None]):
             checkbox(
                 "redact", "minimum necessary: no names, ids, contacts or dates", False
             ),
-            key="redact",
         )
         yield FieldRow(
-            "Overwrite", checkbox("force", "replace the file if it exists", False), key="force"
+            "Overwrite", checkbox("force", "replace the file if it exists", False)
         )
         yield Static(
             literal(f"Every copy carries: “{PART2_NOTICE}” and is logged as a disclosure."),

@@ -50,8 +50,9 @@ def literal(text: str) -> Content:
 class FieldRow(Horizontal):
     """A label, one input widget (or a group of them) and the message for that field.
 
-    ``key`` names the field for error mapping; ``claims`` are further pydantic locations
-    (dotted, list indices dropped) whose errors belong beside this field.
+    ``key`` names the field for error mapping (by default the widget's id, which every widget
+    factory below sets to the field's key); ``claims`` are further pydantic locations (dotted,
+    list indices dropped) whose errors belong beside this field.
     """
 
     DEFAULT_CLASSES = "field-row"
@@ -61,12 +62,15 @@ class FieldRow(Horizontal):
         label: str,
         widget: Widget,
         *,
-        key: str,
+        key: str | None = None,
         claims: Iterable[str] = (),
         hint: str = "",
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        key = key or widget.id
+        if key is None:
+            raise ValueError(f"the {label!r} field needs a key: its widget has no id")
         super().__init__(id=id or f"row-{key}", classes=classes)
         self.label = label
         self.widget = widget

@@ -116,11 +116,10 @@ class GroupForm(FormScreen[TreatmentGroup]):
     def compose_fields(self) -> ComposeResult:
         g = self.group
         pattern = g.pattern if g else None
-        yield FieldRow("Name", text_input("name", g.name if g else ""), key="name")
+        yield FieldRow("Name", text_input("name", g.name if g else ""))
         yield FieldRow(
             "Kind",
             choice("kind", enum_options(TreatmentGroupKind), g.kind if g else None),
-            key="kind",
         )
         yield FieldRow(
             "Facilitators",
@@ -129,9 +128,8 @@ class GroupForm(FormScreen[TreatmentGroup]):
                 ", ".join(g.facilitators) if g else self.workspace.clinician,
                 placeholder="comma-separated",
             ),
-            key="facilitators",
         )
-        yield FieldRow("Location", text_input("location", g.location if g else ""), key="location")
+        yield FieldRow("Location", text_input("location", g.location if g else ""))
         yield FieldRow(
             "Weekdays",
             text_input(
@@ -139,13 +137,11 @@ class GroupForm(FormScreen[TreatmentGroup]):
                 weekdays_text(pattern.weekdays) if pattern else "",
                 placeholder="Mon/Wed/Thu",
             ),
-            key="weekdays",
             claims=("schedule.weekdays", "schedule"),
         )
         yield FieldRow(
             "Starts at",
             text_input("start_time", f"{pattern.start_time:%H:%M}" if pattern else ""),
-            key="start_time",
         )
         yield FieldRow(
             "Minutes",
@@ -153,7 +149,6 @@ class GroupForm(FormScreen[TreatmentGroup]):
                 "duration", pattern.duration_minutes if pattern else 180,
                 lambda t: parse_int(t, 5, 720),
             ),
-            key="duration",
             claims=("schedule.duration_minutes",),
         )
         yield from span_rows(
@@ -242,18 +237,15 @@ class GroupMembersForm(FormScreen[TreatmentGroup]):
         yield FieldRow(
             "Add patient",
             choice("join_patient", self.joinable, None, blank=True, prompt="nobody", classes=""),
-            key="join_patient",
         )
-        yield FieldRow("Joins on", date_input("joined", self.today(), self.today), key="joined")
+        yield FieldRow("Joins on", date_input("joined", self.today(), self.today))
         yield FieldRow(
             "Member leaving",
             choice("leave_patient", self.current, None, blank=True, prompt="nobody", classes=""),
-            key="leave_patient",
         )
         yield FieldRow(
             "Leaves on",
             date_input("left", self.today(), self.today),
-            key="left",
             hint="not expected from this day on",
         )
 
@@ -302,34 +294,28 @@ class IndividualScheduleForm(FormScreen[Patient | None]):
                 [("individual", SessionType.INDIVIDUAL), ("family", SessionType.FAMILY)],
                 s.session_type if s else SessionType.INDIVIDUAL,
             ),
-            key="session_type",
         )
         yield FieldRow(
             "Weekday",
             choice("weekday", [(d.label, d) for d in WEEKDAYS], s.weekday if s else None),
-            key="weekday",
         )
         yield FieldRow(
             "Every N weeks",
             number_input("every_weeks", s.every_weeks if s else 1, lambda t: parse_int(t, 1, 8)),
-            key="every_weeks",
         )
         yield FieldRow(
             "Starts at",
             text_input("start_time", f"{s.start_time:%H:%M}" if s else "", placeholder="13:00"),
-            key="start_time",
         )
         yield FieldRow(
             "Minutes",
             number_input("duration", s.duration_minutes if s else 50,
                          lambda t: parse_int(t, 5, 720)),
-            key="duration",
             claims=("duration_minutes",),
         )
         yield FieldRow(
             "Clinician",
             text_input("clinician", s.clinician if s else self.workspace.clinician),
-            key="clinician",
         )
         yield from span_rows(
             self,

@@ -37,29 +37,25 @@ class MedicationForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Name",
             text_input("name", m.name if m else "", placeholder="e.g. buprenorphine/naloxone"),
-            key="name",
         )
         yield FieldRow(
             "Dose",
             text_input("dose", m.dose if m else "", placeholder="e.g. 16 mg daily"),
-            key="dose",
         )
         yield FieldRow(
-            "Prescriber", text_input("prescriber", m.prescriber if m else ""), key="prescriber"
+            "Prescriber", text_input("prescriber", m.prescriber if m else "")
         )
         yield FieldRow(
-            "Start", date_input("start", m.start if m else None, self.today), key="start"
+            "Start", date_input("start", m.start if m else None, self.today)
         )
         yield FieldRow(
             "Stop",
             date_input("stop", m.stop if m else None, self.today),
-            key="stop",
             hint="blank while it is taken",
         )
         yield FieldRow(
             "MOUD",
             checkbox("moud", "medication for opioid use disorder", m.moud if m else False),
-            key="moud",
         )
         yield FieldRow(
             "Screens as",
@@ -68,7 +64,6 @@ class MedicationForm(FormScreen[Patient | None]):
                 ", ".join(m.screens_as) if m else "",
                 placeholder="substances it shows as, comma-separated",
             ),
-            key="screens_as",
             hint="a positive screen for these is marked expected (Rx)",
         )
 
@@ -100,7 +95,7 @@ class NaloxoneForm(FormScreen[Patient | None]):
     NOUN = "naloxone check"
 
     def compose_fields(self) -> ComposeResult:
-        yield FieldRow("Naloxone on hand", choice("on_hand", ON_HAND_OPTIONS), key="on_hand")
+        yield FieldRow("Naloxone on hand", choice("on_hand", ON_HAND_OPTIONS))
         yield self.day_row("Checked on", "checked_on")
 
     def build(self) -> NaloxoneCheck:

@@ -229,12 +229,11 @@ class AddendumForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Kind",
             choice("kind", enum_options(AddendumKind, KIND_LABELS), AddendumKind.CORRECTION),
-            key="kind",
         )
         yield FieldRow(
-            "Reason", text_input("reason", placeholder="why the note needs this"), key="reason"
+            "Reason", text_input("reason", placeholder="why the note needs this")
         )
-        yield FieldRow("Addendum", text_area("text", tall=True), key="text")
+        yield FieldRow("Addendum", text_area("text", tall=True))
 
     def build(self) -> Addendum:
         r = FieldReader(self)

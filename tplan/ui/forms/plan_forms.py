@@ -65,24 +65,20 @@ class ProblemForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Problem",
             text_input("title", p.title if p else "", placeholder="e.g. drinking after shifts"),
-            key="title",
         )
         yield FieldRow(
             "ICD-10-CM",
             text_input(
                 "icd10", (p.icd10 or "") if p else "", placeholder="F10.20", classes="-narrow"
             ),
-            key="icd10",
         )
         yield FieldRow(
             "In their words",
             text_area("patient_words", p.patient_words if p else ""),
-            key="patient_words",
         )
         yield FieldRow(
             "Status",
             choice("status", enum_options(ProblemStatus), p.status if p else ProblemStatus.ACTIVE),
-            key="status",
         )
 
     def build(self) -> Problem:
@@ -142,17 +138,14 @@ class GoalForm(FormScreen[Patient | None]):
                 prompt="choose a problem",
                 disabled=self.original is not None,
             ),
-            key="problem",
         )
         yield FieldRow(
             "Goal",
             text_input("text", g.text if g else "", placeholder="long-term, in plain words"),
-            key="text",
         )
         yield FieldRow(
             "Status",
             choice("status", enum_options(GoalStatus), g.status if g else GoalStatus.ACTIVE),
-            key="status",
         )
 
     def build(self) -> tuple[str, Goal]:
@@ -213,19 +206,16 @@ class ObjectiveForm(FormScreen[Patient | None]):
                 prompt="choose a goal",
                 disabled=self.original is not None,
             ),
-            key="goal",
         )
         yield FieldRow(
             "Objective",
             text_input("text", o.text if o else "", placeholder="measurable, with a number"),
-            key="text",
         )
         yield FieldRow(
             "Target date",
             date_input(
                 "target_date", o.target_date if o else None, self.today, direction="future"
             ),
-            key="target_date",
             hint="+30 = in 30 days, fri, 12/15",
         )
         yield FieldRow(
@@ -235,7 +225,6 @@ class ObjectiveForm(FormScreen[Patient | None]):
                 enum_options(ObjectiveStatus),
                 o.status if o else ObjectiveStatus.NOT_STARTED,
             ),
-            key="status",
             claims=("history",),
         )
         yield self.day_row(
@@ -330,12 +319,10 @@ class InterventionForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Modality",
             choice("modality", enum_options(Modality, MODALITY_LABELS), i.modality if i else None),
-            key="modality",
         )
         yield FieldRow(
             "Description",
             text_input("description", i.description if i else ""),
-            key="description",
         )
         yield FieldRow(
             "Times a week",
@@ -344,17 +331,14 @@ class InterventionForm(FormScreen[Patient | None]):
                 i.times_per_week if i else None,
                 lambda t: parse_number(t, 0, 21, above_low=True),
             ),
-            key="times_per_week",
         )
         yield FieldRow(
             "Staff",
             text_input("staff", i.staff if i else "", placeholder="who delivers it"),
-            key="staff",
         )
         yield FieldRow(
             "Active",
             checkbox("active", "offered now", i.active if i else True),
-            key="active",
         )
 
     def build(self) -> Intervention:

@@ -66,12 +66,11 @@ def dated(
 def status_rows(enum: type[Any], current: Any, today: Any) -> ComposeResult:
     """The status select and the date the status took effect."""
     yield FieldRow(
-        "Status", choice("status", enum_options(enum), current), key="status", claims=("history",)
+        "Status", choice("status", enum_options(enum), current), claims=("history",)
     )
     yield FieldRow(
         "Status as of",
         date_input("status_on", today(), today, required=True),
-        key="status_on",
         hint="the date it took effect",
     )
 
@@ -95,12 +94,10 @@ class SnapForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Kind",
             choice("kind", enum_options(SnapKind), s.kind if s else SnapKind.STRENGTH),
-            key="kind",
         )
         yield FieldRow(
             "In their words",
             text_area("text", s.text if s else "", tall=True),
-            key="text",
         )
 
     def build(self) -> SnapItem:
@@ -129,17 +126,14 @@ class RiskForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Kind",
             choice("kind", enum_options(RiskKind, RISK_KIND_LABELS), k.kind if k else None),
-            key="kind",
         )
         yield FieldRow(
             "Description",
             text_area("description", k.description if k else ""),
-            key="description",
         )
         yield FieldRow(
             "Severity",
             choice("severity", SEVERITY_OPTIONS, k.severity if k else None),
-            key="severity",
             claims=("severity_history",),
         )
         yield from status_rows(RiskStatus, k.status if k else RiskStatus.ACTIVE, self.today)
@@ -186,19 +180,17 @@ class SupportForm(FormScreen[Patient | None]):
 
     def compose_fields(self) -> ComposeResult:
         s = self.original
-        yield FieldRow("Name", text_input("name", s.name if s else ""), key="name")
+        yield FieldRow("Name", text_input("name", s.name if s else ""))
         yield FieldRow(
-            "Role", choice("role", enum_options(SupportRole), s.role if s else None), key="role"
+            "Role", choice("role", enum_options(SupportRole), s.role if s else None)
         )
         yield FieldRow(
             "Contact",
             text_input("contact", s.contact if s else "", placeholder="phone or e-mail"),
-            key="contact",
         )
         yield FieldRow(
             "Sober support",
             checkbox("sober_support", "supports recovery", s.sober_support if s else False),
-            key="sober_support",
         )
         yield from status_rows(SupportStatus, s.status if s else SupportStatus.ACTIVE, self.today)
 
@@ -239,12 +231,10 @@ class GroupForm(FormScreen[Patient | None]):
         yield FieldRow(
             "Kind",
             choice("kind", enum_options(GroupKind, GROUP_KIND_LABELS), g.kind if g else None),
-            key="kind",
         )
         yield FieldRow(
             "Name / place",
             text_input("name", g.name if g else "", placeholder="e.g. Tuesday SMART, library"),
-            key="name",
         )
         yield FieldRow(
             "Meetings a week",
@@ -253,7 +243,6 @@ class GroupForm(FormScreen[Patient | None]):
                 g.meetings_per_week if g else None,
                 lambda t: parse_number(t, 0, 21),
             ),
-            key="meetings_per_week",
         )
         yield from status_rows(SupportStatus, g.status if g else SupportStatus.ACTIVE, self.today)
 

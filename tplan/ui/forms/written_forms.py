@@ -42,7 +42,6 @@ class WrittenPlanForm(FormScreen[Patient | None]):
             date_input(
                 "written_on", p.written_on if p else self.today(), self.today, required=True
             ),
-            key="written_on",
             hint=hint,
         )
         for key, label, tall in self.TEXTS:
