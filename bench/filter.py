@@ -89,10 +89,12 @@ async def _measure(rows: int, rounds: int, db: Path) -> list[float]:
     try:
         app = make_app(workspace, clock=clock, idle_privacy_minutes=None, me="J. Park")
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.1)
             screen = app.screen
             assert isinstance(screen, CaseloadScreen)
+            while not screen.loaded:  # the engine's rows replace the painted summaries
+                await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.1)
             base = [line for line in screen.all_lines if line.active]
             lines = [
                 dataclasses.replace(
