@@ -59,7 +59,7 @@ def start_figures(sizes: list[str], runs: int) -> list[Figure]:
             Figure("open the note form", size, start["note_form_ms"], "ms", NOTE_FORM_TARGET,
                    runs, "n (app settled) -> form painted"),
             Figure("close after a save", size, start["close_ms"], "ms", CLOSE_TARGET.get(size),
-                   runs, "q -> process gone"),
+                   runs, f"q -> process gone; bare app {start['bare_close_ms']:.0f} ms"),
             Figure("peak memory, whole session", size, start["peak_mb"], "MB",
                    PEAK_TARGET.get(size), runs, file_note),
         ]

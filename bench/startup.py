@@ -11,7 +11,9 @@ does nothing else (bench/pty_probe.py) reads what they paint:
   rows and the summaries written back; read from its CPU time in ``/proc/<pid>/stat``);
 - note form: ``n`` written once the app has settled -> the form's title painted;
 - close after a save: ``t`` (today as the date of service) and ``ctrl+s`` save a draft, the
-  caseload comes back, then ``q`` written -> the process has exited;
+  caseload comes back, then ``q`` written -> the process has exited; beside it the bare app's
+  own close (``ctrl+q`` once idle -> gone), Textual's floor: its driver joins an input thread
+  that polls every 100 ms and the interpreter tears down;
 - peak memory: ``VmHWM`` of the tplan process itself, read at first paint, after the save and
   sampled every 5 ms until it exits (``ru_maxrss`` would carry the parent's peak).
 
@@ -49,12 +51,14 @@ EMPTY = rb"No patients yet"
 NOTE_FORM = rb"New progress note"
 CASELOAD_FOOTER = rb"Quick filter"
 CTRL_S = b"\x13"
+CTRL_Q = b"\x11"
 
 
 @dataclass(frozen=True)
 class Run:
     bare_s: float
     bare_peak_kb: int
+    bare_close_s: float
     start_s: float
     peak_painted_kb: int
     settled_s: float = 0.0
@@ -64,18 +68,23 @@ class Run:
     peak_kb: int = 0
 
 
-def bare() -> tuple[float, int]:
+def bare() -> tuple[float, int, float]:
+    """The bare app's start, peak memory and close (``ctrl+q`` once idle -> process gone):
+    Textual's own floor, which tplan's figures stand on."""
     terminal = Terminal([sys.executable, "-c", BARE_APP])
     try:
         painted = terminal.expect(BARE_LABEL.encode())
-        return painted, terminal.peak
+        peak = terminal.peak
+        terminal.wait_idle()
+        quit_at = terminal.press(CTRL_Q)
+        return painted, peak, terminal.wait_exit() - quit_at
     finally:
         terminal.close()
 
 
 def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
     """One whole session: start, (with rows) open the note form, save a draft, quit."""
-    bare_s, bare_peak = bare()
+    bare_s, bare_peak, bare_close = bare()
     terminal = Terminal([sys.executable, "-m", "tplan.cli", "--db", str(db), "--as-of", as_of,
                          "--clinician", "bench", "--start-screen", "caseload"],
                         env={"TPLAN_CONFIG": str(db.parent / "settings.toml")})
@@ -83,7 +92,7 @@ def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
         start = terminal.expect(EMPTY if empty else ROW)
         painted_peak = terminal.peak
         if empty:
-            return Run(bare_s, bare_peak, start, painted_peak)
+            return Run(bare_s, bare_peak, bare_close, start, painted_peak)
         settled = terminal.wait_idle()
         pressed = terminal.press(b"n")
         note_form = terminal.expect(NOTE_FORM) - pressed
@@ -94,8 +103,8 @@ def tplan(db: Path, as_of: str, *, empty: bool = False) -> Run:
         close = terminal.wait_exit() - quit_at
         if terminal.proc.returncode != 0:
             raise RuntimeError(f"tplan exited with {terminal.proc.returncode}")
-        return Run(bare_s, bare_peak, start, painted_peak, settled, note_form, saved_peak,
-                   close, terminal.peak)
+        return Run(bare_s, bare_peak, bare_close, start, painted_peak, settled, note_form,
+                   saved_peak, close, terminal.peak)
     finally:
         terminal.close()
 
@@ -158,6 +167,7 @@ def measure(size: str, runs: int) -> dict[str, float]:
             "settled_s": median(r.settled_s for r in results),
             "note_form_ms": 1000 * median(r.note_form_s for r in results),
             "close_ms": 1000 * median(r.close_s for r in results),
+            "bare_close_ms": 1000 * median(r.bare_close_s for r in results),
             "peak_saved_mb": max(r.peak_saved_kb for r in results) / 1024,
             "peak_mb": max(r.peak_kb for r in results) / 1024,
         }
