@@ -43,6 +43,28 @@ def working_copy(size: str, directory: Path, cache: Path = DEFAULT_CACHE) -> Pat
     return target
 
 
+def size_runs_main(
+    measure: Callable[[str, int], dict[str, float]],
+    description: str,
+    default_size: str,
+    argv: list[str] | None,
+    *,
+    sizes: list[str] | None = None,
+    digits: int = 1,
+) -> int:
+    """The command line of a benchmark measured per caseload size: ``--size``, ``--runs``, one
+    ``size key: value`` line per figure."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", default=default_size, choices=sizes)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    for key, value in measure(args.size, args.runs).items():
+        print(f"{args.size} {key}: {value:.{digits}f}")
+    return 0
+
+
 def median(values: Iterable[float]) -> float:
     return statistics.median(list(values))
 

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -208,13 +207,9 @@ def measure(size: str, runs: int, members: int = 12) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="keys to document a group; group screen open")
-    parser.add_argument("--size", default="clinic")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
-    for name, value in measure(args.size, args.runs).items():
-        print(f"{args.size} {name}: {value:.1f}")
-    return 0
+    from common import size_runs_main
+
+    return size_runs_main(measure, "keys to document a group; group screen open", "clinic", argv)
 
 
 sys.path.insert(0, str(BENCH_DIR))

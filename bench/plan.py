@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -132,13 +131,9 @@ def measure(size: str, runs: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="open a plan, suggestions, exports")
-    parser.add_argument("--size", default="counselor")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
-    for key, value in measure(args.size, args.runs).items():
-        print(f"{args.size} {key}: {value:.1f}")
-    return 0
+    from common import size_runs_main
+
+    return size_runs_main(measure, "open a plan, suggestions, exports", "counselor", argv)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ day but the very first on a file written by an older tplan.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -175,14 +174,10 @@ def measure(size: str, runs: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="start, note form and close, on a pty")
-    parser.add_argument("--size", default="counselor",
-                        choices=["empty", "typical", "counselor", "clinic"])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
-    for key, value in measure(args.size, args.runs).items():
-        print(f"{args.size} {key}: {value:.3f}")
-    return 0
+    from common import size_runs_main
+
+    return size_runs_main(measure, "start, note form and close, on a pty", "counselor", argv,
+                          sizes=["empty", "typical", "counselor", "clinic"], digits=3)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ sessions with attendance (``generate.write_sessions``); today's sessions are unr
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -107,13 +106,9 @@ def measure(size: str, runs: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Today screen and attendance save")
-    parser.add_argument("--size", default="clinic")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
-    for key, value in measure(args.size, args.runs).items():
-        print(f"{args.size} {key}: {value:.1f}")
-    return 0
+    from common import size_runs_main
+
+    return size_runs_main(measure, "Today screen and attendance save", "clinic", argv)
 
 
 if __name__ == "__main__":
