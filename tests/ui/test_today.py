@@ -120,6 +120,8 @@ async def test_enter_on_unrecorded_attendance_opens_the_session_and_clears_the_l
 async def test_escape_with_marks_asks_and_nothing_is_saved(
     clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
 ) -> None:
+    first = clinic.agenda().sessions[0].session
+    before = {p: r.status for p, r in clinic.session_attendance(first).items()}
     app = app_for(clinic, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -135,7 +137,7 @@ async def test_escape_with_marks_asks_and_nothing_is_saved(
     key: SessionKey = form.session.occurrence and SessionKey(*form.session.occurrence)
     again = reopened(db_path, today)
     try:
-        before = {p: r.status for p, r in clinic.session_attendance(form.session).items()}
+        assert form.session.id == first.id
         after = {p: r.status for p, r in again.session_attendance(again.session(key)).items()}
         assert after == before
         assert AttendanceStatus.ABSENT not in after.values()
