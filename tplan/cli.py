@@ -9,6 +9,7 @@ in an error message.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -412,9 +413,10 @@ def cmd_tui(args: argparse.Namespace) -> int:
         app.run()
     finally:
         if getattr(app.store, "upgrades_on_close", False):
-            sys.stderr.write("tplan: upgrading the record file to this version's format (once: "
-                             "it can take a few seconds)…\n")
+            sys.stderr.write("tplan: packing discharged patients' records into the record file "
+                             "(it can take a few seconds)…\n")
         app.store.close()
+        gc.freeze()  # the process ends: spare the interpreter's last collection the records
     return app.return_code or 0
 
 

@@ -1,5 +1,5 @@
-"""The GC pause around bulk parsing keeps records out of later collections without keeping
-garbage for good."""
+"""The GC pause around bulk parsing keeps the parsed file out of later collections without
+keeping garbage, or what the session drops later, for good."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ class Node:
         self.me = self  # a reference cycle: only the cyclic collector frees it
 
 
-def test_garbage_made_before_the_pause_is_not_frozen_for_good() -> None:
+def test_garbage_made_before_the_parse_is_not_frozen_for_good() -> None:
     garbage = Node()
     gone = weakref.ref(garbage)
     del garbage  # unreachable now, but still waiting for a collection
-    with paused_gc():
+    with paused_gc(freeze=True):
         kept = {"records": [1, 2, 3]}
     gc.collect()
     assert gone() is None
@@ -26,7 +26,12 @@ def test_garbage_made_before_the_pause_is_not_frozen_for_good() -> None:
     assert gc.isenabled()
 
 
-def test_the_collector_is_paused_inside_and_restored_after() -> None:
+def test_reads_during_a_session_freeze_nothing() -> None:
+    screen = Node()  # alive while the records are read, like an open screen's widgets
+    gone = weakref.ref(screen)
     with paused_gc():
         assert not gc.isenabled()
+    del screen  # the screen is closed later
+    gc.collect()
+    assert gone() is None
     assert gc.isenabled()

@@ -170,8 +170,8 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
 
     @property
     def upgrades_on_close(self) -> bool:
-        """True when closing rewrites the file in this version's format (packing its history:
-        a few seconds, once), e.g. for the app to say so when it quits."""
+        """True when closing rewrites the file to pack discharged records (an older file's
+        whole history once, or a patient discharged since): the app says so when it quits."""
         return self._storage.compacts_on_close
 
     @property
