@@ -135,3 +135,33 @@ async def test_privacy_shows_only_initials_on_every_screen(
 
         await go(pilot, settle, "f2")
         assert "Marchetti" in screen_text(app)
+
+
+async def test_a_support_person_added_with_privacy_on_shows_as_initials(
+    clinic: Workspace, clock: FixedClock, settle, screen_text, saved
+) -> None:
+    """The names privacy masks are read again after a save: a support person added while
+    privacy is on shows as initials on the Supports tab and in a toast naming her."""
+    from test_forms_harness import choose, type_in
+
+    settings = Settings(clinician="J. Park", start_screen="caseload", privacy_after_minutes=0)
+    app = make_app(clinic, clock=clock, settings=settings)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(pilot)
+        await go(pilot, settle, "f2", "slash", *"A.Q.", "enter")
+        if not isinstance(app.screen, PatientScreen):
+            await go(pilot, settle, "enter")
+        screen = app.screen
+        assert isinstance(screen, PatientScreen)
+        screen.query_one("TabbedContent").active = "supports"
+        await go(pilot, settle, "a")
+        await type_in(pilot, "name", "Zelda Quimby")
+        await choose(pilot, "role", "sponsor")
+        await go(pilot, settle, "ctrl+s")
+        assert app.screen is screen
+        app.notify("Zelda Quimby phoned")  # a toast naming her, as a save's message may
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Z.Q." in shown
+        assert not re.search(r"\b(Zelda|Quimby)\b", shown)
+    assert saved("demo-avery-quill").supports[-1].name == "Zelda Quimby"

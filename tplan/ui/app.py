@@ -234,6 +234,8 @@ class TplanApp(QuietCrashes, App[None]):
         """One patient's record changed: refresh their caseload row (badge, flags, dates)."""
         from tplan.ui.screens.caseload import CaseloadScreen
 
+        self._name_mask = None  # a support person may have been added or renamed
+
         for screen in self.screen_stack:
             if isinstance(screen, CaseloadScreen):
                 screen.refresh_patient(patient_id)
@@ -265,7 +267,8 @@ class TplanApp(QuietCrashes, App[None]):
 
     def name_mask(self, *extra: str) -> re.Pattern[str] | None:
         """While privacy is on, the pattern of every name the records know (and ``extra``);
-        None while it is off. Read again when a patient is admitted or discharged."""
+        None while it is off. Read again when a patient is admitted or discharged, or when a
+        record changed here or elsewhere (a support person added or renamed)."""
         if not self.privacy:
             return None
         from tplan.domain.privacy import names_pattern
@@ -313,6 +316,7 @@ class TplanApp(QuietCrashes, App[None]):
         """Another session saved this patient: redraw their caseload row and open screen."""
         from tplan.ui.live import refresh_patient_everywhere
 
+        self._name_mask = None
         refresh_patient_everywhere(self, patient_id)
 
     def on_mount(self) -> None:

@@ -246,7 +246,9 @@ class TodayScreen(Screen[None]):
         privacy = bool(self.tplan.privacy)
         names = max((len(w.initials if privacy else w.display_name) for w in self.waiting),
                     default=0)
-        lines = [fit(waiting_line(w, privacy, names), width - 4) for w in self.waiting]
+        # a return comment is free text that may name the patient or their family
+        lines = [fit(self.tplan.private(waiting_line(w, privacy, names)), width - 4)
+                 for w in self.waiting]
         listing.add_options([Option(literal(line), id=f"c{n}") for n, line in enumerate(lines)])
         if lines:
             listing.highlighted = min(kept or 0, len(lines) - 1)
