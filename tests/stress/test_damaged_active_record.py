@@ -60,3 +60,32 @@ async def test_the_app_starts_and_its_top_bar_names_the_damaged_record(
                 assert sorted(shown) == ["Avery Quill", "Cass Ferrow"]
     finally:
         workspace.close()
+
+
+async def test_opening_a_damaged_record_says_why_instead_of_stopping_the_app(
+    db_path, damaged_active
+):
+    """Its row is painted from its caseload summary until the engine's rows come, so a
+    counselor can press enter on it: the app stays, says why and names the record."""
+    from tplan.ui.screens.caseload import CaseloadScreen
+
+    bo, _ = damaged_active
+    workspace = Workspace(open_repository(db_path, "J. Park"), FixedClock(TODAY),
+                          clinician="J. Park")
+    app = make_app(workspace, clock=FixedClock(TODAY), idle_privacy_minutes=None,
+                   settings=Settings(clinician="J. Park", start_screen="caseload"))
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            app.open_patient(bo)  # what enter on the painted row does
+            await pilot.pause()
+            assert isinstance(app.screen, CaseloadScreen)
+            assert app.return_code is None
+            messages = [n.message for n in app._notifications]
+            assert any("does not load" in m for m in messages)
+            assert not any(SECRET in m for m in messages)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert f"DAMAGED RECORD {bo}" in app.screen.query_one("#top-bar").render().plain
+    finally:
+        workspace.close()

@@ -226,8 +226,17 @@ class TplanApp(QuietCrashes, App[None]):
                 self.notify("Finish or cancel the open form first.", severity="warning")
                 return
             self.pop_screen()
+        from tplan.services import StoreError
         from tplan.ui.screens.patient import open_plan
 
+        try:
+            self.workspace.patient(patient_id)  # read (and cached) before any screen changes
+        except StoreError:
+            # a damaged record painted from its caseload summary before the engine's rows came
+            self.refresh_damaged()
+            self.notify("This record does not load: it is named in the top bar, and "
+                        "`tplan restore` explains what can be recovered.", severity="error")
+            return
         open_plan(self, patient_id)
 
     def caseload_changed(self, patient_id: str) -> None:
