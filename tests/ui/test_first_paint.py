@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tplan.services import FixedClock, Workspace
 from tplan.services.caseload import summary_of
 from tplan.services.deferred import DeferredWorkspace
@@ -135,3 +137,35 @@ async def test_a_bad_policy_file_ends_the_tui_with_its_message_after_the_first_p
         app.store.close()
     assert app.return_code == 1
     assert "step_down.attendence_percent" in capsys.readouterr().err
+
+
+async def test_a_key_pressed_while_a_bad_policy_loads_ends_with_its_message_too(
+    workspace: Workspace, db_path: Path, tmp_path: Path
+) -> None:
+    """Enter on a painted row asks for the workspace before its worker failed: the app ends
+    with the policy's one-line message, not the unexpected-error report, and builds only once."""
+    from tplan.cli import build_parser, tui_app
+    from tplan.clinical.policy import PolicyError
+
+    workspace.close()  # the app takes the writer lock
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[step_down]\nattendence_percent = 85\n")
+    args = build_parser().parse_args([
+        "--db", str(db_path), "--policy", str(bad), "--clinician", COUNSELOR,
+        "--start-screen", "caseload", "--config", str(tmp_path / "none.toml"),
+    ])
+    app = tui_app(args)
+    shown: list[str] = []
+    app.panic = lambda *renderables: shown.extend(map(str, renderables))  # type: ignore
+    try:
+        with pytest.raises(PolicyError):
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+    finally:
+        app.store.close()
+    assert app.return_code == 1
+    assert shown and all(text.startswith("tplan: ") for text in shown)
+    assert "step_down.attendence_percent" in shown[0]
+    assert "unexpected" not in " ".join(shown)

@@ -34,6 +34,7 @@ class DeferredWorkspace:
         self._build = build
         self._lock = threading.Lock()
         self._workspace: Workspace | None = None
+        self._failure: Exception | None = None
 
     @classmethod
     def ready(cls, workspace: Workspace) -> DeferredWorkspace:
@@ -48,14 +49,20 @@ class DeferredWorkspace:
         return self._workspace is not None
 
     def get(self) -> Workspace:
-        """The workspace; the first call builds it (a failure is raised again to every caller,
-        since nothing is kept)."""
+        """The workspace; the first call builds it. A failure is kept and raised again to every
+        later caller, without building again (a bad policy file stays bad)."""
         workspace = self._workspace
         if workspace is not None:
             return workspace
         with self._lock:
+            if self._failure is not None:
+                raise self._failure
             if self._workspace is None:
-                self._workspace = self._build()
+                try:
+                    self._workspace = self._build()
+                except Exception as exc:
+                    self._failure = exc
+                    raise
             return self._workspace
 
 

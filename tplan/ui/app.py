@@ -353,9 +353,13 @@ class TplanApp(QuietCrashes, App[None]):
 
     def crash_renderable(self, error: Exception) -> RenderableType | None:
         """An unexpected error stops the app. Textual would print a traceback with local
-        variables (patient records among them); print one safe paragraph instead."""
+        variables (patient records among them); print one safe paragraph instead. A record
+        file or policy the user must fix, met by a key pressed while the workspace was still
+        being built, ends the app with its one-line message, as at the start."""
         from tplan.ui.crash import crash_report, debug_wanted
 
+        if opening_refused(error):
+            return Text(f"tplan: {error}")
         return None if debug_wanted() else Text(crash_report(error))
 
     # --- help, theme, quit -------------------------------------------------------------
