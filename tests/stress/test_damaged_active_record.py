@@ -12,7 +12,7 @@ from stress_factories import SECRET, TODAY, run_cli, seed
 
 from tplan.services import FixedClock, Workspace
 from tplan.settings import Settings
-from tplan.store import open_repository
+from tplan.store import open_repository, open_store
 from tplan.ui.app import make_app
 
 
@@ -89,3 +89,19 @@ async def test_opening_a_damaged_record_says_why_instead_of_stopping_the_app(
             assert f"DAMAGED RECORD {bo}" in app.screen.query_one("#top-bar").render().plain
     finally:
         workspace.close()
+
+
+def test_a_server_import_refuses_a_file_with_a_damaged_record(
+    db_path, damaged_active, postgres_server
+):
+    """Moving a clinic leaves nobody behind without a word: the import names the damaged
+    record and copies nothing, rather than reporting the others as all there was."""
+    bo, _ = damaged_active
+    url = postgres_server.empty_database()
+    assert run_cli("server", "init", url).code == 0
+    done = run_cli("--clinician", "J. Park", "server", "import", str(db_path), url)
+    assert done.code == 1
+    assert bo in done.err and "tplan restore" in done.err and "Nothing was imported" in done.err
+    assert SECRET not in done.err
+    with open_store(url) as target:
+        assert len(target) == 0

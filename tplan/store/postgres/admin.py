@@ -65,6 +65,12 @@ def import_file(path: Path, url: str, clinician: str = "") -> ImportReport:
     """
     with open_repository(path, clinician, read_only=True, create=False) as source:
         patients = source.all_patients()
+        damaged = sorted(source.damaged_records())
+        if damaged:  # all_patients leaves them out: the copy would lose them without a word
+            raise TransferError(
+                f"{len(damaged)} patient record(s) in {path} do not load ({', '.join(damaged)}); "
+                "run `tplan restore` on the file first. Nothing was imported."
+            )
         audit = source.audit()
         groups = source.groups()
         sessions = source.all_sessions()
