@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
@@ -71,6 +71,22 @@ def make_discharge(patient: Patient) -> Discharge:
         on=patient.admission_date + timedelta(days=30), reason=DischargeReason.COMPLETED,
         aftercare="weekly SMART meeting",
     )
+
+
+@pytest.mark.parametrize(
+    "bad", [{"when": date(2026, 3, 1)}, {"cells": ("a", "b")}, {1: "not a string key"}]
+)
+def test_the_server_refuses_a_summary_that_is_not_plain_json_and_saves_nothing(
+    postgres_url: str, bad: dict
+) -> None:
+    with open_store(postgres_url, "J. Park") as repo:
+        avery = repo.add(make_patient(), summary=ROW)
+        changed = avery.model_copy(deep=True)
+        changed.notes = [*changed.notes, make_note(3)]
+        with pytest.raises(ValueError, match="caseload summary"):
+            repo.put(changed, "save_draft", summary=bad)
+        assert repo.get(avery.id) == avery
+        assert repo.caseload_summaries()[avery.id] == ROW
 
 
 def test_a_refused_save_leaves_the_summary_it_found(postgres_url: str) -> None:

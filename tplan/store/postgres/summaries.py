@@ -12,14 +12,16 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from tplan.store.postgres.record_keeping import PostgresRecordKeeping
+from tplan.store.summaries import checked_summary
 
 Summary = Mapping[str, Any]
 """A patient's caseload summary: opaque JSON the services compute (tplan.services.caseload)."""
 
 
 def summary_value(summary: Summary | None) -> Jsonb | None:
-    """The column's value for a summary (None: NULL, no summary)."""
-    return None if summary is None else Jsonb(dict(summary))
+    """The column's value for a summary (None: NULL, no summary), checked as the record
+    file's are: plain JSON and small, or ValueError before anything is written."""
+    return None if summary is None else Jsonb(checked_summary(summary))
 
 
 class PostgresSummaries(PostgresRecordKeeping):
