@@ -66,3 +66,8 @@ def check_not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
     return value
+
+
+STORED = {"stored": True}
+"""Validation context of records read back (every backend): text stored before a rule
+tightened still loads; saving it again asks for the character to go."""

@@ -158,3 +158,20 @@ def test_a_row_that_does_not_load_is_left_out_and_named(postgres_url: str) -> No
         assert repo.loadable([avery.id, bo.id]) == [avery]
         with pytest.raises(CorruptStoreError, match=bo.id):
             repo.get(bo.id)
+
+
+def test_a_record_stored_before_the_text_rule_still_opens_on_the_server(postgres_url: str) -> None:
+    """As on the record file: a character refused since (here a zero-width space) does not
+    make an older record unreadable; saving it again asks for the character to go."""
+    with open_store(postgres_url, "J. Park") as repo:
+        avery = repo.add(make_patient())
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE patients SET document = jsonb_set(document, '{display_name}', %s::jsonb)"
+            " WHERE id = %s", ('"Avery\u200b Quill"', avery.id),
+        )
+    with open_store(postgres_url, "J. Park") as repo:
+        legacy = repo.get(avery.id)
+        assert legacy.display_name == "Avery\u200b Quill"
+        with pytest.raises(ValueError, match="U\\+200B"):
+            repo.put(legacy.model_copy(update={"pronouns": "they/them"}), "edit")

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from tplan.record_format import STORED
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.errors import CorruptStoreError, StoreError, does_not_load
 from tplan.store.migrations import AUDIT_TABLE
@@ -97,7 +98,7 @@ class _Table(Generic[M]):
         from pydantic import ValidationError
 
         try:
-            record = self.model.model_validate(document)
+            record = self.model.model_validate(document, context=STORED)
         except ValidationError as exc:
             raise does_not_load(path, f"{self.what} document {doc_id}", exc) from None
         self.verified.add(doc_id)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
-from tplan.record_format import check_person_name
+from tplan.record_format import STORED, check_person_name
 from tplan.store import history, migrations
 from tplan.store.audit import AuditEntry, changed_fields, now, os_user
 from tplan.store.bulk import paused_gc
@@ -453,10 +453,6 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
     def _require_writable(self) -> None:
         if self.read_only:
             raise ReadOnlyStoreError(self.path)
-
-
-STORED = {"stored": True}
-"""Validation context of records read back: text stored before a rule tightened still loads."""
 
 
 def load_document(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 
+from tplan.record_format import STORED
 from tplan.store.errors import does_not_load
 from tplan.store.record_keeping import RecordKeeping
 
@@ -33,6 +34,6 @@ class PostgresRecordKeeping(RecordKeeping):
         from pydantic import ValidationError
 
         try:
-            return model.model_validate(document)
+            return model.model_validate(document, context=STORED)
         except ValidationError as exc:
             raise does_not_load(self._location, f"{what} {record_id}", exc) from None  # type: ignore[arg-type]
