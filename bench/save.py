@@ -10,7 +10,7 @@ rename) releases the GIL and only adds wall time.
     python bench/save.py [--size typical] [--runs 15] [--one-dumps-call]
 
 ``--one-dumps-call`` serializes the file in one ``orjson.dumps`` call, as the store did before
-``dumps_yielding``: it shows what that call costs the event loop.
+``dump_parts``: it shows what that call costs the event loop.
 """
 
 from __future__ import annotations

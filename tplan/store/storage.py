@@ -152,11 +152,6 @@ def parse_database(
         raise CorruptStoreError(path, problem.problem, backup) from None
 
 
-def dumps_yielding(tables: Tables) -> bytes:
-    """``orjson.dumps(tables)``, byte for byte, serialized one document at a time."""
-    return b"".join(dump_parts(tables))
-
-
 def dump_parts(tables: Tables) -> list[bytes]:
     """``orjson.dumps(tables)`` as parts whose concatenation is it, byte for byte, serialized
     one document at a time; written to the file as they are (never joined into one copy).

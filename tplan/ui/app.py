@@ -271,8 +271,9 @@ class TplanApp(QuietCrashes, App[None]):
         initials = getattr(person, "initials", None)
         if isinstance(initials, str) and initials:
             return initials
-        parts = [part for part in name.split() if part[:1].isalnum()]
-        return "".join(part[0].upper() + "." for part in parts[:3]) or "?"
+        from tplan.domain.patient import initials_of  # not at module load: see first paint
+
+        return initials_of(name)
 
     def name_mask(self, *extra: str) -> re.Pattern[str] | None:
         """While privacy is on, the pattern of every name the records know (and ``extra``);
