@@ -83,8 +83,11 @@ async def test_a_draft_saved_at_once_keeps_its_lower_fields(
             if (notes.get_option_at_index(i).id or "").startswith(f"note:{draft.id}")
         )
         post_keys(app, "enter")
-        while not isinstance(app.screen, forms.NoteForm):
+        for _ in range(10_000):  # yield to the app until the form is pushed, not a moment more
+            if isinstance(app.screen, forms.NoteForm):
+                break
             await asyncio.sleep(0)
+        assert isinstance(app.screen, forms.NoteForm), "the draft never opened"
         assert not app.screen.query("#risk_observations")  # not mounted yet
         post_keys(app, "ctrl+s")
         await settle(pilot)
