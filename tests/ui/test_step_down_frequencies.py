@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from test_friction_day import SMALL, open_patient, type_into
+from textual.widgets import Select
 
 from tplan.domain import LevelCode, Patient
 from tplan.ui import forms
@@ -94,3 +95,54 @@ async def test_a_deferred_step_down_comes_back_on_the_worklist_on_its_follow_up_
         await settle(pilot)
         assert "deferred decision due Thu 12 Mar · Avery Quill: step down" in screen_text(app)
     assert saved(AVERY).current_level.level is LevelCode.L2_1
+
+
+async def change_averys_level(app: TplanApp, pilot, settle, **fields: object) -> None:
+    """`l` on Avery's plan, the given fields, a reason, ctrl+s."""
+    await open_patient(pilot, settle, "Avery")
+    await pilot.press("l")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, forms.LevelForm)
+    for key in ("level", "edition"):
+        if key in fields:
+            form.query_one(f"#{key}", Select).value = fields[key]
+    for key in ("days_per_week", "hours_per_week"):
+        if key in fields:
+            await type_into(pilot, f"#{key}", str(fields[key]))
+    await type_into(pilot, "#reason", "Decided at the team meeting")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_a_level_changed_by_hand_offers_the_frequencies_as_accepting_does(
+    app: TplanApp, settle, screen_text, saved: Callable[[str], Patient]
+) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await change_averys_level(
+            app, pilot, settle, level=LevelCode.L1, days_per_week=2, hours_per_week=6
+        )
+        form = app.screen
+        assert isinstance(form, FrequencyForm)
+        shown = screen_text(app)
+        assert "review due moves from 16 Mar to 15 May" in shown
+        assert "Relapse-prevention CBT group: was 3×/wk, fits the new" in shown
+        assert form.query_one("#times_0").value == "2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    stored = saved(AVERY)
+    assert (stored.current_level.level, stored.current_level.days_per_week) == (LevelCode.L1, 2)
+    assert frequencies(stored)[GROUP_CBT] == 2 and frequencies(stored)[AA] == 3
+
+
+async def test_a_change_that_fits_every_frequency_asks_nothing_more(
+    app: TplanApp, settle, saved: Callable[[str], Patient]
+) -> None:
+    before = frequencies(saved(AVERY))
+    async with app.run_test(size=SMALL) as pilot:
+        await change_averys_level(app, pilot, settle, hours_per_week=10)  # same three days
+        assert isinstance(app.screen, PatientScreen)
+    stored = saved(AVERY)
+    assert stored.current_level.hours_per_week == 10
+    assert frequencies(stored) == before

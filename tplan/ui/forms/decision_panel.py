@@ -22,6 +22,7 @@ from tplan.domain import Criterion, DecisionOutcome, Patient, Suggestion, Sugges
 from tplan.domain.rules import follow_up_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.fields import FieldRow, date_input, literal, text_area
+from tplan.ui.forms.frequency_form import cadence_text, offer_frequencies
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.toggles import Choice
 
@@ -105,10 +106,8 @@ def explain(suggestion: Suggestion) -> Group:
 def preview_text(preview: AcceptPreview, shown: int = 3) -> str:
     """What else accepting changes: the review cadence, and (``shown`` of) the frequencies
     set for the old level."""
-    lines = []
-    before, after = preview.review_due_before, preview.review_due_after
-    if before is not None and after is not None and before != after:
-        lines.append(f"review due moves from {before:%d %b} to {after:%d %b} (the new cadence)")
+    cadence = cadence_text(preview.review_due_before, preview.review_due_after)
+    lines = [cadence] if cadence else []
     if preview.interventions and shown:
         listed = ", ".join(
             f"{i.description or i.modality.value} {i.times_per_week:g}×/wk"
@@ -223,12 +222,4 @@ class DecisionPanel(FormScreen[Patient | None]):
         accepted = self.recorded is DecisionOutcome.ACCEPT
         if not (self._done and accepted and self.preview.review_due_after is not None):
             return
-        fits = self.workspace.frequency_fits(self.patient_id)
-        if not fits:
-            return
-        from tplan.ui.forms.frequency_form import FrequencyForm
-
-        form = FrequencyForm(self.workspace, self.patient_id, fits, preview_text(self.preview, 0))
-        app = self.app
-        opener = getattr(app.screen, "open_form", None)
-        app.call_later(opener if callable(opener) else app.push_screen, form)
+        offer_frequencies(self, self.workspace, self.patient_id, preview_text(self.preview, 0))

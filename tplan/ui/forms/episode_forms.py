@@ -40,6 +40,8 @@ from tplan.ui.forms.fields import (
 from tplan.ui.forms.parsing import parse_int, parse_list, parse_number
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from tplan.services import Workspace
 
 LEVEL_OPTIONS = [(f"{level_label(code)} · {level_name(code)}", code) for code in LevelCode]
@@ -115,6 +117,8 @@ class LevelForm(FormScreen[Patient | None]):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
         self.current = self.patient.current_level
+        self.review_moved: tuple[date, date] | None = None
+        """The review due date before and after the saved change (None until saved)."""
 
     def heading(self) -> str:
         c = self.current
@@ -176,7 +180,21 @@ class LevelForm(FormScreen[Patient | None]):
         return change
 
     def persist(self, payload: LevelChange) -> Patient:
-        return self.workspace.change_level(self.patient_id, payload)
+        assert self.patient is not None
+        before = self.workspace.review_due(self.patient)
+        saved = self.workspace.change_level(self.patient_id, payload)
+        self.review_moved = (before, self.workspace.review_due(saved))
+        return saved
+
+    def on_unmount(self) -> None:
+        """After a saved change, offer the interventions' frequencies that fit the new level
+        and schedule, as accepting a suggested level change does (only when one would change:
+        a new edition alone asks nothing)."""
+        if self._done and self.review_moved is not None:
+            from tplan.ui.forms.frequency_form import cadence_text, offer_frequencies
+
+            changed = cadence_text(*self.review_moved)
+            offer_frequencies(self, self.workspace, self.patient_id, changed, only_changes=True)
 
 
 class ReviewForm(FormScreen[Patient | None]):

@@ -3,9 +3,11 @@ schedule suggests, saved as one change the counselor confirms (issue #16 item 5)
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Static
 
 from tplan.domain import Patient
@@ -19,6 +21,33 @@ if TYPE_CHECKING:
     from tplan.services.frequencies import FrequencyFit
 
 MAX_TIMES = 21.0
+
+
+def cadence_text(before: date | None, after: date | None) -> str:
+    """The review due date a level change moved, in words ("" when it did not move)."""
+    if before is None or after is None or before == after:
+        return ""
+    return f"review due moves from {before:%d %b} to {after:%d %b} (the new cadence)"
+
+
+def offer_frequencies(
+    screen: Screen[object],
+    workspace: Workspace,
+    patient_id: str,
+    changed: str,
+    *,
+    only_changes: bool = False,
+) -> None:
+    """After a level change was saved from ``screen`` (closing now): open the frequency form
+    when the plan has active interventions (``only_changes``: one whose frequency would
+    change), over whatever screen comes back."""
+    fits = workspace.frequency_fits(patient_id)
+    if not fits or (only_changes and not any(fit.changes for fit in fits)):
+        return
+    app = screen.app
+    form = FrequencyForm(workspace, patient_id, fits, changed)
+    opener = getattr(app.screen, "open_form", None)
+    app.call_later(opener if callable(opener) else app.push_screen, form)
 
 
 def fit_label(fit: FrequencyFit) -> str:
