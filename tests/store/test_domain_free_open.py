@@ -77,7 +77,7 @@ def test_a_damaged_active_record_opens_and_is_named_at_first_read(db_path: Path)
     doc_id = next(k for k, d in raw["patients"].items() if d["id"] == bo.id)
     raw["patients"][doc_id]["notes"][0]["craving"] = SECRET
     db_path.write_bytes(orjson.dumps(raw))
-    before = db_path.read_bytes()
+    damaged = raw["patients"][doc_id]
     with open_repository(db_path, "J. Park") as repo:
         assert repo.active_ids() == [avery.id, bo.id]
         with pytest.raises(CorruptStoreError, match=f"patient document {doc_id} does not load"):
@@ -86,4 +86,8 @@ def test_a_damaged_active_record_opens_and_is_named_at_first_read(db_path: Path)
         assert SECRET not in str(repo.damaged_records())
         assert repo.caseload_summaries() == {avery.id: None, bo.id: None}
         assert repo.loadable(repo.active_ids()) == [avery]
-    assert db_path.read_bytes() == before  # nothing saved: nothing rewritten, nothing lost
+    # an older file is written in this tplan's format at the close: nothing of it is lost, and
+    # the damaged record is carried exactly and listed as damaged in the new snapshot
+    rewritten = orjson.loads(db_path.read_bytes())
+    assert rewritten["patients"][doc_id] == damaged
+    assert rewritten["_meta"]["1"]["damaged_documents"] == [doc_id]

@@ -127,6 +127,23 @@ def test_an_older_file_is_migrated_in_place_by_the_first_writer_even_without_a_s
         assert repo.all_patients() == [avery, gone]
 
 
+def test_an_older_file_without_history_is_upgraded_on_disk_too(db_path: Path):
+    """Nothing to pack, but the file is still an older format on disk: the first writer's
+    close writes it as this tplan's format, so an older tplan is never handed a file it would
+    misread through this one's journal."""
+    avery = make_patient("Avery Quill", notes=2)
+    with open_repository(db_path, "J. Park") as repo:
+        repo.import_patients([avery])
+    _as_format_3(db_path)
+    with open_repository(db_path, "J. Park") as repo:
+        assert repo.upgrades_on_close
+    raw = orjson.loads(db_path.read_bytes())
+    assert raw["_meta"]["1"]["store_format"] == migrations.STORE_FORMAT
+    with open_repository(db_path, "J. Park") as repo:
+        assert not repo.upgrades_on_close
+        assert repo.get(avery.id) == avery
+
+
 def test_an_older_tplan_refuses_a_file_with_packed_history(db_path, one_of_each, monkeypatch):
     monkeypatch.setattr(migrations, "STORE_FORMAT", 3)
     with pytest.raises(NewerSchemaError):

@@ -108,7 +108,7 @@ def _verified_snapshot(path: Path) -> Tables | None:
     except FileNotFoundError:
         return None
     try:
-        tables, _ = parse_database(path, raw)
+        tables = parse_database(path, raw).tables
         _check_active_records(path, tables)
     except CorruptStoreError:
         return None
@@ -131,7 +131,7 @@ def _checked_backup(backup: Path) -> bytes:
         ) from None
     except OSError as exc:
         raise StoreError(f"cannot read {backup}: {exc.strerror}") from None
-    tables, _ = parse_database(backup, raw)
+    tables = parse_database(backup, raw).tables
     _check_active_records(backup, tables)
     return raw
 

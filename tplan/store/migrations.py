@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tplan.record_format import SCHEMA_VERSION as SCHEMA_VERSION
 from tplan.store import checksum, history
@@ -162,8 +162,23 @@ def migrate(tables: Tables, version: int) -> Tables:
     return tables
 
 
-def check_and_upgrade(tables: object, raw: bytes | None = None) -> tuple[Tables, int]:
-    """Check a parsed file and upgrade it in memory; return the tables and the file's version.
+class Checked(NamedTuple):
+    """A parsed file, checked and upgraded in memory, and what it was on disk."""
+
+    tables: Tables
+    version: int
+    """The record (schema) version the file was written with."""
+    layout: int
+    """The store format the file was written in."""
+
+    @property
+    def older(self) -> bool:
+        """True when the file on disk is older than what this tplan writes."""
+        return self.version < SCHEMA_VERSION or self.layout < STORE_FORMAT
+
+
+def check_and_upgrade(tables: object, raw: bytes | None = None) -> Checked:
+    """Check a parsed file and upgrade it in memory; return it with the file's versions.
 
     With ``raw`` (the bytes ``tables`` was parsed from) a format-2 file's checksum is verified.
     """
@@ -176,9 +191,10 @@ def check_and_upgrade(tables: object, raw: bytes | None = None) -> tuple[Tables,
             "its content does not match the checksum written with it (the file is damaged "
             "and does not load)",
         )
+    on_disk = layout
     while layout < STORE_FORMAT:
         tables = FORMAT_STEPS[layout](tables)
         layout += 1
     if version < SCHEMA_VERSION:
         tables = migrate(tables, version)
-    return tables, version
+    return Checked(tables, version, on_disk)

@@ -123,8 +123,8 @@ Explain = Callable[[Path, Tables, "Path | None"], None]
 
 def parse_database(
     path: Path, raw: bytes, backup: Path | None = None, explain: Explain | None = None
-) -> tuple[Tables, int]:
-    """Parse, check and upgrade a database file's bytes; return the tables and the file's version.
+) -> migrations.Checked:
+    """Parse, check and upgrade a database file's bytes; return the tables and the file's versions.
 
     Errors name ``path`` and say what is wrong, never what the file contains.
     """
@@ -266,7 +266,9 @@ class AtomicJSONStorage(Storage):
         """
         raw, journal_data = self._read_files()
         backup = self.backup_path if self.backup_path.exists() else None
-        state, version = parse_database(self.path, raw, backup, self.explain_damage)
+        checked = parse_database(self.path, raw, backup, self.explain_damage)
+        state, version = checked.tables, checked.version
+        self._compact_on_close = checked.older  # upgraded in memory: written so on closing
         self._snapshot_size = len(raw)
         del raw
         if journal_data is None:
@@ -533,6 +535,7 @@ class AtomicJSONStorage(Storage):
                 raise SaveError(self.path, exc.strerror or type(exc).__name__) from exc
             raise
         self._snapshot_size = sum(len(part) for part in payload)
+        self._compact_on_close = False  # the file on disk is this tplan's format now
         del payload
         fsync_dir(self.path.parent)
         if self._journal is not None:
