@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import select
-import struct
-import subprocess
-import sys
-import termios
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pty_terminal import PtyTplan
 from textual.widgets import Static
 
 from tplan.cli import build_parser, tui_workspace
@@ -114,33 +107,8 @@ def test_lock_message_names_tplan_read_only_and_the_option_opens_the_file(
 
 def test_tplan_read_only_starts_on_a_locked_file(workspace: Workspace, db_path: Path) -> None:
     """The real command on a pseudo-terminal, while this process holds the writer lock."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tplan.cli", "--read-only", "--db", str(db_path)],
-        stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-        env={**os.environ, "TERM": "xterm-256color", "TPLAN_CLINICIAN": "J. Park"},
-    )
-    os.close(slave)
-    seen = b""
-    try:
-        deadline = time.monotonic() + 60
-        while b"Avery" not in seen or b"READ-ONLY" not in seen:
-            assert proc.poll() is None, "tplan --read-only exited instead of starting"
-            assert time.monotonic() < deadline, "no READ-ONLY caseload on the screen"
-            if select.select([master], [], [], 0.2)[0]:
-                seen += os.read(master, 65536)
-        os.write(master, b"\x11")  # ctrl+q
-        while proc.poll() is None:  # keep reading: a full terminal would block its last paint
-            assert time.monotonic() < deadline, "ctrl+q did not quit"
-            if select.select([master], [], [], 0.2)[0]:
-                try:
-                    os.read(master, 65536)
-                except OSError:  # the terminal closed with the process
-                    break
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
+    args = ("--read-only", "--db", str(db_path))
+    with PtyTplan(args, {"TPLAN_CLINICIAN": "J. Park"}) as terminal:
+        terminal.expect(b"Avery", b"READ-ONLY")
+        terminal.press(b"\x11")  # ctrl+q
+        assert terminal.wait_exit() == 0

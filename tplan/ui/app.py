@@ -14,13 +14,14 @@ from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
 from tplan.services.deferred import DeferredWorkspace, opening_refused
 from tplan.settings import Settings
 from tplan.ui.commands import PatientCommands
-from tplan.ui.compat import QuietCrashes
+from tplan.ui.compat import QuietCrashes, prompt_exit
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -153,6 +154,10 @@ class TplanApp(QuietCrashes, App[None]):
         self.damaged = self._damaged_ids()
 
     # --- screens -----------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, with an input thread that does not hold up quitting."""
+        return prompt_exit(super().get_driver_class())
 
     def get_default_screen(self) -> Screen[Any]:
         from tplan.ui.screens.caseload import CaseloadScreen

@@ -73,7 +73,9 @@ class CaseloadScreen(Screen[None]):
         ("▲ ▼", "in a column title: the sort and its direction (s sorts, S reverses)"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="filter"),
+        # priority, as `n` below: keys typed right after `/` are dispatched after it, into the
+        # filter, instead of overtaking it (a priority `n` in "/fen" opened a note form)
+        Binding("slash", "filter", "Filter", id="filter", priority=True),
         Binding("s", "sort", "Sort", id="sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False),
         Binding("f", "quick", "Quick filter", id="quick"),
@@ -321,7 +323,11 @@ class CaseloadScreen(Screen[None]):
             self._update_bars(list(self.table.lines))
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        field = self.query_one("#filter", Input)
+        if self.focused is field:
+            raise SkipAction  # `/` typed in the filter is text
+        # focused now, not after the queued messages (``Widget.focus`` defers)
+        self.set_focus(field)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
