@@ -6,7 +6,7 @@ check the mixins call, the patient documents they write and read, and closing at
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -44,15 +44,13 @@ class RecordKeeping:
     read_only: bool
     clinician: str
     _os_user: str
+    get: Callable[[str], Patient]
 
     def _require_writable(self) -> None:
         """Refuse a write (ReadOnlyStoreError naming the store) when opened read-only."""
         raise NotImplementedError
 
     def close(self) -> None:
-        raise NotImplementedError
-
-    def get(self, patient_id: str) -> Patient:
         raise NotImplementedError
 
     def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
