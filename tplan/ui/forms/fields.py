@@ -233,3 +233,74 @@ def text_area(key: str, text: str = "", *, tall: bool = False, placeholder: str 
 
 def checkbox(key: str, label: str, value: bool) -> Checkbox:
     return Tick(literal(label), value, id=key, compact=True)
+
+
+class Fields:
+    """The field rows of a form that edits ``record`` (None: a new one), each declared once.
+
+    A field is its label and its key: the key is the widget's id, the field's name in messages
+    and the attribute of ``record`` the field starts with (``default`` for a new record). A
+    field that shows something else than one attribute builds its ``FieldRow`` itself.
+    """
+
+    def __init__(self, record: Any, today: Callable[[], date]) -> None:
+        self.record = record
+        self.today = today
+
+    def value(self, key: str, default: Any = None) -> Any:
+        """What field ``key`` starts with: the record's attribute, or ``default``."""
+        return default if self.record is None else getattr(self.record, key)
+
+    def text(
+        self,
+        label: str,
+        key: str,
+        *,
+        placeholder: str = "",
+        classes: str = "",
+        **row: Any,
+    ) -> FieldRow:
+        """A one-line text (None shows as blank); ``row``: FieldRow's hint and claims."""
+        field = text_input(key, self.value(key) or "", placeholder=placeholder, classes=classes)
+        return FieldRow(label, field, **row)
+
+    def area(
+        self, label: str, key: str, *, tall: bool = False, placeholder: str = "", **row: Any
+    ) -> FieldRow:
+        """A multi-line text."""
+        value = self.value(key) or ""
+        return FieldRow(label, text_area(key, value, tall=tall, placeholder=placeholder), **row)
+
+    def choice(
+        self, label: str, key: str, options: list[tuple[Any, Any]], default: Any = None, **row: Any
+    ) -> FieldRow:
+        """One of ``options`` (blank until chosen when a new record has no ``default``)."""
+        return FieldRow(label, choice(key, options, self.value(key, default)), **row)
+
+    def number(
+        self,
+        label: str,
+        key: str,
+        parse: Callable[[str], object],
+        default: float | None = None,
+        **row: Any,
+    ) -> FieldRow:
+        """A number that ``parse`` checks as it is typed."""
+        return FieldRow(label, number_input(key, self.value(key, default), parse), **row)
+
+    def day(
+        self,
+        label: str,
+        key: str,
+        *,
+        required: bool = False,
+        direction: Direction = "past",
+        **row: Any,
+    ) -> FieldRow:
+        """A date; ``direction`` says where a weekday or a date without a year falls."""
+        field = date_input(key, self.value(key), self.today, required=required, direction=direction)
+        return FieldRow(label, field, **row)
+
+    def check(self, label: str, key: str, text: str, default: bool = False, **row: Any) -> FieldRow:
+        """A checkbox with ``text`` beside it."""
+        return FieldRow(label, checkbox(key, text, self.value(key, default)), **row)
