@@ -178,6 +178,15 @@ def current_status(history: list[StatusChange[S]]) -> S | None:
     return sorted(history, key=lambda c: c.on)[-1].status
 
 
+def with_status(record: Any, status: S, on: date) -> list[StatusChange[S]]:
+    """``record``'s dated status history (None: a new record, no history yet) with ``status``
+    added as of ``on`` when it is not the record's status already."""
+    history: list[StatusChange[S]] = list(record.history) if record is not None else []
+    if record is None or status != record.status:
+        history.append(StatusChange[type(status)](on=on, status=status))  # type: ignore[misc]
+    return history
+
+
 def check_history_not_empty(history: list[StatusChange[S]]) -> list[StatusChange[S]]:
     if not history:
         raise ValueError("needs at least one dated status")

@@ -16,9 +16,9 @@ from tplan.domain import (
     Patient,
     Problem,
     ProblemStatus,
-    StatusChange,
     new_id,
 )
+from tplan.domain.base import with_status
 from tplan.domain.rules import target_date_warning
 from tplan.ui.forms.base import FieldReader, FormScreen, RecordForm, find_record
 from tplan.ui.forms.confirm import ConfirmDialog
@@ -201,14 +201,11 @@ class ObjectiveForm(FormScreen[Patient | None]):
         status_on = r.date("status_on", required=True)
         r.check()
         assert status_on is not None
-        history = list(self.original.history) if self.original else []
-        if self.original is None or status != self.original.status:
-            history.append(StatusChange[ObjectiveStatus](on=status_on, status=status))
         objective = Objective(
             id=self.objective_id,
             text=text,
             target_date=target,
-            history=history,
+            history=with_status(self.original, status, status_on),
             interventions=self.original.interventions if self.original else [],
         )
         return goal_id, objective

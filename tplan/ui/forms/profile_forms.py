@@ -3,9 +3,7 @@ recovery groups. Status changes are dated, so the engine can ask what held on an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from textual.app import ComposeResult
 
@@ -23,11 +21,10 @@ from tplan.domain import (
     SupportRole,
     SupportStatus,
 )
+from tplan.domain.base import with_status
 from tplan.ui.forms.base import FieldReader, RecordForm
 from tplan.ui.forms.fields import FieldRow, Fields, date_input, enum_options
 from tplan.ui.forms.parsing import parse_number
-
-S = TypeVar("S")
 
 SEVERITY_OPTIONS = [
     ("0 none", 0),
@@ -38,16 +35,6 @@ SEVERITY_OPTIONS = [
 ]
 RISK_KIND_LABELS = {RiskKind.CO_OCCURRING: "co-occurring condition"}
 GROUP_KIND_LABELS = {kind: kind.value for kind in GroupKind}
-
-
-def dated(
-    history: Sequence[StatusChange[Any]], current: S | None, chosen: S, on: date
-) -> list[StatusChange[Any]]:
-    """The history with ``chosen`` appended as of ``on`` when it differs from ``current``."""
-    changes = list(history)
-    if current is None or chosen != current:
-        changes.append(StatusChange[type(chosen)](on=on, status=chosen))  # type: ignore[misc]
-    return changes
 
 
 def status_rows(fields: Fields, enum: type[Any], default: Any) -> ComposeResult:
@@ -123,7 +110,7 @@ class RiskForm(RecordForm[Risk]):
             kind=kind,
             description=description,
             severity=severity,
-            history=dated(k.history if k else [], k.status if k else None, status, on),
+            history=with_status(self.original, status, on),
             severity_history=severity_history,
         )
 
@@ -155,14 +142,13 @@ class SupportForm(RecordForm[SupportPerson]):
         on = r.date("status_on", required=True)
         r.check()
         assert on is not None
-        s = self.original
         return SupportPerson(
             id=self.record_id,
             name=name,
             role=role,
             contact=contact,
             sober_support=sober,
-            history=dated(s.history if s else [], s.status if s else None, status, on),
+            history=with_status(self.original, status, on),
         )
 
     def persist(self, payload: SupportPerson) -> Patient:
@@ -195,13 +181,12 @@ class GroupForm(RecordForm[SupportGroup]):
         on = r.date("status_on", required=True)
         r.check()
         assert on is not None
-        g = self.original
         return SupportGroup(
             id=self.record_id,
             kind=kind,
             name=name,
             meetings_per_week=meetings or 0,
-            history=dated(g.history if g else [], g.status if g else None, status, on),
+            history=with_status(self.original, status, on),
         )
 
     def persist(self, payload: SupportGroup) -> Patient:
