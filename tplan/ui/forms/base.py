@@ -154,6 +154,20 @@ def find_record(items: Sequence[Any], item_id: str | None, what: str) -> Any:
     return found
 
 
+def find_under(
+    parents: Iterable[Any], children: Callable[[Any], Sequence[Any]], item_id: str | None, what: str
+) -> tuple[Any, str | None]:
+    """The item with ``item_id`` among the ``children`` of ``parents``, with its parent's id
+    ((None, None) for a new one); LookupError when the plan has none."""
+    if item_id is None:
+        return None, None
+    for parent in parents:
+        found = next((item for item in children(parent) if item.id == item_id), None)
+        if found is not None:
+            return found, parent.id
+    raise LookupError(f"no {what} {item_id} in this plan")
+
+
 def private_record_text(app: Any, patient: Patient, shown: Any) -> Any:
     """What a screen shows of ``patient``'s record, with every name the records know as
     initials while privacy is on (the app's names and this record's own supports)."""

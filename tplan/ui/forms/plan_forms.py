@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from tplan.domain import (
 )
 from tplan.domain.base import with_status
 from tplan.domain.rules import target_date_warning
-from tplan.ui.forms.base import FieldReader, FormScreen, RecordForm, find_record
+from tplan.ui.forms.base import FieldReader, FormScreen, RecordForm, find_record, find_under
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import FieldRow, choice, enum_options, literal
 from tplan.ui.forms.parsing import parse_number
@@ -88,14 +89,10 @@ class GoalForm(FormScreen[Patient | None]):
     ):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: Goal | None = None
-        self.problem_id = problem_id
-        for problem in self.patient.problems:
-            for goal in problem.goals:
-                if goal.id == goal_id:
-                    self.original, self.problem_id = goal, problem.id
-        if goal_id is not None and self.original is None:
-            raise LookupError(f"no goal {goal_id} in this plan")
+        self.original: Goal | None
+        goals = attrgetter("goals")
+        self.original, parent = find_under(self.patient.problems, goals, goal_id, "goal")
+        self.problem_id = parent or problem_id
         self.goal_id = goal_id or new_id("gl")
 
     def compose_fields(self) -> ComposeResult:
@@ -150,14 +147,10 @@ class ObjectiveForm(FormScreen[Patient | None]):
     ):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: Objective | None = None
-        self.goal_id = goal_id
-        for goal in self.patient.goals():
-            for objective in goal.objectives:
-                if objective.id == objective_id:
-                    self.original, self.goal_id = objective, goal.id
-        if objective_id is not None and self.original is None:
-            raise LookupError(f"no objective {objective_id} in this plan")
+        self.original: Objective | None
+        goals, objectives = self.patient.goals(), attrgetter("objectives")
+        self.original, parent = find_under(goals, objectives, objective_id, "objective")
+        self.goal_id = parent or goal_id
         self.objective_id = objective_id or new_id("ob")
 
     def compose_fields(self) -> ComposeResult:
