@@ -443,14 +443,6 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
         self.app.pop_screen()
 
     @editing
-    def action_note(self) -> None:
-        self.open_form(self._forms().NoteForm(self.ws, self.patient_id))
-
-    @editing
-    def action_problem(self) -> None:
-        self.open_form(self._forms().ProblemForm(self.ws, self.patient_id))
-
-    @editing
     def action_goal(self) -> None:
         problem_id, _, _ = self._plan_context()
         if problem_id is None and self.patient is not None and self.patient.problems:
@@ -477,18 +469,6 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
             self.notify("Highlight an objective in the plan first.", severity="warning")
             return
         self.open_form(self._forms().InterventionForm(self.ws, self.patient_id, objective_id))
-
-    @editing
-    def action_group(self) -> None:
-        self.open_form(self._forms().GroupForm(self.ws, self.patient_id))
-
-    @editing
-    def action_medication(self) -> None:
-        self.open_form(self._forms().MedicationForm(self.ws, self.patient_id))
-
-    @editing
-    def action_naloxone(self) -> None:
-        self.open_form(self._forms().NaloxoneForm(self.ws, self.patient_id))
 
     @editing
     def action_individual_schedule(self) -> None:
