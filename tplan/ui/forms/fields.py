@@ -239,8 +239,9 @@ class Fields:
     """The field rows of a form that edits ``record`` (None: a new one), each declared once.
 
     A field is its label and its key: the key is the widget's id, the field's name in messages
-    and the attribute of ``record`` the field starts with (``default`` for a new record). A
-    field that shows something else than one attribute builds its ``FieldRow`` itself.
+    and the attribute of ``record`` the field starts with (``default`` for a new record).
+    ``hint`` and ``claims`` are the row's (see ``FieldRow``). A field that shows something else
+    than one attribute builds its ``FieldRow`` itself.
     """
 
     def __init__(self, record: Any, today: Callable[[], date]) -> None:
@@ -255,27 +256,48 @@ class Fields:
         self,
         label: str,
         key: str,
+        default: str = "",
         *,
         placeholder: str = "",
         classes: str = "",
-        **row: Any,
+        hint: str = "",
+        claims: Iterable[str] = (),
     ) -> FieldRow:
-        """A one-line text (None shows as blank); ``row``: FieldRow's hint and claims."""
-        field = text_input(key, self.value(key) or "", placeholder=placeholder, classes=classes)
-        return FieldRow(label, field, **row)
+        """A one-line text (None shows as blank)."""
+        value = self.value(key, default) or ""
+        field = text_input(key, value, placeholder=placeholder, classes=classes)
+        return FieldRow(label, field, hint=hint, claims=claims)
 
     def area(
-        self, label: str, key: str, *, tall: bool = False, placeholder: str = "", **row: Any
+        self,
+        label: str,
+        key: str,
+        default: str = "",
+        *,
+        tall: bool = False,
+        placeholder: str = "",
+        hint: str = "",
+        claims: Iterable[str] = (),
     ) -> FieldRow:
         """A multi-line text."""
-        value = self.value(key) or ""
-        return FieldRow(label, text_area(key, value, tall=tall, placeholder=placeholder), **row)
+        field = text_area(key, self.value(key, default) or "", tall=tall, placeholder=placeholder)
+        return FieldRow(label, field, hint=hint, claims=claims)
 
     def choice(
-        self, label: str, key: str, options: list[tuple[Any, Any]], default: Any = None, **row: Any
+        self,
+        label: str,
+        key: str,
+        options: list[tuple[Any, Any]],
+        default: Any = None,
+        *,
+        hint: str = "",
+        claims: Iterable[str] = (),
+        **widget: Any,
     ) -> FieldRow:
-        """One of ``options`` (blank until chosen when a new record has no ``default``)."""
-        return FieldRow(label, choice(key, options, self.value(key, default)), **row)
+        """One of ``options``, blank until chosen when there is no value (``widget``: the
+        ``choice`` factory's classes, prompt ...)."""
+        field = choice(key, options, self.value(key, default), **widget)
+        return FieldRow(label, field, hint=hint, claims=claims)
 
     def number(
         self,
@@ -283,10 +305,13 @@ class Fields:
         key: str,
         parse: Callable[[str], object],
         default: float | None = None,
-        **row: Any,
+        *,
+        hint: str = "",
+        claims: Iterable[str] = (),
     ) -> FieldRow:
         """A number that ``parse`` checks as it is typed."""
-        return FieldRow(label, number_input(key, self.value(key, default), parse), **row)
+        field = number_input(key, self.value(key, default), parse)
+        return FieldRow(label, field, hint=hint, claims=claims)
 
     def day(
         self,
@@ -295,12 +320,15 @@ class Fields:
         *,
         required: bool = False,
         direction: Direction = "past",
-        **row: Any,
+        hint: str = "",
+        claims: Iterable[str] = (),
     ) -> FieldRow:
         """A date; ``direction`` says where a weekday or a date without a year falls."""
         field = date_input(key, self.value(key), self.today, required=required, direction=direction)
-        return FieldRow(label, field, **row)
+        return FieldRow(label, field, hint=hint, claims=claims)
 
-    def check(self, label: str, key: str, text: str, default: bool = False, **row: Any) -> FieldRow:
+    def check(
+        self, label: str, key: str, text: str, default: bool = False, *, hint: str = ""
+    ) -> FieldRow:
         """A checkbox with ``text`` beside it."""
-        return FieldRow(label, checkbox(key, text, self.value(key, default)), **row)
+        return FieldRow(label, checkbox(key, text, self.value(key, default)), hint=hint)
