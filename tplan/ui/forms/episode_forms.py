@@ -82,7 +82,27 @@ def hours_hint(form: FormScreen[Any], age_group: Any) -> str:
     return text
 
 
-class LevelForm(FormScreen[Patient | None]):
+class ScheduleForm(FormScreen[Patient | None]):
+    """A form with the level and schedule rows: the clinic policy's hours for the chosen level
+    stay shown beside them while the counselor types."""
+
+    def age_group(self) -> AgeGroup:
+        """Whose hours the policy gives: adult or adolescent."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._update_hint()
+
+    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
+        self._update_hint()
+        return super().revalidate(errors)
+
+    def _update_hint(self) -> None:
+        self.query_one("#hours-hint", Static).update(literal(hours_hint(self, self.age_group())))
+
+
+class LevelForm(ScheduleForm):
     """Change the level of care or the schedule by hand (recorded in the level history)."""
 
     NOUN = "level and schedule"
@@ -107,18 +127,9 @@ class LevelForm(FormScreen[Patient | None]):
         yield from schedule_rows(self, self.current)
         yield self.fields().area("Why", "reason", placeholder="what changed and why (required)")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._update_hint()
-
-    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
-        self._update_hint()
-        return super().revalidate(errors)
-
-    def _update_hint(self) -> None:
+    def age_group(self) -> AgeGroup:
         assert self.patient is not None
-        hint = hours_hint(self, self.patient.age_group_on(self.today()))
-        self.query_one("#hours-hint", Static).update(literal(hint))
+        return self.patient.age_group_on(self.today())
 
     def build(self) -> LevelChange:
         r = FieldReader(self)
@@ -265,7 +276,7 @@ class DischargeForm(FormScreen[Patient | None]):
         return self.workspace.discharge(self.patient_id, payload)
 
 
-class AdmitForm(FormScreen[Patient | None]):
+class AdmitForm(ScheduleForm):
     """Admit a patient: identity, level and schedule, counselor and the first problem."""
 
     NOUN = "admission"
@@ -325,18 +336,9 @@ class AdmitForm(FormScreen[Patient | None]):
             claims=("problems.goals.objectives.text", "problems.goals.objectives"),
         )
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._update_hint()
-
-    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
-        self._update_hint()
-        return super().revalidate(errors)
-
-    def _update_hint(self) -> None:
+    def age_group(self) -> AgeGroup:
         birth = FieldReader(self).date("birth_date")
-        age_group = age_group_on(birth, self.today()) if birth is not None else AgeGroup.ADULT
-        self.query_one("#hours-hint", Static).update(literal(hours_hint(self, age_group)))
+        return age_group_on(birth, self.today()) if birth is not None else AgeGroup.ADULT
 
     def build(self) -> Patient:
         r = FieldReader(self)
