@@ -238,11 +238,7 @@ class ClinicRecords(RecordKeeping):
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
-        """Save a session and the attendance of its members as ONE transaction (one journal line).
-
-        A record replaces the one already stored for the same patient and session. Every patient
-        gets an audit entry naming the session and the field names that changed.
-        """
+        """In one journal line."""
         self._require_writable()
         stored_session, session_document = _stored(session)
         self._check_one_per_occurrence(stored_session)

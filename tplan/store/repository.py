@@ -244,8 +244,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         return damaged
 
     def damaged_records(self) -> dict[str, str]:
-        """Patient id -> why it does not load, for every record known to be damaged (kept in
-        the file as it was; the caseload goes on without it)."""
+        """A document whose patient id is unknown is named by its doc id."""
         by_doc = {doc_id: patient_id for patient_id, doc_id in self._doc_ids.items()}
         return {by_doc.get(doc_id, f"document {doc_id}"): why
                 for doc_id, why in self._damaged.items()}
@@ -291,8 +290,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> list[Patient]:
-        """Store new patients all or nothing (one write), each with its caseload summary from
-        ``summaries`` (patient id -> summary) if it has one; duplicate ids are refused."""
+        """In one journal line."""
         self._require_writable()
         patients = list(patients)
         ids = [patient.id for patient in patients]

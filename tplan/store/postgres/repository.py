@@ -192,7 +192,6 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
             return self._cache[patient_id]
 
     def damaged_records(self) -> dict[str, str]:
-        """Patient id -> why its document does not load (the row is kept as it is)."""
         return {pid: why for pid, (_, why) in self._damaged.items()}
 
     def get(self, patient_id: str) -> Patient:
@@ -251,8 +250,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
         *,
         summaries: Mapping[str, Summary] | None = None,
     ) -> list[Patient]:
-        """Store new patients all or nothing (one transaction), each with its caseload summary
-        if given; duplicate ids are refused."""
+        """In one transaction."""
         self._require_writable()
         validated = [revalidated(patient) for patient in patients]
         entries = [
