@@ -33,6 +33,7 @@ from tplan.domain import (
     friendly_errors,
     status_as_of,
 )
+from tplan.domain.base import with_status
 
 D = date(2026, 3, 12)
 NOW = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
@@ -220,6 +221,16 @@ def test_status_as_of_uses_the_last_change_on_or_before_the_date() -> None:
     assert status_as_of(history, date(2026, 1, 31)) is None
     assert status_as_of(history, date(2026, 2, 28)) is ObjectiveStatus.IN_PROGRESS
     assert status_as_of(history, date(2026, 3, 1)) is ObjectiveStatus.ACHIEVED
+
+
+def test_a_status_change_is_dated_and_only_a_change_is_added() -> None:
+    (first,) = with_status(None, ObjectiveStatus.IN_PROGRESS, date(2026, 2, 1))
+    assert (first.on, first.status) == (date(2026, 2, 1), ObjectiveStatus.IN_PROGRESS)
+    objective = Objective(id="ob-1", text="Name 5 triggers", history=[first])
+    assert with_status(objective, ObjectiveStatus.IN_PROGRESS, D) == [first]
+    assert with_status(objective, ObjectiveStatus.ACHIEVED, D)[1:] == [
+        StatusChange(on=D, status=ObjectiveStatus.ACHIEVED)
+    ]
 
 
 def test_level_on_and_age_group() -> None:

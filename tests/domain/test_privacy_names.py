@@ -3,7 +3,8 @@ lower-case common words and titles stay."""
 
 from __future__ import annotations
 
-from tplan.domain.privacy import mask_names, names_pattern
+from tplan.domain.privacy import mask_names, name_words, names_pattern
+from tplan.export.redaction import name_words as identifying_words
 
 NAMES = ["Bo Marchetti", "Dee Marchetti", "House manager, Birch House", "Ms. Ilse Trent (school)"]
 
@@ -18,6 +19,12 @@ def test_common_words_and_titles_are_not_names() -> None:
     pattern = names_pattern(NAMES)
     text = "Met the house manager at Birch House with Ms. Trent from school."
     assert mask_names(text, pattern) == "Met the house manager at B. H. with Ms. T. from school."
+
+
+def test_privacy_and_redaction_leave_out_the_same_titles() -> None:
+    name = "Rev. Dr. Ilse Trent Jr."
+    assert name_words([name]) == {"Ilse", "Trent"}
+    assert identifying_words(name) == ["Ilse", "Trent"]
 
 
 def test_no_names_no_pattern() -> None:

@@ -11,6 +11,7 @@ from services_factories import TODAY, note, patient
 from tplan.domain import Discharge, DischargeReason, LevelCode, SuggestionKind
 from tplan.services import Workspace
 from tplan.services.caseload import caseload_json, caseload_table
+from tplan.services.caseload_summary import attendance_percent, attendance_text
 
 
 def test_row_figures(workspace: Workspace) -> None:
@@ -80,3 +81,10 @@ def test_plain_renderings(workspace: Workspace) -> None:
     assert table[0].split()[:2] == ["Patient", "Level"]
     assert "Avery Quill" in table[1] and "83%" in table[1] and "2.1 4d/12h" in table[1]
     assert table[1].startswith("!")
+
+
+def test_attendance_shows_the_floor_of_its_percentage_wherever_it_is_shown() -> None:
+    assert attendance_percent(26, 29) == 89  # 89.65...: the floor, not rounded up
+    assert attendance_percent(0, 0) is None
+    assert attendance_text((26, 29)) == "89%"
+    assert attendance_text(None) == "—"

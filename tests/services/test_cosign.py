@@ -34,6 +34,8 @@ def test_a_trainees_note_waits_is_returned_answered_and_cosigned(team) -> None:
     assert supervisor.to_cosign() == []  # a draft does not wait
     trainee.sign_note(avery.id, draft.id)
     (waiting,) = supervisor.to_cosign()
+    assert supervisor.waiting_on_me() == [waiting]  # a supervisor's: the notes to co-sign
+    assert trainee.waiting_on_me() == []
     assert (waiting.patient_id, waiting.note.id) == (avery.id, draft.id)
     assert waiting.note.cosign_required and waiting.note.signed_by == "T. Nguyen"
 
@@ -45,6 +47,8 @@ def test_a_trainees_note_waits_is_returned_answered_and_cosigned(team) -> None:
     assert supervisor.to_cosign() == []
     (back,) = trainee.returned_notes()
     assert back.note.returns[-1].comment == "Name the coping skill you taught"
+    assert trainee.waiting_on_me() == [back]  # a counselor's: the notes returned to them
+    assert supervisor.waiting_on_me() == []
 
     answer = Addendum(
         kind=AddendumKind.CLARIFICATION, reason="supervisor's comment",

@@ -83,6 +83,10 @@ async def test_documenting_a_group_by_keys_signs_every_present_member(
         await document_group(counter, PRESENT)
         assert "Signed 8 member notes; skipped 2" in status_text(screen)
         assert screen.query_one("#gs-content", TextArea).disabled
+        await pilot.press("ctrl+g")
+        assert status_text(screen) == "This group is already signed."
+        await pilot.press("ctrl+s")
+        assert status_text(screen) == "Signed: corrections are addenda on one member's note."
     ws.close()
 
     with open_repository(group_file, "reader", read_only=True) as repo:

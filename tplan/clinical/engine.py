@@ -135,18 +135,17 @@ def _intensify_hits(signals: Signals, policy: Policy) -> list[RuleHit]:
     rules = policy.intensify
     kind = SuggestionKind.INTENSIFY
     hits: list[RuleHit] = []
+
+    def hit(rule: str, message: str, data: dict[str, Any]) -> None:
+        hits.append(RuleHit(rule=rule, kind=kind, message=message, data=data))
+
     recent = signals.recent_use_events
     if len(recent) >= rules.use_events:
-        hits.append(
-            RuleHit(
-                rule="intensify.use_event",
-                kind=kind,
-                message=(
-                    f"{len(recent)} use event{'s' if len(recent) > 1 else ''} in last "
-                    f"{signals.recent_days} days: {_events_text(signals)}"
-                ),
-                data={"count": len(recent), "events": [e.on.isoformat() for e in recent]},
-            )
+        hit(
+            "intensify.use_event",
+            f"{len(recent)} use event{'s' if len(recent) > 1 else ''} in last "
+            f"{signals.recent_days} days: {_events_text(signals)}",
+            {"count": len(recent), "events": [e.on.isoformat() for e in recent]},
         )
     if _below(signals.attendance_recent, rules.attendance_below_percent):
         rate = signals.attendance_recent
@@ -154,73 +153,47 @@ def _intensify_hits(signals: Signals, policy: Policy) -> list[RuleHit]:
         hits.append(_attendance_hit("intensify.attendance", kind, rate, limit))
     craving = signals.craving_recent
     if craving is not None and craving >= Fraction(str(rules.craving_mean_at_least)):
-        hits.append(
-            RuleHit(
-                rule="intensify.craving",
-                kind=kind,
-                message=(
-                    f"craving mean {_num(craving)} over {signals.recent_days} days "
-                    f"({signals.craving_ratings_recent} ratings), "
-                    f">= {_num(rules.craving_mean_at_least)}"
-                ),
-                data={"mean": round(float(craving), 2), "ratings": signals.craving_ratings_recent},
-            )
+        hit(
+            "intensify.craving",
+            f"craving mean {_num(craving)} over {signals.recent_days} days "
+            f"({signals.craving_ratings_recent} ratings), "
+            f">= {_num(rules.craving_mean_at_least)}",
+            {"mean": round(float(craving), 2), "ratings": signals.craving_ratings_recent},
         )
     latest, previous = signals.phq9_latest, signals.phq9_previous
     if latest is not None and signals.in_sustained(latest.on):
         if latest.total >= rules.phq9_total_at_least:
-            hits.append(
-                RuleHit(
-                    rule="intensify.phq9_high",
-                    kind=kind,
-                    message=(
-                        f"PHQ-9 {latest.total} ({latest.band}) on {latest.on.isoformat()}, "
-                        f">= {rules.phq9_total_at_least}"
-                    ),
-                    data=latest.as_json(),
-                )
+            hit(
+                "intensify.phq9_high",
+                f"PHQ-9 {latest.total} ({latest.band}) on {latest.on.isoformat()}, "
+                f">= {rules.phq9_total_at_least}",
+                latest.as_json(),
             )
         if (
             previous is not None
             and signals.in_sustained(previous.on)
             and latest.total - previous.total >= rules.phq9_rise_at_least
         ):
-            hits.append(
-                RuleHit(
-                    rule="intensify.phq9_rise",
-                    kind=kind,
-                    message=(
-                        f"PHQ-9 up {latest.total - previous.total} points: {previous.total} on "
-                        f"{previous.on.isoformat()} -> {latest.total} on {latest.on.isoformat()}"
-                    ),
-                    data={"previous": previous.as_json(), "latest": latest.as_json()},
-                )
+            hit(
+                "intensify.phq9_rise",
+                f"PHQ-9 up {latest.total - previous.total} points: {previous.total} on "
+                f"{previous.on.isoformat()} -> {latest.total} on {latest.on.isoformat()}",
+                {"previous": previous.as_json(), "latest": latest.as_json()},
             )
     bam = signals.bam_latest
     if bam is not None and signals.in_sustained(bam.on):
-        scales = bam.subscales
+        scales, on = bam.subscales, bam.on.isoformat()
         if scales.use >= rules.bam_use_at_least:
-            hits.append(
-                RuleHit(
-                    rule="intensify.bam_use",
-                    kind=kind,
-                    message=(
-                        f"BAM Use {scales.use} on {bam.on.isoformat()}, >= {rules.bam_use_at_least}"
-                    ),
-                    data={"on": bam.on.isoformat(), **scales.as_dict()},
-                )
+            hit(
+                "intensify.bam_use",
+                f"BAM Use {scales.use} on {on}, >= {rules.bam_use_at_least}",
+                {"on": on, **scales.as_dict()},
             )
         if scales.risk >= rules.bam_risk_at_least:
-            hits.append(
-                RuleHit(
-                    rule="intensify.bam_risk",
-                    kind=kind,
-                    message=(
-                        f"BAM Risk {scales.risk} on {bam.on.isoformat()}, "
-                        f">= {rules.bam_risk_at_least}"
-                    ),
-                    data={"on": bam.on.isoformat(), **scales.as_dict()},
-                )
+            hit(
+                "intensify.bam_risk",
+                f"BAM Risk {scales.risk} on {on}, >= {rules.bam_risk_at_least}",
+                {"on": on, **scales.as_dict()},
             )
     return hits
 

@@ -16,7 +16,9 @@ Records stored before format characters were refused still load (the store valid
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -152,6 +154,7 @@ SafeData = Annotated[dict[str, Any], AfterValidator(_check_data)]
 Id = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 S = TypeVar("S")
+E = TypeVar("E")
 
 
 class StatusChange(Model, Generic[S]):
@@ -162,13 +165,21 @@ class StatusChange(Model, Generic[S]):
     note: ShortText = ""
 
 
+def in_force_on(entries: Iterable[E], day: date, start: Callable[[E], date]) -> E | None:
+    """The entry in force on ``day``: the last of ``entries`` (oldest first) that ``start``s on
+    or before it; None before the first."""
+    current = None
+    for entry in entries:
+        if start(entry) <= day:
+            current = entry
+    return current
+
+
 def status_as_of(history: list[StatusChange[S]], as_of: date) -> S | None:
     """The status in force on ``as_of``: the last change dated on or before it."""
-    current: S | None = None
-    for change in sorted(history, key=lambda c: c.on):
-        if change.on <= as_of:
-            current = change.status
-    return current
+    on = attrgetter("on")
+    change = in_force_on(sorted(history, key=on), as_of, on)
+    return None if change is None else change.status
 
 
 def current_status(history: list[StatusChange[S]]) -> S | None:
@@ -176,6 +187,15 @@ def current_status(history: list[StatusChange[S]]) -> S | None:
     if not history:
         return None
     return sorted(history, key=lambda c: c.on)[-1].status
+
+
+def with_status(record: Any, status: S, on: date) -> list[StatusChange[S]]:
+    """``record``'s dated status history (None: a new record, no history yet) with ``status``
+    added as of ``on`` when it is not the record's status already."""
+    history: list[StatusChange[S]] = list(record.history) if record is not None else []
+    if record is None or status != record.status:
+        history.append(StatusChange[type(status)](on=on, status=status))  # type: ignore[misc]
+    return history
 
 
 def check_history_not_empty(history: list[StatusChange[S]]) -> list[StatusChange[S]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
@@ -16,6 +17,7 @@ from tplan.domain.base import (
     Name,
     RequiredText,
     ShortText,
+    in_force_on,
     new_id,
 )
 from tplan.domain.enums import (
@@ -246,11 +248,7 @@ class Patient(Model):
 
     def level_on(self, on: date) -> LevelChange | None:
         """The level and schedule in force on ``on`` (the last entry starting on or before it)."""
-        current = None
-        for change in self.level_history:
-            if change.start <= on:
-                current = change
-        return current
+        return in_force_on(self.level_history, on, attrgetter("start"))
 
     @property
     def current_level(self) -> LevelChange:

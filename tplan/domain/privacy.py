@@ -5,7 +5,7 @@ Free text names people ("Bo attended the group", "Dee Marchetti · partner"); in
 each capitalised word of a known name shows as its initial wherever it appears. Only the
 capitalised words of a name count ("House manager, Birch House" masks "Birch" and "House", not
 "manager"), and a match must start with the capital ("Lane" and "LANE", not "lane"), so common
-words in notes stay readable. Titles (Ms., Dr.) are not names.
+words in notes stay readable. Titles (Ms., Dr., Jr.) are not names.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tplan.domain.patient import Patient
 
-TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "rev", "sr", "jr"})
+"""Words that are part of how a name is written but identify no one (lower case)."""
 _WORD = re.compile(r"[^\W\d_][\w'-]+")
 
 
@@ -27,7 +28,7 @@ def name_words(names: Iterable[str]) -> set[str]:
         word
         for name in names
         for word in _WORD.findall(name)
-        if word[0].isupper() and word not in TITLES
+        if word[0].isupper() and word.lower() not in HONORIFICS
     }
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
+from operator import attrgetter
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from tplan.domain.base import SCHEMA_VERSION, Id, Model, Name, ShortText, new_id
+from tplan.domain.base import SCHEMA_VERSION, Id, Model, Name, ShortText, in_force_on, new_id
 from tplan.domain.enums import SessionType
 
 Minutes = Annotated[int, Field(ge=5, le=12 * 60)]
@@ -152,11 +153,7 @@ class TreatmentGroup(Model):
         return self.schedule[-1]
 
     def pattern_on(self, day: date) -> WeeklyPattern | None:
-        current = None
-        for pattern in self.schedule:
-            if pattern.start <= day:
-                current = pattern
-        return current
+        return in_force_on(self.schedule, day, attrgetter("start"))
 
     def active_on(self, day: date) -> bool:
         return self.active_from <= day and (self.active_to is None or day <= self.active_to)

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from tplan.clinical import ExpectedSession
 from tplan.domain import Patient
 from tplan.domain.base import LONG_TEXT_MAX, SHORT_TEXT_MAX
+from tplan.domain.privacy import HONORIFICS
 from tplan.export.labels import label
 
 PATIENT = "[patient]"
@@ -40,8 +41,6 @@ REDACTED_ITEMS: tuple[str, ...] = (
 )
 """What a redacted copy leaves out, in the words every redacted format prints."""
 
-# Words that are part of how a name is written but identify no one.
-_HONORIFICS = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "rev", "sr", "jr"}
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -85,7 +84,7 @@ def name_words(name: str) -> list[str]:
     """The words of a name that identify: "Ms. Ilse Trent (school counselor)" -> Ilse, Trent."""
     without_notes = re.sub(r"\([^)]*\)", " ", name)
     words = re.findall(r"[^\W\d_](?:[\w'’-]*\w)?", without_notes)
-    return [w for w in words if w.lower().rstrip(".") not in _HONORIFICS]
+    return [w for w in words if w.lower().rstrip(".") not in HONORIFICS]
 
 
 @dataclass(frozen=True)

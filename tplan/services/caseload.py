@@ -13,7 +13,12 @@ from tplan.clinical import Policy, SessionBook, suggest
 from tplan.clinical.levels import level_label
 from tplan.clinical.records import craving_by_date, signed_notes
 from tplan.domain import Alert, LevelCode, Patient, Suggestion, SuggestionKind
-from tplan.services.caseload_summary import SUMMARY_FORMAT, attendance_counts, attendance_text
+from tplan.services.caseload_summary import (
+    SUMMARY_FORMAT,
+    attendance_counts,
+    attendance_percent,
+    attendance_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,9 +183,7 @@ def row_json(row: CaseloadRow) -> dict[str, Any]:
     attendance = row.attendance30_counts
     return {
         **{key: summary[key] for key in _JSON_KEYS},
-        "attendance30_percent": (
-            None if attendance is None else attendance[0] * 100 // attendance[1]
-        ),
+        "attendance30_percent": None if attendance is None else attendance_percent(*attendance),
         "craving": row.craving,
         "phq9": row.phq9,
         "review_due": summary["review_due"],

@@ -109,6 +109,13 @@ def read_summary(data: Mapping[str, Any] | None) -> RowSummary | None:
         return None
 
 
+def attendance_percent(attended: int, counted: int) -> int | None:
+    """The floor of the percentage (CLINICAL.md 5), the same wherever it is shown; None when
+    no session counted."""
+    return attended * 100 // counted if counted else None
+
+
 def attendance_text(counts: tuple[int, int] | None) -> str:
-    """The floor of the percentage (CLINICAL.md 5), the same wherever it is shown."""
-    return "—" if counts is None else f"{counts[0] * 100 // counts[1]}%"
+    """``"88%"``, or ``"—"`` when unknown."""
+    percent = None if counts is None else attendance_percent(*counts)
+    return "—" if percent is None else f"{percent}%"

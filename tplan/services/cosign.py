@@ -56,6 +56,11 @@ class CosignUseCases:
             lambda note: note.returned_to_author and note.signed_by == self.clinician
         )
 
+    def waiting_on_me(self) -> list[WaitingNote]:
+        """The notes that wait on this clinician: a supervisor's notes to co-sign, a
+        counselor's notes a supervisor returned to them."""
+        return self.to_cosign() if self.is_supervisor else self.returned_notes()
+
     def _queue(self, wanted: Callable[[ProgressNote], bool]) -> list[WaitingNote]:
         found = [
             WaitingNote(p.id, p.display_name, p.initials, note)

@@ -4,19 +4,17 @@ these too; messages name records by id, never by content."""
 from __future__ import annotations
 
 from tplan.store import StoreError
+from tplan.store.errors import NotFoundError
 
 
 class ServiceError(StoreError):
     """A use case refused the request; the message says why in a sentence."""
 
 
-class RecordNotFound(ServiceError, KeyError):
+class RecordNotFound(ServiceError, NotFoundError):
     def __init__(self, what: str, record_id: str) -> None:
         self.record_id = record_id
         super().__init__(f"no {what} with id {record_id!r} in this patient's record")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class NoteStateError(ServiceError):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tplan.record_format import STORED
 from tplan.store.audit import AuditEntry, changed_fields
-from tplan.store.errors import CorruptStoreError, StoreError, does_not_load
+from tplan.store.errors import CorruptStoreError, NotFoundError, StoreError, does_not_load
 from tplan.store.migrations import AUDIT_TABLE
 from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
@@ -40,13 +40,10 @@ CLINIC_TABLES = (GROUPS_TABLE, SESSIONS_TABLE, ATTENDANCE_TABLE)
 M = TypeVar("M", bound="BaseModel")
 
 
-class ClinicRecordNotFound(StoreError, KeyError):
+class ClinicRecordNotFound(StoreError, NotFoundError):
     def __init__(self, what: str, record_id: str) -> None:
         self.record_id = record_id
         super().__init__(f"no {what} with id {record_id!r}")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class _Table(Generic[M]):
@@ -241,11 +238,7 @@ class ClinicRecords(RecordKeeping):
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
-        """Save a session and the attendance of its members as ONE transaction (one journal line).
-
-        A record replaces the one already stored for the same patient and session. Every patient
-        gets an audit entry naming the session and the field names that changed.
-        """
+        """In one journal line."""
         self._require_writable()
         stored_session, session_document = _stored(session)
         self._check_one_per_occurrence(stored_session)

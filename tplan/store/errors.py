@@ -112,13 +112,18 @@ class SaveError(StoreError):
         super().__init__(f"could not save to {path}: {reason}. Nothing was saved.")
 
 
-class PatientNotFound(StoreError, KeyError):
+class NotFoundError(KeyError):
+    """A record that is not there: a KeyError whose ``str`` is its sentence, unquoted (KeyError
+    would quote the whole message)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class PatientNotFound(StoreError, NotFoundError):
     def __init__(self, patient_id: str) -> None:
         self.patient_id = patient_id
         super().__init__(f"no patient with id {patient_id!r}")
-
-    def __str__(self) -> str:  # KeyError would quote the whole message
-        return str(self.args[0])
 
 
 class DuplicatePatientError(StoreError):

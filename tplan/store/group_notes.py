@@ -90,10 +90,7 @@ class GroupNoteRecords(RecordKeeping):
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
-        """Save changed patients (e.g. each with a newly signed note) and the group note as ONE
-        journal line: all of them or none, each patient with its caseload summary from
-        ``summaries`` if given (else its stored one goes). Signed notes already in a chart stay
-        locked."""
+        """In one journal line."""
         from tplan.domain import Patient
         from tplan.store.signed_notes import check_signed_notes
 

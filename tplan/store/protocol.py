@@ -113,7 +113,8 @@ class PatientStore(Protocol):
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> list[Patient]:
-        """``summaries``: patient id -> summary, for those that have one."""
+        """Store new patients all or nothing, each with its caseload summary from ``summaries``
+        (patient id -> summary) if it has one; duplicate ids are refused."""
         ...
 
     def put(
@@ -156,7 +157,9 @@ class PatientStore(Protocol):
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
-        """The session and its members' attendance, saved as one transaction."""
+        """The session and its members' attendance, saved as one transaction. A record
+        replaces the one already stored for the same patient and session; every patient gets
+        an audit entry naming the session and the field names that changed."""
         ...
 
     def set_disclosure_status(
@@ -177,7 +180,9 @@ class PatientStore(Protocol):
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
-        """Members' charts and the signed group note, saved as one transaction."""
+        """Members' charts and the signed group note, saved as one transaction (all of them or
+        none), each chart with its caseload summary from ``summaries`` if given (else its stored
+        one goes); signed notes already in a chart stay locked."""
         ...
 
     # --- session -------------------------------------------------------------------------

@@ -45,33 +45,14 @@ from tplan.store.errors import (
 )
 from tplan.store.group_notes import GroupNoteRecords
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
-from tplan.store.record_keeping import RecordKeeping
+from tplan.store.record_keeping import RecordKeeping, filled_fields, revalidated
 from tplan.store.storage import AtomicJSONStorage, serialized
 from tplan.store.summaries import SummaryRecords, checked_summary, summary_change
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
 
     from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
     from tplan.store.protocol import ChangeListener, ClinicChangeListener
-
-
-def _filled_fields(model: BaseModel) -> tuple[str, ...]:
-    """Names of the fields that hold something (for the audit entry of a new record)."""
-    return tuple(
-        name for name in type(model).model_fields if getattr(model, name) not in (None, "", [])
-    )
-
-
-def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
-    """Re-validate a (possibly mutated) patient and return it with its JSON document.
-
-    The store never writes a document that would not load again.
-    """
-    from tplan.domain import Patient
-
-    stored = Patient.model_validate(patient.model_dump(mode="json"))
-    return stored, stored.model_dump(mode="json")
 
 
 class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping):
@@ -185,16 +166,6 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         a damaged discharged record is left out and listed by :meth:`damaged_records`."""
         return self.loadable(list(self._doc_ids))
 
-    def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
-        """These patients, leaving out (and listing in ``damaged_records``) those that do not
-        load."""
-        found: list[Patient] = []
-        with paused_gc():  # half the time of validating many records went to the cyclic GC
-            for patient_id in patient_ids:
-                with contextlib.suppress(CorruptStoreError):
-                    found.append(self.get(patient_id))
-        return found
-
     def _ids(self, discharged: bool) -> list[str]:
         documents = self._documents()
         return [
@@ -273,8 +244,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         return damaged
 
     def damaged_records(self) -> dict[str, str]:
-        """Patient id -> why it does not load, for every record known to be damaged (kept in
-        the file as it was; the caseload goes on without it)."""
+        """A document whose patient id is unknown is named by its doc id."""
         by_doc = {doc_id: patient_id for patient_id, doc_id in self._doc_ids.items()}
         return {by_doc.get(doc_id, f"document {doc_id}"): why
                 for doc_id, why in self._damaged.items()}
@@ -320,8 +290,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> list[Patient]:
-        """Store new patients all or nothing (one write), each with its caseload summary from
-        ``summaries`` (patient id -> summary) if it has one; duplicate ids are refused."""
+        """In one journal line."""
         self._require_writable()
         patients = list(patients)
         ids = [patient.id for patient in patients]
@@ -329,9 +298,9 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         if taken:
             raise DuplicatePatientError(taken)
         given = {pid: checked_summary(s) for pid, s in (summaries or {}).items() if pid in ids}
-        validated = [_validated(patient) for patient in patients]
+        validated = [revalidated(patient) for patient in patients]
         entries = [
-            self._entry(action, stored.id, None, _filled_fields(stored)).to_document()
+            self._entry(action, stored.id, None, filled_fields(stored)).to_document()
             for stored, _ in validated
         ]
         doc_ids = self._storage.new_doc_ids(PATIENTS_TABLE, len(validated))
@@ -381,7 +350,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         if expected_version is not None and expected_version != version:
             raise ConflictError(patient.id, last.by if last else "", last.at if last else None)
         before = self.get(patient.id)
-        stored, document = _validated(patient)
+        stored, document = revalidated(patient)
         check_signed_notes(before, stored)
         differing = changed_fields(before, stored)
         if not differing:
@@ -414,7 +383,7 @@ class Repository(ClinicRecords, GroupNoteRecords, SummaryRecords, RecordKeeping)
         if entry is None:
             raise StoreError(f"no disclosure {entry_id} in patient {patient_id}")
         entry.status = status
-        stored, document = _validated(patient)
+        stored, document = revalidated(patient)
         doc_id = self._doc_ids[patient_id]
         self._storage.put_documents(
             {(PATIENTS_TABLE, doc_id): document, **summary_change(doc_id, None)}

@@ -73,11 +73,7 @@ class SummaryRecords(RecordKeeping):
         raise NotImplementedError
 
     def caseload_summaries(self) -> dict[str, Summary | None]:
-        """Every active patient id -> the summary saved with its current document, or None.
-
-        Reads neither the patient documents' content nor any model; a record known to be
-        damaged has no summary (the caseload names it instead).
-        """
+        """A record known to be damaged has no summary (the caseload names it instead)."""
         stored = self._storage.read().get(SUMMARIES_TABLE, {})
         summaries: dict[str, Summary | None] = {}
         for patient_id in self.active_ids():
@@ -87,10 +83,7 @@ class SummaryRecords(RecordKeeping):
 
     @serialized
     def save_summaries(self, summaries: Mapping[str, tuple[int, Mapping[str, Any]]]) -> int:
-        """Write fresher summaries (patient id -> (version computed from, summary)) in one
-        journal line, each only if the patient is still at that version; no audit entry (a
-        summary is derived, not a change to the record). Returns how many were written; a
-        read-only store writes nothing."""
+        """In one journal line (a summary is derived, not a change to the record)."""
         if self.read_only:
             return 0
         changes: Changes = {}

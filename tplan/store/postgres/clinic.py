@@ -141,7 +141,6 @@ class PostgresClinicRecords(PostgresRecordKeeping):
     def record_attendance(
         self, session: Session, records: Iterable[AttendanceRecord], action: str
     ) -> tuple[Session, list[AttendanceRecord]]:
-        """The session and its members' attendance in one transaction (see ClinicRecords)."""
         from tplan.domain import AttendanceRecord
 
         self._require_writable()

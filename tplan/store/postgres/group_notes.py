@@ -79,8 +79,7 @@ class PostgresGroupNotes(PostgresRecordKeeping):
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
-        """Every member's chart (with its caseload summary, if given) and the group note in
-        ONE transaction: all of them or none."""
+        """In one transaction."""
         from tplan.domain.group_notes import GroupNote
 
         self._require_writable()

@@ -14,7 +14,6 @@ reconnect.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,19 +40,13 @@ from tplan.store.postgres.group_notes import PostgresGroupNotes
 from tplan.store.postgres.listener import ChangeWatcher
 from tplan.store.postgres.summaries import PostgresSummaries, Summary, summary_value
 from tplan.store.postgres.url import checked_url, redact_url
+from tplan.store.record_keeping import filled_fields, revalidated
 
 if TYPE_CHECKING:
     from tplan.domain import DisclosureStatus, ExportLogEntry, Patient
     from tplan.store.protocol import ChangeListener, ClinicChangeListener
 
 R = TypeVar("R")
-
-def _validated(patient: Patient) -> tuple[Patient, dict[str, Any]]:
-    from tplan.domain import Patient
-
-    stored = Patient.model_validate(patient.model_dump(mode="json"))
-    return stored, stored.model_dump(mode="json")
-
 
 def _summary(patient: Patient) -> dict[str, Any]:
     """The columns the caseload and the name directory read instead of the document."""
@@ -198,17 +191,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
                 raise PatientNotFound(patient_id)
             return self._cache[patient_id]
 
-    def loadable(self, patient_ids: Iterable[str]) -> list[Patient]:
-        """These patients, leaving out (and listing in ``damaged_records``) those that do not
-        load."""
-        found: list[Patient] = []
-        for patient_id in patient_ids:
-            with contextlib.suppress(CorruptStoreError):
-                found.append(self.get(patient_id))
-        return found
-
     def damaged_records(self) -> dict[str, str]:
-        """Patient id -> why its document does not load (the row is kept as it is)."""
         return {pid: why for pid, (_, why) in self._damaged.items()}
 
     def get(self, patient_id: str) -> Patient:
@@ -267,12 +250,11 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
         *,
         summaries: Mapping[str, Summary] | None = None,
     ) -> list[Patient]:
-        """Store new patients all or nothing (one transaction), each with its caseload summary
-        if given; duplicate ids are refused."""
+        """In one transaction."""
         self._require_writable()
-        validated = [_validated(patient) for patient in patients]
+        validated = [revalidated(patient) for patient in patients]
         entries = [
-            self._entry(action, stored.id, None, _filled(stored)) for stored, _ in validated
+            self._entry(action, stored.id, None, filled_fields(stored)) for stored, _ in validated
         ]
         self.insert_rows(
             [(stored, document, 1) for stored, document in validated],
@@ -356,7 +338,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
         from tplan.store.signed_notes import check_signed_notes
 
         self._require_writable()
-        stored, document = _validated(patient)
+        stored, document = revalidated(patient)
 
         def work(c: psycopg.Connection) -> tuple[Patient, int]:
             with c.transaction():
@@ -390,7 +372,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
                 if entry is None:
                     raise StoreError(f"no disclosure {entry_id} in patient {patient_id}")
                 entry.status = status
-                stored, document = _validated(patient)
+                stored, document = revalidated(patient)
                 self._write(c, before, stored, document, self._entry("", None, None, ()))
                 return stored, version + 1
 
@@ -460,7 +442,7 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
 
         saved = []
         for patient, entry in zip(patients, entries, strict=True):
-            stored, document = _validated(patient)
+            stored, document = revalidated(patient)
             before, version = self._locked(c, stored.id, None)
             check_signed_notes(before, stored)
             self._write(c, before, stored, document, entry, (summaries or {}).get(stored.id))
@@ -550,12 +532,6 @@ class PostgresRepository(PostgresClinicRecords, PostgresGroupNotes, PostgresSumm
         """The session's connection under its lock (for `tplan server` maintenance)."""
         with self._lock:
             yield self._run(lambda c: c)
-
-
-def _filled(patient: Patient) -> tuple[str, ...]:
-    return tuple(
-        name for name in type(patient).model_fields if getattr(patient, name) not in (None, "", [])
-    )
 
 
 def _insert_disclosures(

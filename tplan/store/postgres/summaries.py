@@ -26,8 +26,7 @@ def summary_value(summary: Summary | None) -> Jsonb | None:
 
 class PostgresSummaries(PostgresRecordKeeping):
     def caseload_summaries(self) -> dict[str, dict[str, Any] | None]:
-        """Every active patient id -> the summary saved with its current document (None when
-        there is none): one query over the summary column, no document read or validated."""
+        """One query over the summary column."""
         rows = self._run(
             lambda c: c.execute(
                 "SELECT id, summary FROM patients WHERE active ORDER BY id"
@@ -36,10 +35,7 @@ class PostgresSummaries(PostgresRecordKeeping):
         return dict(rows)
 
     def save_summaries(self, summaries: Mapping[str, tuple[int, Summary]]) -> int:
-        """Write fresher caseload summaries (patient id -> (the version each was computed
-        from, summary)) where the patient is still at that version; derived data, so no
-        audit entry and no notification (the trigger announces new versions only). Returns
-        how many were written (read-only: none)."""
+        """No notification either (the trigger announces new versions only)."""
         if self.read_only or not summaries:
             return 0
         rows = [

@@ -23,12 +23,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, RadioSet, Select, Static, Switch, TextArea
 from textual.worker import Worker, WorkerState
 
-from tplan.domain import Patient, friendly_errors
+from tplan.domain import Patient, friendly_errors, new_id
 from tplan.domain.dates import parse_date
 from tplan.services import ConflictError, RecordRuleError, StoreError
 from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.confirm import ConfirmDialog
-from tplan.ui.forms.fields import DateInput, FieldRow, date_input, literal
+from tplan.ui.forms.fields import DateInput, FieldRow, Fields, date_input, literal
 from tplan.ui.forms.parsing import parse_int, parse_number
 from tplan.ui.read_only import READ_ONLY_MESSAGE
 from tplan.ui.widgets.footer import StableFooter
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 M = TypeVar("M")
+T = TypeVar("T")
 
 SAVE_GROUP = "form-save"
 _SKIPPED_LOC_PARTS = ("function-", "constrained-", "tagged-union", "list[")
@@ -153,6 +154,20 @@ def find_record(items: Sequence[Any], item_id: str | None, what: str) -> Any:
     return found
 
 
+def find_under(
+    parents: Iterable[Any], children: Callable[[Any], Sequence[Any]], item_id: str | None, what: str
+) -> tuple[Any, str | None]:
+    """The item with ``item_id`` among the ``children`` of ``parents``, with its parent's id
+    ((None, None) for a new one); LookupError when the plan has none."""
+    if item_id is None:
+        return None, None
+    for parent in parents:
+        found = next((item for item in children(parent) if item.id == item_id), None)
+        if found is not None:
+            return found, parent.id
+    raise LookupError(f"no {what} {item_id} in this plan")
+
+
 def private_record_text(app: Any, patient: Patient, shown: Any) -> Any:
     """What a screen shows of ``patient``'s record, with every name the records know as
     initials while privacy is on (the app's names and this record's own supports)."""
@@ -215,6 +230,11 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
     def persist(self, payload: Any) -> R:
         """Save the payload through the workspace. Runs in a worker thread."""
         raise NotImplementedError
+
+    def fields(self) -> Fields:
+        """The builder of this form's field rows, starting from the record it edits
+        (``original``, when the form has one)."""
+        return Fields(getattr(self, "original", None), self.today)
 
     # --- time and people ------------------------------------------------------------------
 
@@ -486,6 +506,23 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
         if discard:
             self._done = True
             self.dismiss(None)
+
+
+class RecordForm(FormScreen[Patient | None], Generic[T]):
+    """A form that adds a record to one of the patient's lists (``records``) or edits one."""
+
+    ID_PREFIX: ClassVar[str]
+    """The prefix of a new record's id (``new_id``)."""
+
+    def __init__(self, workspace: Workspace, patient_id: str, record_id: str | None = None):
+        super().__init__(workspace, patient_id)
+        assert self.patient is not None
+        self.original: T | None = find_record(self.records(self.patient), record_id, self.NOUN)
+        self.record_id = record_id or new_id(self.ID_PREFIX)
+
+    def records(self, patient: Patient) -> Sequence[T]:
+        """The patient's list of this form's records."""
+        raise NotImplementedError
 
 
 def save_error_message(error: BaseException | None) -> str:

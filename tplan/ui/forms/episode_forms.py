@@ -26,17 +26,7 @@ from tplan.domain.rules import last_use_problem, review_problem
 from tplan.services.trends import level_label, level_name
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.confirm import ConfirmDialog
-from tplan.ui.forms.fields import (
-    FieldRow,
-    checkbox,
-    choice,
-    date_input,
-    enum_options,
-    literal,
-    number_input,
-    text_area,
-    text_input,
-)
+from tplan.ui.forms.fields import Fields, enum_options, literal
 from tplan.ui.forms.parsing import parse_int, parse_list, parse_number
 
 if TYPE_CHECKING:
@@ -59,29 +49,14 @@ def clinician(workspace: Any) -> str:
 
 def schedule_rows(form: FormScreen[Any], current: LevelChange | None) -> ComposeResult:
     """Level, edition, days and hours a week, with the policy's hours for the level beside."""
-    yield FieldRow(
-        "Level of care",
-        choice("level", LEVEL_OPTIONS, current.level if current else LevelCode.L2_1, classes=""),
-    )
-    yield FieldRow(
-        "ASAM edition",
-        choice("edition", EDITION_OPTIONS, current.edition if current else AsamEdition.THIRD),
-    )
-    yield FieldRow(
-        "Days a week",
-        number_input(
-            "days_per_week",
-            current.days_per_week if current else None,
-            lambda t: parse_int(t, 0, 7),
-        ),
-    )
-    yield FieldRow(
+    f = Fields(current, form.today)
+    yield f.choice("Level of care", "level", LEVEL_OPTIONS, LevelCode.L2_1, classes="")
+    yield f.choice("ASAM edition", "edition", EDITION_OPTIONS, AsamEdition.THIRD)
+    yield f.number("Days a week", "days_per_week", lambda t: parse_int(t, 0, 7))
+    yield f.number(
         "Hours a week",
-        number_input(
-            "hours_per_week",
-            current.hours_per_week if current else None,
-            lambda t: parse_number(t, 0, 80),
-        ),
+        "hours_per_week",
+        lambda t: parse_number(t, 0, 80),
         claims=("level_history",),
     )
     yield Static("", id="hours-hint", classes="field-hint")
@@ -107,7 +82,27 @@ def hours_hint(form: FormScreen[Any], age_group: Any) -> str:
     return text
 
 
-class LevelForm(FormScreen[Patient | None]):
+class ScheduleForm(FormScreen[Patient | None]):
+    """A form with the level and schedule rows: the clinic policy's hours for the chosen level
+    stay shown beside them while the counselor types."""
+
+    def age_group(self) -> AgeGroup:
+        """Whose hours the policy gives: adult or adolescent."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._update_hint()
+
+    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
+        self._update_hint()
+        return super().revalidate(errors)
+
+    def _update_hint(self) -> None:
+        self.query_one("#hours-hint", Static).update(literal(hours_hint(self, self.age_group())))
+
+
+class LevelForm(ScheduleForm):
     """Change the level of care or the schedule by hand (recorded in the level history)."""
 
     NOUN = "level and schedule"
@@ -130,23 +125,11 @@ class LevelForm(FormScreen[Patient | None]):
     def compose_fields(self) -> ComposeResult:
         yield self.day_row("Effective from", "start")
         yield from schedule_rows(self, self.current)
-        yield FieldRow(
-            "Why",
-            text_area("reason", placeholder="what changed and why (required)"),
-        )
+        yield self.fields().area("Why", "reason", placeholder="what changed and why (required)")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._update_hint()
-
-    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
-        self._update_hint()
-        return super().revalidate(errors)
-
-    def _update_hint(self) -> None:
+    def age_group(self) -> AgeGroup:
         assert self.patient is not None
-        hint = hours_hint(self, self.patient.age_group_on(self.today()))
-        self.query_one("#hours-hint", Static).update(literal(hint))
+        return self.patient.age_group_on(self.today())
 
     def build(self) -> LevelChange:
         r = FieldReader(self)
@@ -203,23 +186,22 @@ class ReviewForm(FormScreen[Patient | None]):
     NOUN = "plan review"
 
     def compose_fields(self) -> ComposeResult:
+        f = self.fields()
         yield self.day_row("Reviewed on", "on")
-        yield FieldRow(
+        yield f.area(
             "What changed",
-            text_area(
-                "review_summary", tall=True, placeholder="progress, changes to the plan (required)"
-            ),
+            "review_summary",
+            tall=True,
+            placeholder="progress, changes to the plan (required)",
             claims=("summary",),
         )
-        yield FieldRow(
+        yield f.check(
             "Counselor",
-            checkbox("counselor_signs", f"signed by me ({clinician(self.workspace)})", False),
+            "counselor_signs",
+            f"signed by me ({clinician(self.workspace)})",
             hint="a review counts for “review due” once you sign it",
         )
-        yield FieldRow(
-            "Patient",
-            checkbox("patient_signs", "the patient signed (attested by me)", False),
-        )
+        yield f.check("Patient", "patient_signs", "the patient signed (attested by me)")
 
     def build(self) -> PlanReview:
         assert self.patient is not None
@@ -262,16 +244,11 @@ class DischargeForm(FormScreen[Patient | None]):
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None
         aftercare = self.patient.aftercare.plan if self.patient.aftercare else ""
+        f = self.fields()
         yield self.day_row("Discharge date", "on")
-        yield FieldRow(
-            "Reason",
-            choice("reason", enum_options(DischargeReason, REASON_LABELS), None),
-        )
-        yield FieldRow(
-            "Aftercare plan",
-            text_area("aftercare", aftercare, tall=True, placeholder="required"),
-        )
-        yield FieldRow("Note", text_area("note"))
+        yield f.choice("Reason", "reason", enum_options(DischargeReason, REASON_LABELS))
+        yield f.area("Aftercare plan", "aftercare", aftercare, tall=True, placeholder="required")
+        yield f.area("Note", "note")
 
     def build(self) -> Discharge:
         r = FieldReader(self)
@@ -299,7 +276,7 @@ class DischargeForm(FormScreen[Patient | None]):
         return self.workspace.discharge(self.patient_id, payload)
 
 
-class AdmitForm(FormScreen[Patient | None]):
+class AdmitForm(ScheduleForm):
     """Admit a patient: identity, level and schedule, counselor and the first problem."""
 
     NOUN = "admission"
@@ -313,76 +290,55 @@ class AdmitForm(FormScreen[Patient | None]):
         return "Admit a patient"
 
     def compose_fields(self) -> ComposeResult:
+        f = self.fields()
         yield Static("Who", classes="section-heading")
-        yield FieldRow("Name", text_input("display_name"))
-        yield FieldRow(
-            "Birth date",
-            date_input("birth_date", None, self.today, required=True),
-        )
-        yield FieldRow(
-            "Gender", choice("gender", enum_options(Gender), Gender.UNKNOWN)
-        )
-        yield FieldRow(
-            "Pronouns",
-            text_input("pronouns", placeholder="e.g. she/her", classes="-narrow"),
-        )
-        yield FieldRow(
-            "MRN", text_input("mrn", classes="-narrow"), claims=("identifiers",)
-        )
+        yield f.text("Name", "display_name")
+        yield f.day("Birth date", "birth_date", required=True)
+        yield f.choice("Gender", "gender", enum_options(Gender), Gender.UNKNOWN)
+        yield f.text("Pronouns", "pronouns", placeholder="e.g. she/her", classes="-narrow")
+        yield f.text("MRN", "mrn", classes="-narrow", claims=("identifiers",))
         yield Static("Episode", classes="section-heading")
         yield self.day_row("Admission date", "admission_date")
-        yield FieldRow(
-            "Counselor", text_input("counselor", clinician(self.workspace))
-        )
+        yield f.text("Counselor", "counselor", clinician(self.workspace))
         yield from schedule_rows(self, None)
         yield Static("Substance use", classes="section-heading")
-        yield FieldRow(
+        yield f.text(
             "Substances",
-            text_input("primary_substances", placeholder="comma-separated, e.g. alcohol, cannabis"),
+            "primary_substances",
+            placeholder="comma-separated, e.g. alcohol, cannabis",
         )
-        yield FieldRow(
-            "Last use",
-            date_input("last_use_at_intake", None, self.today),
-        )
+        yield f.day("Last use", "last_use_at_intake")
         yield Static("First problem", classes="section-heading")
-        yield FieldRow(
+        yield f.text(
             "Problem",
-            text_input("problem_title", placeholder="optional; more from the plan later"),
+            "problem_title",
+            placeholder="optional; more from the plan later",
             claims=("problems.title", "problems"),
         )
-        yield FieldRow(
+        yield f.text(
             "ICD-10-CM",
-            text_input("problem_icd10", placeholder="F10.20", classes="-narrow"),
+            "problem_icd10",
+            placeholder="F10.20",
+            classes="-narrow",
             claims=("problems.icd10",),
         )
-        yield FieldRow(
-            "In their words",
-            text_area("problem_words"),
-            claims=("problems.patient_words",),
-        )
-        yield FieldRow(
+        yield f.area("In their words", "problem_words", claims=("problems.patient_words",))
+        yield f.text(
             "First goal",
-            text_input("goal_text", placeholder="optional, long-term"),
+            "goal_text",
+            placeholder="optional, long-term",
             claims=("problems.goals.text",),
         )
-        yield FieldRow(
+        yield f.text(
             "First objective",
-            text_input("objective_text", placeholder="optional, e.g. attend 3 groups a week"),
+            "objective_text",
+            placeholder="optional, e.g. attend 3 groups a week",
             claims=("problems.goals.objectives.text", "problems.goals.objectives"),
         )
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._update_hint()
-
-    def revalidate(self, errors: dict[str, str] | None = None) -> dict[str, str]:
-        self._update_hint()
-        return super().revalidate(errors)
-
-    def _update_hint(self) -> None:
+    def age_group(self) -> AgeGroup:
         birth = FieldReader(self).date("birth_date")
-        age_group = age_group_on(birth, self.today()) if birth is not None else AgeGroup.ADULT
-        self.query_one("#hours-hint", Static).update(literal(hours_hint(self, age_group)))
+        return age_group_on(birth, self.today()) if birth is not None else AgeGroup.ADULT
 
     def build(self) -> Patient:
         r = FieldReader(self)

@@ -233,3 +233,102 @@ def text_area(key: str, text: str = "", *, tall: bool = False, placeholder: str 
 
 def checkbox(key: str, label: str, value: bool) -> Checkbox:
     return Tick(literal(label), value, id=key, compact=True)
+
+
+class Fields:
+    """The field rows of a form that edits ``record`` (None: a new one), each declared once.
+
+    A field is its label and its key: the key is the widget's id, the field's name in messages
+    and the attribute of ``record`` the field starts with (``default`` for a new record).
+    ``hint`` and ``claims`` are the row's (see ``FieldRow``). A field that shows something else
+    than one attribute builds its ``FieldRow`` itself.
+    """
+
+    def __init__(self, record: Any, today: Callable[[], date]) -> None:
+        self.record = record
+        self.today = today
+
+    def value(self, key: str, default: Any = None) -> Any:
+        """What field ``key`` starts with: the record's attribute, or ``default``."""
+        return default if self.record is None else getattr(self.record, key)
+
+    def text(
+        self,
+        label: str,
+        key: str,
+        default: str = "",
+        *,
+        placeholder: str = "",
+        classes: str = "",
+        hint: str = "",
+        claims: Iterable[str] = (),
+    ) -> FieldRow:
+        """A one-line text (None shows as blank)."""
+        value = self.value(key, default) or ""
+        field = text_input(key, value, placeholder=placeholder, classes=classes)
+        return FieldRow(label, field, hint=hint, claims=claims)
+
+    def area(
+        self,
+        label: str,
+        key: str,
+        default: str = "",
+        *,
+        tall: bool = False,
+        placeholder: str = "",
+        hint: str = "",
+        claims: Iterable[str] = (),
+    ) -> FieldRow:
+        """A multi-line text."""
+        field = text_area(key, self.value(key, default) or "", tall=tall, placeholder=placeholder)
+        return FieldRow(label, field, hint=hint, claims=claims)
+
+    def choice(
+        self,
+        label: str,
+        key: str,
+        options: list[tuple[Any, Any]],
+        default: Any = None,
+        *,
+        hint: str = "",
+        claims: Iterable[str] = (),
+        **widget: Any,
+    ) -> FieldRow:
+        """One of ``options``, blank until chosen when there is no value (``widget``: the
+        ``choice`` factory's classes, prompt ...)."""
+        field = choice(key, options, self.value(key, default), **widget)
+        return FieldRow(label, field, hint=hint, claims=claims)
+
+    def number(
+        self,
+        label: str,
+        key: str,
+        parse: Callable[[str], object],
+        default: float | None = None,
+        *,
+        hint: str = "",
+        claims: Iterable[str] = (),
+    ) -> FieldRow:
+        """A number that ``parse`` checks as it is typed."""
+        field = number_input(key, self.value(key, default), parse)
+        return FieldRow(label, field, hint=hint, claims=claims)
+
+    def day(
+        self,
+        label: str,
+        key: str,
+        *,
+        required: bool = False,
+        direction: Direction = "past",
+        hint: str = "",
+        claims: Iterable[str] = (),
+    ) -> FieldRow:
+        """A date; ``direction`` says where a weekday or a date without a year falls."""
+        field = date_input(key, self.value(key), self.today, required=required, direction=direction)
+        return FieldRow(label, field, hint=hint, claims=claims)
+
+    def check(
+        self, label: str, key: str, text: str, default: bool = False, *, hint: str = ""
+    ) -> FieldRow:
+        """A checkbox with ``text`` beside it."""
+        return FieldRow(label, checkbox(key, text, self.value(key, default)), hint=hint)

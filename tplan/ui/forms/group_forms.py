@@ -28,6 +28,7 @@ from tplan.domain import (
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.fields import (
     FieldRow,
+    Fields,
     choice,
     date_input,
     enum_options,
@@ -115,12 +116,10 @@ class GroupForm(FormScreen[TreatmentGroup]):
 
     def compose_fields(self) -> ComposeResult:
         g = self.group
+        f = Fields(g, self.today)
         pattern = g.pattern if g else None
-        yield FieldRow("Name", text_input("name", g.name if g else ""))
-        yield FieldRow(
-            "Kind",
-            choice("kind", enum_options(TreatmentGroupKind), g.kind if g else None),
-        )
+        yield f.text("Name", "name")
+        yield f.choice("Kind", "kind", enum_options(TreatmentGroupKind))
         yield FieldRow(
             "Facilitators",
             text_input(
@@ -129,7 +128,7 @@ class GroupForm(FormScreen[TreatmentGroup]):
                 placeholder="comma-separated",
             ),
         )
-        yield FieldRow("Location", text_input("location", g.location if g else ""))
+        yield f.text("Location", "location")
         yield FieldRow(
             "Weekdays",
             text_input(
@@ -287,22 +286,15 @@ class IndividualScheduleForm(FormScreen[Patient | None]):
 
     def compose_fields(self) -> ComposeResult:
         s = self.schedule
-        yield FieldRow(
+        f = Fields(s, self.today)
+        yield f.choice(
             "Type",
-            choice(
-                "session_type",
-                [("individual", SessionType.INDIVIDUAL), ("family", SessionType.FAMILY)],
-                s.session_type if s else SessionType.INDIVIDUAL,
-            ),
+            "session_type",
+            [("individual", SessionType.INDIVIDUAL), ("family", SessionType.FAMILY)],
+            SessionType.INDIVIDUAL,
         )
-        yield FieldRow(
-            "Weekday",
-            choice("weekday", [(d.label, d) for d in WEEKDAYS], s.weekday if s else None),
-        )
-        yield FieldRow(
-            "Every N weeks",
-            number_input("every_weeks", s.every_weeks if s else 1, lambda t: parse_int(t, 1, 8)),
-        )
+        yield f.choice("Weekday", "weekday", [(d.label, d) for d in WEEKDAYS])
+        yield f.number("Every N weeks", "every_weeks", lambda t: parse_int(t, 1, 8), 1)
         yield FieldRow(
             "Starts at",
             text_input("start_time", f"{s.start_time:%H:%M}" if s else "", placeholder="13:00"),
@@ -313,10 +305,7 @@ class IndividualScheduleForm(FormScreen[Patient | None]):
                          lambda t: parse_int(t, 5, 720)),
             claims=("duration_minutes",),
         )
-        yield FieldRow(
-            "Clinician",
-            text_input("clinician", s.clinician if s else self.workspace.clinician),
-        )
+        yield f.text("Clinician", "clinician", self.workspace.clinician)
         yield from span_rows(
             self,
             ("starts", "From", s.starts if s else self.today()),

@@ -3,60 +3,34 @@ positive on a screen, and whether an overdose-reversal kit is at hand."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 
-from tplan.domain import Medication, NaloxoneCheck, Patient, new_id
-from tplan.ui.forms.base import FieldReader, FormScreen, find_record
-from tplan.ui.forms.fields import FieldRow, checkbox, choice, date_input, text_input
+from tplan.domain import Medication, NaloxoneCheck, Patient
+from tplan.ui.forms.base import FieldReader, FormScreen, RecordForm
+from tplan.ui.forms.fields import FieldRow, choice, text_input
 from tplan.ui.forms.parsing import parse_list
-
-if TYPE_CHECKING:
-    from tplan.services import Workspace
 
 ON_HAND_OPTIONS = [("yes, has a kit", True), ("no kit", False)]
 
 
-class MedicationForm(FormScreen[Patient | None]):
+class MedicationForm(RecordForm[Medication]):
     """A medication; its "screens as" substances make a positive screen an expected one."""
 
     NOUN = "medication"
+    ID_PREFIX = "md"
     MODEL_ERROR_KEY = "stop"
 
-    def __init__(self, workspace: Workspace, patient_id: str, medication_id: str | None = None):
-        super().__init__(workspace, patient_id)
-        assert self.patient is not None
-        self.original: Medication | None = find_record(
-            self.patient.medications, medication_id, "medication"
-        )
-        self.medication_id = medication_id or new_id("md")
+    def records(self, patient: Patient) -> list[Medication]:
+        return patient.medications
 
     def compose_fields(self) -> ComposeResult:
-        m = self.original
-        yield FieldRow(
-            "Name",
-            text_input("name", m.name if m else "", placeholder="e.g. buprenorphine/naloxone"),
-        )
-        yield FieldRow(
-            "Dose",
-            text_input("dose", m.dose if m else "", placeholder="e.g. 16 mg daily"),
-        )
-        yield FieldRow(
-            "Prescriber", text_input("prescriber", m.prescriber if m else "")
-        )
-        yield FieldRow(
-            "Start", date_input("start", m.start if m else None, self.today)
-        )
-        yield FieldRow(
-            "Stop",
-            date_input("stop", m.stop if m else None, self.today),
-            hint="blank while it is taken",
-        )
-        yield FieldRow(
-            "MOUD",
-            checkbox("moud", "medication for opioid use disorder", m.moud if m else False),
-        )
+        f, m = self.fields(), self.original
+        yield f.text("Name", "name", placeholder="e.g. buprenorphine/naloxone")
+        yield f.text("Dose", "dose", placeholder="e.g. 16 mg daily")
+        yield f.text("Prescriber", "prescriber")
+        yield f.day("Start", "start")
+        yield f.day("Stop", "stop", hint="blank while it is taken")
+        yield f.check("MOUD", "moud", "medication for opioid use disorder")
         yield FieldRow(
             "Screens as",
             text_input(
@@ -74,7 +48,7 @@ class MedicationForm(FormScreen[Patient | None]):
         moud, screens_as = r.flag("moud"), parse_list(r.text("screens_as"))
         r.check()
         return Medication(
-            id=self.medication_id,
+            id=self.record_id,
             name=name,
             dose=dose,
             prescriber=prescriber,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -16,23 +17,13 @@ from tplan.domain import (
     Patient,
     Problem,
     ProblemStatus,
-    StatusChange,
     new_id,
 )
+from tplan.domain.base import with_status
 from tplan.domain.rules import target_date_warning
-from tplan.ui.forms.base import FieldReader, FormScreen, find_record
+from tplan.ui.forms.base import FieldReader, FormScreen, RecordForm, find_record, find_under
 from tplan.ui.forms.confirm import ConfirmDialog
-from tplan.ui.forms.fields import (
-    FieldRow,
-    checkbox,
-    choice,
-    date_input,
-    enum_options,
-    literal,
-    number_input,
-    text_area,
-    text_input,
-)
+from tplan.ui.forms.fields import FieldRow, choice, enum_options, literal
 from tplan.ui.forms.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -49,37 +40,21 @@ def _short(text: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class ProblemForm(FormScreen[Patient | None]):
+class ProblemForm(RecordForm[Problem]):
     """Add or edit a problem: title, ICD-10-CM code, the patient's own words, status."""
 
     NOUN = "problem"
+    ID_PREFIX = "pb"
 
-    def __init__(self, workspace: Workspace, patient_id: str, problem_id: str | None = None):
-        super().__init__(workspace, patient_id)
-        assert self.patient is not None
-        self.original = find_record(self.patient.problems, problem_id, "problem")
-        self.problem_id = problem_id or new_id("pb")
+    def records(self, patient: Patient) -> list[Problem]:
+        return patient.problems
 
     def compose_fields(self) -> ComposeResult:
-        p = self.original
-        yield FieldRow(
-            "Problem",
-            text_input("title", p.title if p else "", placeholder="e.g. drinking after shifts"),
-        )
-        yield FieldRow(
-            "ICD-10-CM",
-            text_input(
-                "icd10", (p.icd10 or "") if p else "", placeholder="F10.20", classes="-narrow"
-            ),
-        )
-        yield FieldRow(
-            "In their words",
-            text_area("patient_words", p.patient_words if p else ""),
-        )
-        yield FieldRow(
-            "Status",
-            choice("status", enum_options(ProblemStatus), p.status if p else ProblemStatus.ACTIVE),
-        )
+        f = self.fields()
+        yield f.text("Problem", "title", placeholder="e.g. drinking after shifts")
+        yield f.text("ICD-10-CM", "icd10", placeholder="F10.20", classes="-narrow")
+        yield f.area("In their words", "patient_words")
+        yield f.choice("Status", "status", enum_options(ProblemStatus), ProblemStatus.ACTIVE)
 
     def build(self) -> Problem:
         r = FieldReader(self)
@@ -91,7 +66,7 @@ class ProblemForm(FormScreen[Patient | None]):
         }
         r.check()
         return Problem(
-            id=self.problem_id, goals=self.original.goals if self.original else [], **values
+            id=self.record_id, goals=self.original.goals if self.original else [], **values
         )
 
     def persist(self, payload: Problem) -> Patient:
@@ -114,19 +89,15 @@ class GoalForm(FormScreen[Patient | None]):
     ):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: Goal | None = None
-        self.problem_id = problem_id
-        for problem in self.patient.problems:
-            for goal in problem.goals:
-                if goal.id == goal_id:
-                    self.original, self.problem_id = goal, problem.id
-        if goal_id is not None and self.original is None:
-            raise LookupError(f"no goal {goal_id} in this plan")
+        self.original: Goal | None
+        goals = attrgetter("goals")
+        self.original, parent = find_under(self.patient.problems, goals, goal_id, "goal")
+        self.problem_id = parent or problem_id
         self.goal_id = goal_id or new_id("gl")
 
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None
-        g = self.original
+        f = self.fields()
         problems = [(literal(_short(p.title)), p.id) for p in self.patient.problems]
         yield FieldRow(
             "Problem",
@@ -139,14 +110,8 @@ class GoalForm(FormScreen[Patient | None]):
                 disabled=self.original is not None,
             ),
         )
-        yield FieldRow(
-            "Goal",
-            text_input("text", g.text if g else "", placeholder="long-term, in plain words"),
-        )
-        yield FieldRow(
-            "Status",
-            choice("status", enum_options(GoalStatus), g.status if g else GoalStatus.ACTIVE),
-        )
+        yield f.text("Goal", "text", placeholder="long-term, in plain words")
+        yield f.choice("Status", "status", enum_options(GoalStatus), GoalStatus.ACTIVE)
 
     def build(self) -> tuple[str, Goal]:
         r = FieldReader(self)
@@ -182,19 +147,15 @@ class ObjectiveForm(FormScreen[Patient | None]):
     ):
         super().__init__(workspace, patient_id)
         assert self.patient is not None
-        self.original: Objective | None = None
-        self.goal_id = goal_id
-        for goal in self.patient.goals():
-            for objective in goal.objectives:
-                if objective.id == objective_id:
-                    self.original, self.goal_id = objective, goal.id
-        if objective_id is not None and self.original is None:
-            raise LookupError(f"no objective {objective_id} in this plan")
+        self.original: Objective | None
+        goals, objectives = self.patient.goals(), attrgetter("objectives")
+        self.original, parent = find_under(goals, objectives, objective_id, "objective")
+        self.goal_id = parent or goal_id
         self.objective_id = objective_id or new_id("ob")
 
     def compose_fields(self) -> ComposeResult:
         assert self.patient is not None
-        o = self.original
+        f = self.fields()
         goals = [(literal(_short(g.text)), g.id) for g in self.patient.goals()]
         yield FieldRow(
             "Goal",
@@ -207,24 +168,15 @@ class ObjectiveForm(FormScreen[Patient | None]):
                 disabled=self.original is not None,
             ),
         )
-        yield FieldRow(
-            "Objective",
-            text_input("text", o.text if o else "", placeholder="measurable, with a number"),
+        yield f.text("Objective", "text", placeholder="measurable, with a number")
+        yield f.day(
+            "Target date", "target_date", direction="future", hint="+30 = in 30 days, fri, 12/15"
         )
-        yield FieldRow(
-            "Target date",
-            date_input(
-                "target_date", o.target_date if o else None, self.today, direction="future"
-            ),
-            hint="+30 = in 30 days, fri, 12/15",
-        )
-        yield FieldRow(
+        yield f.choice(
             "Status",
-            choice(
-                "status",
-                enum_options(ObjectiveStatus),
-                o.status if o else ObjectiveStatus.NOT_STARTED,
-            ),
+            "status",
+            enum_options(ObjectiveStatus),
+            ObjectiveStatus.NOT_STARTED,
             claims=("history",),
         )
         yield self.day_row(
@@ -242,14 +194,11 @@ class ObjectiveForm(FormScreen[Patient | None]):
         status_on = r.date("status_on", required=True)
         r.check()
         assert status_on is not None
-        history = list(self.original.history) if self.original else []
-        if self.original is None or status != self.original.status:
-            history.append(StatusChange[ObjectiveStatus](on=status_on, status=status))
         objective = Objective(
             id=self.objective_id,
             text=text,
             target_date=target,
-            history=history,
+            history=with_status(self.original, status, status_on),
             interventions=self.original.interventions if self.original else [],
         )
         return goal_id, objective
@@ -315,31 +264,14 @@ class InterventionForm(FormScreen[Patient | None]):
         return f"{verb} for “{_short(self.objective.text, 40)}”"
 
     def compose_fields(self) -> ComposeResult:
-        i = self.original
-        yield FieldRow(
-            "Modality",
-            choice("modality", enum_options(Modality, MODALITY_LABELS), i.modality if i else None),
+        f = self.fields()
+        yield f.choice("Modality", "modality", enum_options(Modality, MODALITY_LABELS))
+        yield f.text("Description", "description")
+        yield f.number(
+            "Times a week", "times_per_week", lambda t: parse_number(t, 0, 21, above_low=True)
         )
-        yield FieldRow(
-            "Description",
-            text_input("description", i.description if i else ""),
-        )
-        yield FieldRow(
-            "Times a week",
-            number_input(
-                "times_per_week",
-                i.times_per_week if i else None,
-                lambda t: parse_number(t, 0, 21, above_low=True),
-            ),
-        )
-        yield FieldRow(
-            "Staff",
-            text_input("staff", i.staff if i else "", placeholder="who delivers it"),
-        )
-        yield FieldRow(
-            "Active",
-            checkbox("active", "offered now", i.active if i else True),
-        )
+        yield f.text("Staff", "staff", placeholder="who delivers it")
+        yield f.check("Active", "active", "offered now", True)
 
     def build(self) -> Intervention:
         r = FieldReader(self)

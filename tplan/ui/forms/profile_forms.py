@@ -3,9 +3,7 @@ recovery groups. Status changes are dated, so the engine can ask what held on an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from textual.app import ComposeResult
 
@@ -22,25 +20,11 @@ from tplan.domain import (
     SupportPerson,
     SupportRole,
     SupportStatus,
-    new_id,
 )
-from tplan.ui.forms.base import FieldReader, FormScreen, find_record
-from tplan.ui.forms.fields import (
-    FieldRow,
-    checkbox,
-    choice,
-    date_input,
-    enum_options,
-    number_input,
-    text_area,
-    text_input,
-)
+from tplan.domain.base import with_status
+from tplan.ui.forms.base import FieldReader, RecordForm
+from tplan.ui.forms.fields import FieldRow, Fields, date_input, enum_options
 from tplan.ui.forms.parsing import parse_number
-
-if TYPE_CHECKING:
-    from tplan.services import Workspace
-
-S = TypeVar("S")
 
 SEVERITY_OPTIONS = [
     ("0 none", 0),
@@ -53,21 +37,10 @@ RISK_KIND_LABELS = {RiskKind.CO_OCCURRING: "co-occurring condition"}
 GROUP_KIND_LABELS = {kind: kind.value for kind in GroupKind}
 
 
-def dated(
-    history: Sequence[StatusChange[Any]], current: S | None, chosen: S, on: date
-) -> list[StatusChange[Any]]:
-    """The history with ``chosen`` appended as of ``on`` when it differs from ``current``."""
-    changes = list(history)
-    if current is None or chosen != current:
-        changes.append(StatusChange[type(chosen)](on=on, status=chosen))  # type: ignore[misc]
-    return changes
-
-
-def status_rows(enum: type[Any], current: Any, today: Any) -> ComposeResult:
-    """The status select and the date the status took effect."""
-    yield FieldRow(
-        "Status", choice("status", enum_options(enum), current), claims=("history",)
-    )
+def status_rows(fields: Fields, enum: type[Any], default: Any) -> ComposeResult:
+    """The status select (``default`` for a new record) and the date the status took effect."""
+    yield fields.choice("Status", "status", enum_options(enum), default, claims=("history",))
+    today = fields.today
     yield FieldRow(
         "Status as of",
         date_input("status_on", today(), today, required=True),
@@ -75,68 +48,48 @@ def status_rows(enum: type[Any], current: Any, today: Any) -> ComposeResult:
     )
 
 
-class SnapForm(FormScreen[Patient | None]):
+class SnapForm(RecordForm[SnapItem]):
     """A strength, need, ability or preference, in the patient's words."""
 
     NOUN = "strength or need"
+    ID_PREFIX = "sn"
 
-    def __init__(self, workspace: Workspace, patient_id: str, item_id: str | None = None):
-        super().__init__(workspace, patient_id)
-        assert self.patient is not None
-        self.original: SnapItem | None = find_record(self.patient.snap, item_id, "SNAP item")
-        self.item_id = item_id or new_id("sn")
+    def records(self, patient: Patient) -> list[SnapItem]:
+        return patient.snap
 
     def heading(self) -> str:
         return "Edit strength / need" if self.original else "New strength / need"
 
     def compose_fields(self) -> ComposeResult:
-        s = self.original
-        yield FieldRow(
-            "Kind",
-            choice("kind", enum_options(SnapKind), s.kind if s else SnapKind.STRENGTH),
-        )
-        yield FieldRow(
-            "In their words",
-            text_area("text", s.text if s else "", tall=True),
-        )
+        f = self.fields()
+        yield f.choice("Kind", "kind", enum_options(SnapKind), SnapKind.STRENGTH)
+        yield f.area("In their words", "text", tall=True)
 
     def build(self) -> SnapItem:
         r = FieldReader(self)
         kind, text = r.choice("kind"), r.text("text")
         r.check()
-        return SnapItem(id=self.item_id, kind=kind, text=text)
+        return SnapItem(id=self.record_id, kind=kind, text=text)
 
     def persist(self, payload: SnapItem) -> Patient:
         return self.workspace.upsert_snap(self.patient_id, payload)
 
 
-class RiskForm(FormScreen[Patient | None]):
+class RiskForm(RecordForm[Risk]):
     """A risk with its severity (0-4) and status; changes of either are dated."""
 
     NOUN = "risk"
+    ID_PREFIX = "rk"
 
-    def __init__(self, workspace: Workspace, patient_id: str, risk_id: str | None = None):
-        super().__init__(workspace, patient_id)
-        assert self.patient is not None
-        self.original: Risk | None = find_record(self.patient.risks, risk_id, "risk")
-        self.risk_id = risk_id or new_id("rk")
+    def records(self, patient: Patient) -> list[Risk]:
+        return patient.risks
 
     def compose_fields(self) -> ComposeResult:
-        k = self.original
-        yield FieldRow(
-            "Kind",
-            choice("kind", enum_options(RiskKind, RISK_KIND_LABELS), k.kind if k else None),
-        )
-        yield FieldRow(
-            "Description",
-            text_area("description", k.description if k else ""),
-        )
-        yield FieldRow(
-            "Severity",
-            choice("severity", SEVERITY_OPTIONS, k.severity if k else None),
-            claims=("severity_history",),
-        )
-        yield from status_rows(RiskStatus, k.status if k else RiskStatus.ACTIVE, self.today)
+        f = self.fields()
+        yield f.choice("Kind", "kind", enum_options(RiskKind, RISK_KIND_LABELS))
+        yield f.area("Description", "description")
+        yield f.choice("Severity", "severity", SEVERITY_OPTIONS, claims=("severity_history",))
+        yield from status_rows(f, RiskStatus, RiskStatus.ACTIVE)
 
     def build(self) -> Risk:
         r = FieldReader(self)
@@ -153,11 +106,11 @@ class RiskForm(FormScreen[Patient | None]):
                 severity_history.append(StatusChange[int](on=first, status=k.severity))
             severity_history.append(StatusChange[int](on=on, status=severity))
         return Risk(
-            id=self.risk_id,
+            id=self.record_id,
             kind=kind,
             description=description,
             severity=severity,
-            history=dated(k.history if k else [], k.status if k else None, status, on),
+            history=with_status(self.original, status, on),
             severity_history=severity_history,
         )
 
@@ -165,34 +118,22 @@ class RiskForm(FormScreen[Patient | None]):
         return self.workspace.upsert_risk(self.patient_id, payload)
 
 
-class SupportForm(FormScreen[Patient | None]):
+class SupportForm(RecordForm[SupportPerson]):
     """A person in the support system: role, contact, sober support or not, status."""
 
     NOUN = "support person"
+    ID_PREFIX = "sp"
 
-    def __init__(self, workspace: Workspace, patient_id: str, support_id: str | None = None):
-        super().__init__(workspace, patient_id)
-        assert self.patient is not None
-        self.original: SupportPerson | None = find_record(
-            self.patient.supports, support_id, "support person"
-        )
-        self.support_id = support_id or new_id("sp")
+    def records(self, patient: Patient) -> list[SupportPerson]:
+        return patient.supports
 
     def compose_fields(self) -> ComposeResult:
-        s = self.original
-        yield FieldRow("Name", text_input("name", s.name if s else ""))
-        yield FieldRow(
-            "Role", choice("role", enum_options(SupportRole), s.role if s else None)
-        )
-        yield FieldRow(
-            "Contact",
-            text_input("contact", s.contact if s else "", placeholder="phone or e-mail"),
-        )
-        yield FieldRow(
-            "Sober support",
-            checkbox("sober_support", "supports recovery", s.sober_support if s else False),
-        )
-        yield from status_rows(SupportStatus, s.status if s else SupportStatus.ACTIVE, self.today)
+        f = self.fields()
+        yield f.text("Name", "name")
+        yield f.choice("Role", "role", enum_options(SupportRole))
+        yield f.text("Contact", "contact", placeholder="phone or e-mail")
+        yield f.check("Sober support", "sober_support", "supports recovery")
+        yield from status_rows(f, SupportStatus, SupportStatus.ACTIVE)
 
     def build(self) -> SupportPerson:
         r = FieldReader(self)
@@ -201,50 +142,36 @@ class SupportForm(FormScreen[Patient | None]):
         on = r.date("status_on", required=True)
         r.check()
         assert on is not None
-        s = self.original
         return SupportPerson(
-            id=self.support_id,
+            id=self.record_id,
             name=name,
             role=role,
             contact=contact,
             sober_support=sober,
-            history=dated(s.history if s else [], s.status if s else None, status, on),
+            history=with_status(self.original, status, on),
         )
 
     def persist(self, payload: SupportPerson) -> Patient:
         return self.workspace.upsert_support(self.patient_id, payload)
 
 
-class GroupForm(FormScreen[Patient | None]):
+class GroupForm(RecordForm[SupportGroup]):
     """A mutual-help or recovery group (AA, NA, SMART Recovery ...) and how often."""
 
     NOUN = "recovery group"
+    ID_PREFIX = "sg"
 
-    def __init__(self, workspace: Workspace, patient_id: str, group_id: str | None = None):
-        super().__init__(workspace, patient_id)
-        assert self.patient is not None
-        self.original: SupportGroup | None = find_record(self.patient.groups, group_id, "group")
-        self.group_id = group_id or new_id("sg")
+    def records(self, patient: Patient) -> list[SupportGroup]:
+        return patient.groups
 
     def compose_fields(self) -> ComposeResult:
-        g = self.original
-        yield FieldRow(
-            "Kind",
-            choice("kind", enum_options(GroupKind, GROUP_KIND_LABELS), g.kind if g else None),
+        f = self.fields()
+        yield f.choice("Kind", "kind", enum_options(GroupKind, GROUP_KIND_LABELS))
+        yield f.text("Name / place", "name", placeholder="e.g. Tuesday SMART, library")
+        yield f.number(
+            "Meetings a week", "meetings_per_week", lambda t: parse_number(t, 0, 21)
         )
-        yield FieldRow(
-            "Name / place",
-            text_input("name", g.name if g else "", placeholder="e.g. Tuesday SMART, library"),
-        )
-        yield FieldRow(
-            "Meetings a week",
-            number_input(
-                "meetings_per_week",
-                g.meetings_per_week if g else None,
-                lambda t: parse_number(t, 0, 21),
-            ),
-        )
-        yield from status_rows(SupportStatus, g.status if g else SupportStatus.ACTIVE, self.today)
+        yield from status_rows(f, SupportStatus, SupportStatus.ACTIVE)
 
     def build(self) -> SupportGroup:
         r = FieldReader(self)
@@ -254,13 +181,12 @@ class GroupForm(FormScreen[Patient | None]):
         on = r.date("status_on", required=True)
         r.check()
         assert on is not None
-        g = self.original
         return SupportGroup(
-            id=self.group_id,
+            id=self.record_id,
             kind=kind,
             name=name,
             meetings_per_week=meetings or 0,
-            history=dated(g.history if g else [], g.status if g else None, status, on),
+            history=with_status(self.original, status, on),
         )
 
     def persist(self, payload: SupportGroup) -> Patient:

@@ -58,7 +58,7 @@ class CosignScreen(Screen[None]):
 
     @property
     def supervising(self) -> bool:
-        return bool(getattr(self.tplan.workspace, "is_supervisor", False))
+        return self.tplan.workspace.is_supervisor
 
     def compose(self) -> ComposeResult:
         title = "to co-sign" if self.supervising else "returned to me"
@@ -82,7 +82,7 @@ class CosignScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="cosign-load")
     def load(self) -> None:
         ws = self.tplan.workspace
-        waiting = ws.to_cosign() if self.supervising else ws.returned_notes()
+        waiting = ws.waiting_on_me()
         patients = {w.patient_id: ws.patient(w.patient_id) for w in waiting}
         self.app.call_from_thread(self._loaded, waiting, patients)
 

@@ -566,7 +566,12 @@ class GroupSessionScreen(Screen[None]):
 
     # --- saving and signing -------------------------------------------------------------
 
-    def _validated(self) -> GroupNote | None:
+    def _validated(self, signed: str) -> GroupNote | None:
+        """The note as typed, validated; None, with the reason in the status line, when it does
+        not validate or is signed already (``signed`` says what to do instead)."""
+        if self.note.signed:
+            self.set_status(signed)
+            return None
         try:
             return GroupNote.model_validate(self.collect().model_dump())
         except ValidationError as exc:
@@ -575,10 +580,7 @@ class GroupSessionScreen(Screen[None]):
 
     @editing
     def action_save(self) -> None:
-        if self.note.signed:
-            self.set_status("Signed: corrections are addenda on one member's note.")
-            return
-        note = self._validated()
+        note = self._validated("Signed: corrections are addenda on one member's note.")
         if note is not None:
             self.set_status("Saving…")
             self._save(note)
@@ -589,10 +591,7 @@ class GroupSessionScreen(Screen[None]):
 
     @editing
     def action_sign(self) -> None:
-        if self.note.signed:
-            self.set_status("This group is already signed.")
-            return
-        note = self._validated()
+        note = self._validated("This group is already signed.")
         if note is None:
             return
         ws = self.tplan.workspace

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.domain.privacy import name_pattern
+from tplan.services.caseload_summary import attendance_percent
 from tplan.services.trends import craving_weeks
 from tplan.ui.compat import RestylesOnlyWhenStale, SkipsFirstResize
 from tplan.ui.read_only import editing
@@ -324,11 +325,11 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
         assert patient is not None
         today = self.tplan.today()
         rate = self.tplan.workspace.attendance_rate(patient, 28, today)
-        attended, counted = rate.attended, rate.sessions
+        percent = attendance_percent(rate.attended, rate.sessions)
         text = Text.assemble(("Craving ", "bold"), spark(craving_weeks(patient, today, 8), 10))
         text.append(" (8 wks)   ", style="dim")
         text.append("Attendance ", style="bold")
-        text.append(f"{attended * 100 // counted}% (4 wks)" if counted else "no sessions")
+        text.append("no sessions" if percent is None else f"{percent}% (4 wks)")
         mismatch = self.tplan.workspace.schedule_mismatch(patient, today)
         if mismatch is not None:  # CLINICAL.md section 8: shown, not refused
             text.append("   Schedule ", style="bold")
@@ -442,14 +443,6 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
         self.app.pop_screen()
 
     @editing
-    def action_note(self) -> None:
-        self.open_form(self._forms().NoteForm(self.ws, self.patient_id))
-
-    @editing
-    def action_problem(self) -> None:
-        self.open_form(self._forms().ProblemForm(self.ws, self.patient_id))
-
-    @editing
     def action_goal(self) -> None:
         problem_id, _, _ = self._plan_context()
         if problem_id is None and self.patient is not None and self.patient.problems:
@@ -476,18 +469,6 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
             self.notify("Highlight an objective in the plan first.", severity="warning")
             return
         self.open_form(self._forms().InterventionForm(self.ws, self.patient_id, objective_id))
-
-    @editing
-    def action_group(self) -> None:
-        self.open_form(self._forms().GroupForm(self.ws, self.patient_id))
-
-    @editing
-    def action_medication(self) -> None:
-        self.open_form(self._forms().MedicationForm(self.ws, self.patient_id))
-
-    @editing
-    def action_naloxone(self) -> None:
-        self.open_form(self._forms().NaloxoneForm(self.ws, self.patient_id))
 
     @editing
     def action_individual_schedule(self) -> None:

@@ -164,9 +164,8 @@ class TodayScreen(Screen[None]):
         if self.agenda is None:
             self.app.call_from_thread(self.show_sessions, workspace.day_sessions(on))
         agenda = workspace.agenda(on)
-        supervising = getattr(workspace, "is_supervisor", False)
-        self.waiting = workspace.to_cosign() if supervising else workspace.returned_notes()
-        self.to_cosign = len(self.waiting) if supervising else 0
+        self.waiting = workspace.waiting_on_me()
+        self.to_cosign = len(self.waiting) if workspace.is_supervisor else 0
         return agenda
 
     @on(Worker.StateChanged)

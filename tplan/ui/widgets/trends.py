@@ -15,6 +15,7 @@ from rich.text import Text
 
 from tplan.clinical.scoring import gad7_band, gad7_total, phq9_band, phq9_item9, phq9_total
 from tplan.domain import Gad7, Patient, Phq9
+from tplan.services.caseload_summary import attendance_percent
 from tplan.services.trends import Rate, craving_series, craving_weeks, measure_series
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -100,12 +101,11 @@ def trends(
     attendance.add_column(no_wrap=True, justify="right")
     for start, rate in attendance_by_week:
         attended, counted = rate.attended, rate.sessions
-        if counted:
-            share = attended / counted
-            bar = "█" * round(share * 10) + "░" * (10 - round(share * 10))
-            attendance.add_row(
-                f"week of {_day(start)}", bar, f"{attended}/{counted}  {attended * 100 // counted}%"
-            )
+        percent = attendance_percent(attended, counted)
+        if percent is not None:
+            filled = round(attended / counted * 10)
+            bar = "█" * filled + "░" * (10 - filled)
+            attendance.add_row(f"week of {_day(start)}", bar, f"{attended}/{counted}  {percent}%")
         else:
             attendance.add_row(f"week of {_day(start)}", "·" * 10, Text("no sessions", style="dim"))
     return Group(table, bands, Text(""), attendance)
