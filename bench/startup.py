@@ -12,8 +12,9 @@ does nothing else (bench/pty_probe.py) reads what they paint:
 - note form: ``n`` written once the app has settled -> the form's title painted;
 - close after a save: ``t`` (today as the date of service) and ``ctrl+s`` save a draft, the
   caseload comes back, then ``q`` written -> the process has exited; beside it the bare app's
-  own close (``ctrl+q`` once idle -> gone), Textual's floor: its driver joins an input thread
-  that polls every 100 ms and the interpreter tears down;
+  own close (``ctrl+q`` once idle -> gone): Textual's driver joins an input thread that polls
+  every 100 ms and selects once more for 100 ms after it is told to stop (~200 ms), which
+  tplan's driver (tplan/ui/compat.py) does not wait for;
 - peak memory: ``VmHWM`` of the tplan process itself, read at first paint, after the save and
   sampled every 5 ms until it exits (``ru_maxrss`` would carry the parent's peak).
 
