@@ -8,6 +8,7 @@ scored live with ``tplan.clinical.scoring``.
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -172,6 +173,7 @@ class NoteForm(FormScreen[Patient | None]):
         self._mounted = asyncio.Event()
         self._rest_mounted = asyncio.Event()
         """Set once the blocks below the first screenful are mounted (see ``_ensure_rest``)."""
+        self._collector_paused = False
 
     def _session_choices(self) -> list[tuple[str, SessionKey]]:
         """The patient's sessions on the note's day, to link the note to (SessionKey values)."""
@@ -195,9 +197,28 @@ class NoteForm(FormScreen[Patient | None]):
     def heading(self) -> str:
         return "Progress note · draft" if self.original else "New progress note"
 
+    # --- the garbage collector while the form opens --------------------------------------
+
+    def _pause_collector(self) -> None:
+        """Hold the cyclic garbage collector off while the form's widgets are built.
+
+        Building them allocates tens of thousands of objects, none of them garbage yet: the
+        collector ran ~60 times while the form opened, and a full collection, when one fell
+        there, scanned the caseload's records for 60-200 ms. It runs again once the form is
+        whole (``_resume_collector``), when no one waits for it."""
+        if gc.isenabled() and not self._collector_paused:
+            gc.disable()
+            self._collector_paused = True
+
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
+
     # --- layout ------------------------------------------------------------------------
 
     def compose_fields(self) -> ComposeResult:
+        self._pause_collector()
         n = self.original
         yield FieldRow(
             "Date of service",
@@ -304,14 +325,17 @@ class NoteForm(FormScreen[Patient | None]):
         if self._rest_started:
             return
         self._rest_started = True
-        rows = self._rest_rows()
-        await self.query_one("#form-body").mount_all(rows)
-        for row in rows:
-            self._initial[row.key] = row.snapshot()
-        self._rest_mounted.set()
-        self._show_screen()
-        self._show_scores()
-        self.revalidate()  # messages for anything typed while they were mounted
+        try:
+            rows = self._rest_rows()
+            await self.query_one("#form-body").mount_all(rows)
+            for row in rows:
+                self._initial[row.key] = row.snapshot()
+            self._rest_mounted.set()
+            self._show_screen()
+            self._show_scores()
+            self.revalidate()  # messages for anything typed while they were mounted
+        finally:
+            self._resume_collector()
 
     async def _ensure_sections(self, names: tuple[str, ...]) -> None:
         """Mount the section rows a newly chosen format shows, each in its place."""
@@ -485,6 +509,9 @@ class NoteForm(FormScreen[Patient | None]):
         self._show_format()
         self._mounted.set()
         self.call_after_refresh(self._mount_rest)
+
+    def on_unmount(self) -> None:
+        self._resume_collector()  # closed before the rest was mounted
 
     def current_errors(self) -> dict[str, str]:
         # nothing to say before every field is there (_ensure_rest revalidates then)
