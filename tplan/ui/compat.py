@@ -11,13 +11,16 @@ import contextlib
 import os
 import selectors
 from codecs import getincrementaldecoder
-from typing import Any
+from collections.abc import Awaitable, Hashable
+from typing import Any, Generic, TypeVar
 
 from rich.console import RenderableType
 from textual import events
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.widgets import Select
+from textual.widgets._select import SelectCurrent, SelectOverlay
 
 try:
     from textual._parser import ParseError
@@ -35,6 +38,9 @@ PRIVATE_NAMES: tuple[tuple[type, str], ...] = (
     (Screen, "_on_screen_resume"),
     (Driver, "_debug"),
     *(((LinuxDriver, "run_input_thread"),) if LinuxDriver else ()),
+    (Select, "_setup_options_renderables"),
+    (Select, "_watch_value"),
+    (Select, "_watch_expanded"),
 )
 """(class, attribute) pairs this module relies on."""
 
@@ -173,3 +179,68 @@ if LinuxDriver is not None:
                 with contextlib.suppress(EOFError, ParseError):
                     for _ in parser.feed(""):
                         pass
+
+
+ChoiceType = TypeVar("ChoiceType", bound=Hashable)
+
+
+class ListOnDemandSelect(Select[ChoiceType], Generic[ChoiceType]):
+    """A Select whose option list (the overlay) is mounted the first time it opens.
+
+    A closed Select shows only its current value, yet Textual composes, styles and fills its
+    option list (an OptionList) with it: a third of a Select's cost, for a list most choices in
+    a form never open. Select reaches its overlay in ``_setup_options_renderables``,
+    ``_watch_value`` and ``_watch_expanded`` (all private); each is taken over here while the
+    overlay is not mounted, and mounting it (``action_show_overlay``, a click) fills it as
+    Select would have. It reads Select's ``_options`` and ``_type_to_search`` (set in its
+    ``__init__``); SelectOverlay and SelectCurrent live in the private ``_select`` module.
+    """
+
+    _overlay_mounted = False
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+
+    async def _mount_overlay(self) -> None:
+        if self._overlay_mounted:
+            return
+        self._overlay_mounted = True
+        overlay = SelectOverlay(type_to_search=self._type_to_search)
+        overlay.compact = self.compact  # Select binds it; a form's choices never change it
+        await self.mount(overlay)
+        super()._setup_options_renderables()
+        if self.value != self.NULL:  # what Select's value watcher keeps highlighted
+            values = [value for _, value in self._options]
+            overlay.highlighted = values.index(self.value)
+
+    def _setup_options_renderables(self) -> None:
+        if self._overlay_mounted:
+            super()._setup_options_renderables()
+
+    def _watch_value(self, value: ChoiceType | Any) -> None:
+        if self._overlay_mounted:
+            super()._watch_value(value)
+            return
+        self._value = value
+        current = next(iter(self.query_children(SelectCurrent)), None)
+        if current is None:  # not composed yet: Select says nothing then either
+            return
+        if value == self.NULL:
+            current.update(self.NULL)
+        else:
+            current.update(next(prompt for prompt, known in self._options if known == value))
+        self.post_message(self.Changed(self, value))
+
+    def _watch_expanded(self, expanded: bool) -> Awaitable[None] | None:
+        if expanded and not self._overlay_mounted:  # clicked open
+            return self._expand_with_overlay()
+        super()._watch_expanded(expanded)
+        return None
+
+    async def _expand_with_overlay(self) -> None:
+        await self._mount_overlay()
+        super()._watch_expanded(self.expanded)
+
+    async def action_show_overlay(self) -> None:
+        await self._mount_overlay()
+        super().action_show_overlay()

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static, Switch, TextArea
 
 from tplan.domain.dates import DATE_HINT, Direction, parse_date
+from tplan.ui.compat import ListOnDemandSelect
 from tplan.ui.forms.parsing import Parsed
 from tplan.ui.widgets.toggles import Tick
 
@@ -206,7 +207,7 @@ def choice(
     classes: str = "-narrow",
     disabled: bool = False,
 ) -> Select[Any]:
-    return Select(
+    return ListOnDemandSelect(
         options,
         value=Select.NULL if value is None else value,
         allow_blank=blank or value is None,
