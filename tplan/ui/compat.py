@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult
 from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Select
-from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
 
 try:
     from textual._parser import ParseError
@@ -184,7 +184,29 @@ if LinuxDriver is not None:
 ChoiceType = TypeVar("ChoiceType", bound=Hashable)
 
 
-class ListOnDemandSelect(Select[ChoiceType], Generic[ChoiceType]):
+class StyledOnceMounted:
+    """Widget mixin: no restyle while the widget is not in the DOM yet.
+
+    A reactive that toggles a class (``compact``, ``has_value``) restyles its widget when set,
+    mounted or not, and ``__init__`` sets them: each such widget was styled twice as a form
+    opened, once for nothing, as Textual styles every widget when it mounts."""
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        node: Any = self
+        if node.is_attached:
+            super().update_node_styles(animate)  # type: ignore[misc]
+
+
+class _CurrentChoice(StyledOnceMounted, SelectCurrent):
+    """The closed Select's line: its value and a down arrow. The up arrow, shown only while the
+    list is open, is mounted with the list."""
+
+    def compose(self) -> ComposeResult:
+        yield NonSelectableStatic(self.placeholder, id="label")
+        yield NonSelectableStatic("▼", classes="arrow down-arrow")
+
+
+class ListOnDemandSelect(StyledOnceMounted, Select[ChoiceType], Generic[ChoiceType]):
     """A Select whose option list (the overlay) is mounted the first time it opens.
 
     A closed Select shows only its current value, yet Textual composes, styles and fills its
@@ -192,14 +214,19 @@ class ListOnDemandSelect(Select[ChoiceType], Generic[ChoiceType]):
     a form never open. Select reaches its overlay in ``_setup_options_renderables``,
     ``_watch_value`` and ``_watch_expanded`` (all private); each is taken over here while the
     overlay is not mounted, and mounting it (``action_show_overlay``, a click) fills it as
-    Select would have. It reads Select's ``_options`` and ``_type_to_search`` (set in its
-    ``__init__``); SelectOverlay and SelectCurrent live in the private ``_select`` module.
+    Select would have. It reads what Select's ``__init__`` sets (``_options``, ``_value``,
+    ``_allow_blank``, ``_type_to_search``); SelectOverlay, SelectCurrent and
+    NonSelectableStatic live in the private ``_select`` module.
     """
 
     _overlay_mounted = False
 
     def compose(self) -> ComposeResult:
-        yield SelectCurrent(self.prompt)
+        current = _CurrentChoice(self.prompt)
+        # its class set now, not restyled when the value is set at mount (the first option
+        # when a blank is not allowed)
+        current.has_value = self._value != self.NULL or not self._allow_blank
+        yield current
 
     async def _mount_overlay(self) -> None:
         if self._overlay_mounted:
@@ -207,6 +234,9 @@ class ListOnDemandSelect(Select[ChoiceType], Generic[ChoiceType]):
         self._overlay_mounted = True
         overlay = SelectOverlay(type_to_search=self._type_to_search)
         overlay.compact = self.compact  # Select binds it; a form's choices never change it
+        await self.query_one(_CurrentChoice).mount(
+            NonSelectableStatic("▲", classes="arrow up-arrow")
+        )
         await self.mount(overlay)
         super()._setup_options_renderables()
         if self.value != self.NULL:  # what Select's value watcher keeps highlighted
