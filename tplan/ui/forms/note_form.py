@@ -343,8 +343,9 @@ class NoteForm(FormScreen[Patient | None]):
     async def _ensure_sections(self, names: tuple[str, ...]) -> None:
         """Mount the section rows a newly chosen format shows, each in its place."""
         previous = "row-format"
+        mounted = self._section_rows()
         for name in SECTION_ORDER:
-            if self.query(f"#row-section_{name}"):
+            if name in mounted:
                 previous = f"row-section_{name}"
             elif name in names:
                 row = self._section_row(name, "")
@@ -352,9 +353,17 @@ class NoteForm(FormScreen[Patient | None]):
                 self._initial[row.key] = row.snapshot()
                 previous = row.id or previous
 
+    def _section_rows(self) -> dict[str, FieldRow]:
+        """The section rows mounted so far, by section name (the form body's own rows: a query
+        of the whole form for each section cost more than the rest of the format's work)."""
+        rows = self.query_one("#form-body").query_children(FieldRow).results(FieldRow)
+        return {
+            row.key.removeprefix("section_"): row for row in rows if row.key.startswith("section_")
+        }
+
     def _section_text(self, name: str) -> str:
         """A section's text ("" for a section whose row was never mounted: nothing typed)."""
-        if not self.query(f"#section_{name}"):
+        if name not in self._section_rows():
             return ""
         return FieldReader(self).text(f"section_{name}")
 
@@ -597,9 +606,11 @@ class NoteForm(FormScreen[Patient | None]):
     def _show_format(self) -> None:
         wanted = SECTIONS_BY_FORMAT[self._format()]
         kept: list[str] = []
+        mounted = self._section_rows()
         for name in SECTION_ORDER:
-            for row in self.query(f"#row-section_{name}"):
-                row.display = name in wanted
+            if name not in mounted:
+                continue
+            mounted[name].display = name in wanted
             if name not in wanted and self._section_text(name).strip():
                 kept.append(name.capitalize())
         notice = self.query_one("#sections-kept", Static)
