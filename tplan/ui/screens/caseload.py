@@ -176,6 +176,7 @@ class CaseloadScreen(Screen[None]):
         names = ws.discharged_names()
         app.call_from_thread(self._counted, names)
         app.call_from_thread(self._loaded, lines)
+        import tplan.ui.forms.note_form  # noqa: F401  the day's most frequent key opens it: `n`
 
     def _counted(self, names: dict[str, str]) -> None:
         self._discharged_names = names
