@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -207,3 +208,15 @@ def test_css_string_cannot_break_out_of_the_style_element() -> None:
     quoted = str(css_string('a"; } </style><script>x</script>'))
     assert quoted.startswith('"') and quoted.endswith('"')
     assert '"' not in quoted[1:-1] and "<" not in quoted and "}" not in quoted
+
+
+@pytest.mark.parametrize("fmt", DOCUMENTS)
+def test_a_late_entry_reads_as_one(fmt: ExportFormat, rich_patient: Patient, export) -> None:
+    """A note written after its day of service says so, separated from the time it was written."""
+    note = next(n for n in rich_patient.notes if n.id == "nt-week5")  # shown in full
+    late = note.model_copy(update={"written_at": note.written_at + timedelta(days=2)})
+    patient = rich_patient.model_copy(
+        update={"notes": [late if n is note else n for n in rich_patient.notes]}
+    )
+    page = rendered(fmt, export(patient, fmt)).text
+    assert re.search(r"UTC \(late entry\)\.", page), "the late entry runs into the time"
