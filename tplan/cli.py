@@ -407,7 +407,12 @@ def tui_app(args: argparse.Namespace) -> TplanApp:
         raise
 
 
-def cmd_tui(args: argparse.Namespace) -> int:
+def cmd_tui(args: argparse.Namespace, *, ask_name: bool = True) -> int:
+    if ask_name and _asks_who_signs(args):
+        from tplan.first_run import ask_who_signs
+
+        path = getattr(args, "config", None) or default_settings_path()
+        args._settings = ask_who_signs(_settings(args), path) or _settings(args)
     app = tui_app(args)
     try:
         app.run()
@@ -418,6 +423,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
         app.store.close()
         gc.freeze()  # the process ends: spare the interpreter's last collection the records
     return app.return_code or 0
+
+
+def _asks_who_signs(args: argparse.Namespace) -> bool:
+    """A person at a terminal who will save (not read-only) and has no name set anywhere."""
+    return (
+        not getattr(args, "read_only", False)
+        and _settings(args).sources.get("clinician") == "default"
+        and sys.stdin.isatty()
+        and sys.stdout.isatty()
+    )
 
 
 def _write_demo(path: Path, args: argparse.Namespace) -> None:
@@ -450,7 +465,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db = Path(tmp) / "demo.json"
         _write_demo(db, args)
         args.db = db
-        code = cmd_tui(args)
+        code = cmd_tui(args, ask_name=False)  # a demo's copy is thrown away: nothing signed
     sys.stderr.write("The demo copy was discarded; `tplan demo --out FILE` keeps one.\n")
     return code
 

@@ -12,8 +12,10 @@ start-up; its values are plain strings, booleans and numbers checked here.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -221,6 +223,35 @@ def write_template(path: Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(header + text + "\n")
+
+
+def check_values(values: Mapping[str, Any]) -> None:
+    """SettingsError naming the first value that a settings file could not hold."""
+    for key, value in values.items():
+        _CHECKS[key](key, value)
+
+
+def remember(path: Path, values: Mapping[str, str]) -> None:
+    """Set these settings in the file (made from the template when missing), keeping every
+    other line and comment: an existing or commented-out ``key = ...`` line is replaced, else
+    the line is added. Values are checked as if read back; the file stays 0600."""
+    check_values(values)
+    if not path.exists():
+        write_template(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for key, value in values.items():
+        line = f"{key} = {json.dumps(value, ensure_ascii=False)}"  # a JSON string is TOML's too
+        pattern = re.compile(rf"^\s*#?\s*{key}\s*=")
+        at = next((n for n, old in enumerate(lines) if pattern.match(old)), None)
+        if at is None:
+            lines.append(line)
+        else:
+            lines[at] = line
+    temp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    os.replace(temp, path)
 
 
 def describe(settings: Settings) -> str:

@@ -270,7 +270,8 @@ def test_demo_opens_a_private_temporary_copy_and_says_it_is_discarded(
 
     seen: dict[str, Path] = {}
 
-    def fake_tui(args: object) -> int:
+    def fake_tui(args: object, *, ask_name: bool = True) -> int:
+        assert not ask_name  # a demo copy is thrown away: no name is asked for it
         db = args.db  # type: ignore[attr-defined]
         seen["db"] = db
         assert stat.S_IMODE(db.stat().st_mode) == 0o600
