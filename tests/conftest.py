@@ -3,9 +3,11 @@ test processes, their order, and the PostgreSQL test server (see postgres_server
 
 Order: the heavy fault-injection tests (marker ``faults``) first, then the directories whose
 tests take longest (the Pilot tests of tests/ui), the quick unit tests last. Under
-pytest-xdist every worker collects the same order, so the long tests start at once and overlap
-the many short ones, and the run ends on short tests that fill the gaps instead of one
-worker finishing a long test alone. Each worker starts its own PostgreSQL server.
+pytest-xdist every worker collects the same order and takes the next test whenever it is free
+(``--maxschedchunk=1`` in pyproject's addopts; by default xdist deals each worker a fixed block
+of ~50 consecutive tests first, and the worker dealt the slowest Pilot tests ran 40 s after the
+rest had finished), so the long tests overlap the many short ones and the run ends on short
+tests that fill the gaps. Each worker starts its own PostgreSQL server.
 """
 
 from __future__ import annotations

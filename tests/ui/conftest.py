@@ -24,6 +24,8 @@ from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.store import open_repository, open_store
 from tplan.ui.app import TplanApp, make_app
 
+pytest.register_assert_rewrite("counselor_steps")  # its asserts explain themselves too
+
 TODAY = date(2026, 3, 12)
 COUNSELOR = "J. Park"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from counselor_steps import press_until
+
 from tplan.domain import ObjectiveStatus
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.patient import PatientScreen
@@ -107,8 +109,7 @@ async def test_sort_cycles_columns_and_reverses(app, settle) -> None:
         assert screen.sort_key == "name"
         await pilot.press("s")
         assert screen.sort_key == "level"
-        while screen.sort_key != "phq9":
-            await pilot.press("s")
+        await press_until(pilot, "s", lambda: screen.sort_key == "phq9", "the PHQ-9 sort")
         scores = [line.sort_keys["phq9"] for line in table(app).lines]
         known = [s for s in scores if s is not None]
         assert known == sorted(known, reverse=True)  # highest (needs attention) first

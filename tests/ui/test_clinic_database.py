@@ -5,14 +5,13 @@ and the app reconnects by itself."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import psycopg
 import pytest
+from counselor_steps import until
 from test_forms_harness import type_in
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tplan.domain import LevelChange, LevelCode, Problem
@@ -39,17 +38,6 @@ def clinic(postgres_url: str) -> Iterator[tuple[Workspace, Workspace]]:
     yield park, rivera
     park.close()
     rivera.close()
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds (a generous timeout, not a speed test)."""
-    for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_a_save_over_anothers_is_refused_then_goes_through(

@@ -4,20 +4,18 @@ and group session screen, with no key pressed by the one watching."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
-from textual.pilot import Pilot
+from counselor_steps import today_app, until
 from textual.widgets import Input
 
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, Mark, SessionKey, Workspace
 from tplan.services.demo import load_demo, load_demo_sessions
-from tplan.settings import Settings
 from tplan.store import open_store
-from tplan.ui.app import TplanApp, make_app
+from tplan.ui.app import TplanApp
 from tplan.ui.screens.group_session import GroupSessionScreen
 from tplan.ui.screens.today import TodayScreen
 from tplan.ui.screens.week import WeekScreen
@@ -43,22 +41,6 @@ def clinic_db(postgres_url: str) -> Iterator[tuple[Workspace, Workspace]]:
     rivera.close()
 
 
-def park_app(park: Workspace) -> TplanApp:
-    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
-    return make_app(park, clock=park.clock, settings=settings)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds (a generous timeout, not a speed test)."""
-    for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
-
-
 def evening_session(ws: Workspace):  # type: ignore[no-untyped-def]
     (item,) = [s for s in ws.agenda(TODAY).sessions if s.title == EVENING]
     return ws.session(item.key)
@@ -68,7 +50,7 @@ async def test_a_session_cancelled_elsewhere_redraws_today_and_the_week(
     clinic_db: tuple[Workspace, Workspace], screen_text: Callable[[TplanApp], str]
 ) -> None:
     park, rivera = clinic_db
-    app = park_app(park)
+    app = today_app(park)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: EVENING in screen_text(app), "Today's sessions")
         assert isinstance(app.screen, TodayScreen)
@@ -99,7 +81,7 @@ async def test_attendance_recorded_elsewhere_shows_in_an_open_group_session(
     clinic_db: tuple[Workspace, Workspace], screen_text: Callable[[TplanApp], str]
 ) -> None:
     park, rivera = clinic_db
-    app = park_app(park)
+    app = today_app(park)
     async with app.run_test(size=(120, 40)) as pilot:
         session = evening_session(park)
         app.push_screen(GroupSessionScreen(SessionKey(session.group_id, TODAY)))
@@ -134,7 +116,7 @@ async def test_text_typed_in_the_group_is_kept_while_the_attendance_follows(
     clinic_db: tuple[Workspace, Workspace], screen_text: Callable[[TplanApp], str]
 ) -> None:
     park, rivera = clinic_db
-    app = park_app(park)
+    app = today_app(park)
     async with app.run_test(size=(120, 40)) as pilot:
         session = evening_session(park)
         app.push_screen(GroupSessionScreen(SessionKey(session.group_id, TODAY)))

@@ -3,12 +3,12 @@ comment, answered with an addendum, then co-signed and locked; the trainee sees 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from counselor_steps import until
 from test_forms_harness import type_in
-from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tplan.domain import Addendum, AddendumKind, ProgressNote
@@ -41,15 +41,6 @@ def trainee_note(workspace: Workspace, clock: FixedClock) -> Iterator[tuple[Work
     trainee.save_draft(AVERY, note)
     trainee.sign_note(AVERY, note.id)
     yield trainee, note.id
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_return_answer_and_cosign(

@@ -4,21 +4,19 @@ then lists it as returned, with the comment; answered, it waits again and is co-
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
+from counselor_steps import today_app, until
 from test_forms_harness import type_in
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from tplan.domain import Addendum, AddendumKind, ProgressNote
 from tplan.services import FixedClock, Workspace
 from tplan.services.demo import load_demo
-from tplan.settings import Settings
 from tplan.store import open_store
-from tplan.ui.app import TplanApp, make_app
+from tplan.ui.app import TplanApp
 from tplan.ui.forms.cosign_forms import ReturnForm
 from tplan.ui.screens.cosign import CosignScreen
 from tplan.ui.screens.today import TodayScreen
@@ -47,29 +45,12 @@ def signed_by_trainee(store_location: str) -> Iterator[tuple[Workspace, Workspac
     repo.close()
 
 
-def today_app(ws: Workspace, role: str) -> TplanApp:
-    settings = Settings(clinician=ws.clinician, role=role, start_screen="today",
-                        privacy_after_minutes=0)
-    return make_app(ws, clock=ws.clock, settings=settings)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds (a generous timeout, not a speed test)."""
-    for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"never happened: {what}")
-
-
 async def test_a_note_to_cosign_is_returned_from_today_and_shows_on_the_trainees_today(
     signed_by_trainee: tuple[Workspace, Workspace, str],
     screen_text: Callable[[TplanApp], str],
 ) -> None:
     supervisor, trainee, note_id = signed_by_trainee
-    app = today_app(supervisor, "supervisor")
+    app = today_app(supervisor, role="supervisor")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "To co-sign (1)" in screen_text(app), "the section")
         text = screen_text(app)
@@ -92,7 +73,7 @@ async def test_a_note_to_cosign_is_returned_from_today_and_shows_on_the_trainees
         await until(pilot, lambda: app.screen is today and "To co-sign" not in screen_text(app),
                     "nothing left to co-sign")
 
-    app = today_app(trainee, "counselor")
+    app = today_app(trainee)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: "Returned to you (1)" in screen_text(app), "the return")
         assert f"returned by Dr. Okafor: {COMMENT}" in screen_text(app)  # literally, no markup
@@ -108,7 +89,7 @@ async def test_a_note_to_cosign_is_returned_from_today_and_shows_on_the_trainees
         await pilot.press("escape")
         await until(pilot, lambda: "Returned to you" not in screen_text(app), "answered")
 
-    app = today_app(supervisor, "supervisor")
+    app = today_app(supervisor, role="supervisor")
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: "To co-sign (1)" in screen_text(app), "waiting again")
         await pilot.press("tab", "enter")

@@ -5,6 +5,7 @@ PostgreSQL database."""
 from __future__ import annotations
 
 import pytest
+from counselor_steps import open_patient
 from test_forms_harness import choose, type_in
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -30,28 +31,6 @@ def db_path(store_location: str) -> str:
     return store_location
 
 
-def keys(text: str) -> list[str]:
-    return ["space" if ch == " " else ch for ch in text]
-
-
-async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
-    await type_in(pilot, selector.removeprefix("#"), text)
-
-
-async def open_by_filter(pilot: Pilot[None], settle, name: str) -> PatientScreen:
-    """`/`, type the name, `enter` to leave the filter, `enter` to open the row."""
-    assert isinstance(pilot.app.screen, CaseloadScreen)
-    await pilot.press("slash", *keys(name))
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    if not isinstance(pilot.app.screen, PatientScreen):
-        await pilot.press("enter")
-        await settle(pilot)
-    assert isinstance(pilot.app.screen, PatientScreen)
-    return pilot.app.screen
-
-
 async def back_to_caseload(pilot: Pilot[None], settle) -> None:
     await pilot.press("escape")
     await settle(pilot)
@@ -75,7 +54,7 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         assert suggestion_badge(app, CASEY) == "!! safety"
 
         # Casey: mark an in-progress objective achieved with space on its line.
-        casey = await open_by_filter(pilot, settle, "Casey")
+        casey = await open_patient(pilot, settle, "Casey")
         assert "SAFETY" in screen_text(app)
         objective = next(
             o for o in casey.patient.objectives() if o.status is ObjectiveStatus.IN_PROGRESS
@@ -97,8 +76,8 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, forms.NoteForm)
-        await type_into(pilot, "#section_data", "Calmer this week; no thoughts of self-harm")
-        await type_into(pilot, "#phq9", "100100000")
+        await type_in(pilot, "section_data", "Calmer this week; no thoughts of self-harm")
+        await type_in(pilot, "phq9", "100100000")
         await pilot.press("ctrl+g")
         await pilot.pause()
         await pilot.press("y")
@@ -109,13 +88,13 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await back_to_caseload(pilot, settle)
 
         # Avery: accept the step down with a rationale.
-        await open_by_filter(pilot, settle, "Avery")
+        await open_patient(pilot, settle, "Avery")
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, forms.DecisionPanel)
         app.screen.query_one("#outcome").focus()
         await pilot.press("enter")  # accept: a choice, never preselected
-        await type_into(pilot, "#rationale", "All criteria met; she agrees")
+        await type_in(pilot, "rationale", "All criteria met; she agrees")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, FrequencyForm)  # the plan's frequencies for level 1
@@ -126,11 +105,11 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         assert suggestion_badge(app, AVERY) != "▼ step down"
 
         # Lane: the overdue plan review is recorded with both signatures.
-        await open_by_filter(pilot, settle, "Lane")
+        await open_patient(pilot, settle, "Lane")
         assert "OVERDUE" in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
-        await type_into(pilot, "#review_summary", "Reviewed with Lane; objectives unchanged")
+        await type_in(pilot, "review_summary", "Reviewed with Lane; objectives unchanged")
         for box in ("#patient_signs", "#counselor_signs"):
             app.screen.query_one(box).focus()
             await pilot.press("enter")
@@ -144,22 +123,22 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await pilot.press("a")
         await pilot.pause()
         for field, text in [
-            ("#display_name", "Rowan Teller"), ("#birth_date", "1990-05-04"),
-            ("#days_per_week", "3"), ("#hours_per_week", "9"),
-            ("#problem_title", "Drinking after work"), ("#goal_text", "Stay sober"),
-            ("#objective_text", "Attend 3 groups a week"),
+            ("display_name", "Rowan Teller"), ("birth_date", "1990-05-04"),
+            ("days_per_week", "3"), ("hours_per_week", "9"),
+            ("problem_title", "Drinking after work"), ("goal_text", "Stay sober"),
+            ("objective_text", "Attend 3 groups a week"),
         ]:
-            await type_into(pilot, field, text)
+            await type_in(pilot, field, text)
         await pilot.press("ctrl+s")
         await settle(pilot)
         rowan = next(p for p in workspace.patients() if p.display_name == "Rowan Teller")
         if not isinstance(app.screen, PatientScreen):
-            await open_by_filter(pilot, settle, "Rowan")
+            await open_patient(pilot, settle, "Rowan")
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, forms.DischargeForm)
         await choose(pilot, "reason", "completed")
-        await type_into(pilot, "#aftercare", "Weekly outpatient group; sponsor")
+        await type_in(pilot, "aftercare", "Weekly outpatient group; sponsor")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("y")

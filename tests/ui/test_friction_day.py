@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from counselor_steps import open_patient, press_until
+from test_forms_harness import type_in
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -19,33 +21,6 @@ from tplan.ui.screens.patient import PatientScreen
 SMALL = (80, 24)
 AVERY = "demo-avery-quill"
 LANE = "demo-lane-copperfield"
-
-
-async def open_patient(pilot: Pilot[None], settle, name: str) -> PatientScreen:
-    """`/`, the name, `enter` to leave the filter, `enter` to open the row."""
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CaseloadScreen)
-    await pilot.press("slash", *["space" if ch == " " else ch for ch in name])
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    if not isinstance(pilot.app.screen, PatientScreen):
-        await pilot.press("enter")
-        await settle(pilot)
-    assert isinstance(pilot.app.screen, PatientScreen)
-    return pilot.app.screen
-
-
-async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
-    """Focus a field and give it a whole string (Input value / TextArea text), as typed."""
-    widget = pilot.app.screen.query_one(selector)
-    widget.focus()
-    await pilot.pause()
-    if isinstance(widget, Input):
-        widget.value = text
-    elif isinstance(widget, TextArea):
-        widget.text = text
-    await pilot.pause()
 
 
 def field_error(app: TplanApp, key: str) -> str:
@@ -121,8 +96,8 @@ async def test_note_before_admission_is_refused_and_focus_goes_to_the_date(
         await settle(pilot)
         note = app.screen
         assert isinstance(note, forms.NoteForm)
-        await type_into(pilot, "#date_of_service", "2020-01-01")
-        await type_into(pilot, "#section_data", "Group on holiday triggers")
+        await type_in(pilot, "date_of_service", "2020-01-01")
+        await type_in(pilot, "section_data", "Group on holiday triggers")
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert app.screen is note
@@ -157,8 +132,8 @@ async def test_a_past_target_date_is_saved_only_when_confirmed(
         await settle(pilot)
         form = app.screen
         assert isinstance(form, forms.ObjectiveForm)
-        await type_into(pilot, "#text", "Call sponsor 3 times a week")
-        await type_into(pilot, "#target_date", "2026-01-15")
+        await type_in(pilot, "text", "Call sponsor 3 times a week")
+        await type_in(pilot, "target_date", "2026-01-15")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, forms.ConfirmDialog)
@@ -167,7 +142,7 @@ async def test_a_past_target_date_is_saved_only_when_confirmed(
         await settle(pilot)
         assert app.screen is form
         assert len(list(saved(AVERY).objectives())) == count
-        await type_into(pilot, "#target_date", "+30")
+        await type_in(pilot, "target_date", "+30")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)
@@ -221,20 +196,14 @@ async def test_sorts_start_with_what_needs_attention_and_show_an_arrow(
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         screen = caseload(app)
-        while screen.sort_key != "phq9":
-            await pilot.press("s")
-            await pilot.pause()
+        await press_until(pilot, "s", lambda: screen.sort_key == "phq9", "the PHQ-9 sort")
         values = [ln.sort_keys["phq9"] for ln in screen.table.lines]
         assert values[0] == max(v for v in values if v is not None)
         header = screen_text(app).splitlines()[3]
         assert "PHQ▼" in header or "PHQ9▼" in header
-        while screen.sort_key != "last_note":
-            await pilot.press("s")
-            await pilot.pause()
+        await press_until(pilot, "s", lambda: screen.sort_key == "last_note", "the last-note sort")
         assert "by last note▲" in screen_text(app)
-        while screen.sort_key != "counselor":
-            await pilot.press("s")
-            await pilot.pause()
+        await press_until(pilot, "s", lambda: screen.sort_key == "counselor", "the counselor sort")
         assert "by counselor▲" in screen_text(app)
 
 
@@ -252,7 +221,7 @@ async def test_a_decided_safety_review_shows_until_the_review_clears_it(
         assert isinstance(panel, forms.DecisionPanel)
         panel.query_one("#outcome").focus()
         await pilot.press("enter")  # accept (the first button)
-        await type_into(pilot, "#rationale", "Seen today; safety plan updated")
+        await type_in(pilot, "rationale", "Seen today; safety plan updated")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)
@@ -265,7 +234,7 @@ async def test_a_decided_safety_review_shows_until_the_review_clears_it(
         await open_patient(pilot, settle, "Dara")
         await pilot.press("r")
         await settle(pilot)
-        await type_into(pilot, "#review_summary", "Safety plan reviewed after the overdose")
+        await type_in(pilot, "review_summary", "Safety plan reviewed after the overdose")
         await pilot.press("tab", "enter")  # sign as counselor
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -292,7 +261,7 @@ async def test_decision_shows_the_cadence_and_a_defer_needs_a_follow_up(
         effect = str(panel.query_one("#accept-effect").content)
         assert "review due moves from 16 Mar to 15 May" in effect
         assert "interventions set for the old level" in effect and "3×/wk" in effect
-        await type_into(pilot, "#rationale", "Wants two more weeks first")
+        await type_in(pilot, "rationale", "Wants two more weeks first")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is panel  # nothing was preselected
@@ -302,11 +271,11 @@ async def test_decision_shows_the_cadence_and_a_defer_needs_a_follow_up(
         await pilot.press("right", "right", "enter")  # defer
         await pilot.pause()
         assert panel.query_one("#row-follow_up_on").display
-        await type_into(pilot, "#follow_up_on", "")
+        await type_in(pilot, "follow_up_on", "")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "required when you defer" in field_error(app, "follow_up_on")
-        await type_into(pilot, "#follow_up_on", "+14")
+        await type_in(pilot, "follow_up_on", "+14")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)
@@ -409,7 +378,7 @@ async def test_an_edited_relapse_plan_says_updated_today(
         await pilot.press("enter")  # the relapse-prevention plan, highlighted first
         await settle(pilot)
         assert isinstance(app.screen, forms.RelapsePlanForm)
-        await type_into(pilot, "#coping_steps", "Call M. before the shift ends")
+        await type_in(pilot, "coping_steps", "Call M. before the shift ends")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)

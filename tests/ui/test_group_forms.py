@@ -7,12 +7,12 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
+from counselor_steps import reread
 from textual.widgets import Input, Select
 
 from tplan.domain import TreatmentGroupKind, Weekday
 from tplan.services import FixedClock, Workspace
 from tplan.settings import Settings
-from tplan.store import open_repository
 from tplan.ui.app import make_app
 from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.forms.group_forms import (
@@ -31,10 +31,6 @@ def app_for(ws: Workspace, clock: FixedClock):
     return make_app(
         ws, clock=clock, settings=Settings(clinician=COUNSELOR, privacy_after_minutes=0)
     )
-
-
-def reread(db_path: Path, today: date) -> Workspace:
-    return Workspace(open_repository(db_path, "r", read_only=True), FixedClock(today))
 
 
 def test_weekdays_and_times_are_typed_as_people_write_them() -> None:

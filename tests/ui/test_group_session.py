@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from counselor_steps import today_app
 from group_factory import (
     ABSENT,
     EXCUSED,
@@ -25,7 +26,6 @@ from textual.widgets import Static, TextArea
 
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, SessionKey, Workspace
-from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import make_app
@@ -265,16 +265,9 @@ async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
 
 
 async def test_todays_evening_group_of_the_demo_opens_from_its_session_line(
-    tmp_path: Path, settle, screen_text
+    clinic: Workspace, settle, screen_text
 ) -> None:
-    path = tmp_path / "records" / "demo.json"
-    repo = open_repository(path, "J. Park")
-    ws = Workspace(repo, FixedClock(TODAY), clinician="J. Park")
-    ws.import_patients(load_demo(TODAY))
-    bundle = load_demo_sessions(TODAY)
-    repo.import_clinic_records(bundle.groups, bundle.sessions, bundle.attendance)
-    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
-    app = make_app(ws, clock=FixedClock(TODAY), settings=settings)
+    app = today_app(clinic)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         agenda = app.screen.agenda
@@ -289,4 +282,3 @@ async def test_todays_evening_group_of_the_demo_opens_from_its_session_line(
         assert len(members) == 9 and sum(m.attended for m in members) == 7
         assert "Evening relapse prevention" in screen_text(app)
         assert "1/7" in screen_text(app)
-    ws.close()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_friction_day import SMALL, open_patient
+from counselor_steps import open_patient, today_app
+from test_friction_day import SMALL
 from textual.widgets import Select
 
 from tplan.services import Workspace
@@ -53,7 +54,9 @@ async def test_the_disclosures_table_wraps_between_words_at_80x24(
         screen.query_one("TabbedContent").active = "decisions"
         await settle(pilot)
         scroll = screen.query_one("#decisions VerticalScroll")
-        while "Acme" not in screen_text(app) and scroll.scroll_y < scroll.max_scroll_y:
+        for _ in range(40):  # down the tab until the row shows or the end is reached
+            if "Acme" in screen_text(app) or scroll.scroll_y >= scroll.max_scroll_y:
+                break
             scroll.scroll_relative(y=5, animate=False)
             await settle(pilot)
         scroll.scroll_relative(y=4, animate=False)  # the whole row
@@ -87,12 +90,9 @@ async def test_a_rating_list_opened_at_the_bottom_stays_inside_the_note_form(
 async def test_help_names_each_screen_in_words_not_its_class(
     clinic: Workspace, clock, settle, screen_text
 ) -> None:
-    from tplan.settings import Settings
-    from tplan.ui.app import make_app
     from tplan.ui.screens.group_session import GroupSessionScreen
 
-    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
-    app = make_app(clinic, clock=clock, settings=settings)
+    app = today_app(clinic, clock)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("f1")

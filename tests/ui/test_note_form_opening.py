@@ -1,5 +1,8 @@
 """The note form paints its first screenful and mounts the rest right after: keys typed, saved
-or jumped while that happens land where they belong, and a draft keeps every field."""
+or jumped while that happens land where they belong, and a draft keeps every field.
+
+The keys are posted to the app back to back, as a terminal delivers fast typing: nothing waits
+for the form to be painted between them."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ def post_keys(app, *keys: str) -> None:
 async def test_a_note_typed_and_saved_before_the_form_finished_opening_is_saved(
     app, settle, patient_id, saved
 ) -> None:
+    """Two notes from the caseload: one typed and saved before the form finished opening, one
+    whose date, typed right after `n`, is in the focused date field once the form is open."""
     avery = patient_id("Avery")
     before = {n.id for n in saved(avery).notes}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -32,8 +37,55 @@ async def test_a_note_typed_and_saved_before_the_form_finished_opening_is_saved(
         post_keys(app, "n", *"2026-03-10", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)
-    (note,) = [n for n in saved(avery).notes if n.id not in before]
-    assert note.date_of_service.isoformat() == "2026-03-10"
+        assert app.screen.table.current.patient_id == avery
+
+        post_keys(app, "n", *"2026-03-11")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, forms.NoteForm)
+        field = form.query_one("#date_of_service", Input)
+        assert field.has_focus
+        assert field.value == "2026-03-11"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+    notes = [n for n in saved(avery).notes if n.id not in before]
+    assert sorted(n.date_of_service.isoformat() for n in notes) == ["2026-03-10", "2026-03-11"]
+
+
+async def test_keys_typed_while_the_form_opens_do_not_reach_the_caseload(app, settle) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        caseload = app.screen
+        sort_before = caseload.table.lines[:]
+        post_keys(app, *"nsss")  # `s` sorts the caseload: here it is text for the form
+        await settle(pilot)
+        assert isinstance(app.screen, forms.NoteForm)
+        assert app.screen.query_one("#date_of_service", Input).value == "sss"
+        assert caseload.table.lines == sort_before
+
+
+async def test_keys_typed_right_after_n_on_the_patient_screen_reach_the_form(
+    app, settle, patient_id
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_patient(patient_id("Bo"))
+        await settle(pilot)
+        post_keys(app, "n", *"2026-03-10")
+        await settle(pilot)
+        assert isinstance(app.screen, forms.NoteForm)
+        assert app.screen.query_one("#date_of_service", Input).value == "2026-03-10"
+
+
+async def test_n_typed_in_the_caseload_filter_is_text(app, settle) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "L", "a", "n", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+        assert app.screen.query_one("#filter", Input).value == "Lane"
+        assert [line.name for line in app.screen.table.lines] == ["Lane Copperfield"]
 
 
 async def test_alt_5_right_after_n_puts_the_answers_in_the_phq9_field(

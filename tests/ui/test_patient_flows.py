@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counselor_steps import keys
 from textual.widgets import TextArea
 
 from tplan.domain import DecisionOutcome, LevelCode
@@ -10,10 +11,6 @@ from tplan.ui.forms.frequency_form import FrequencyForm
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.patient import PatientScreen
 from tplan.ui.widgets.caseload_table import CaseloadTable
-
-
-def keys(text: str) -> list[str]:
-    return ["space" if ch == " " else ch for ch in text]
 
 
 def caseload_line(app, pid: str):

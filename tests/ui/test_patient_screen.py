@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from counselor_steps import keys, show_patient
 from textual.widgets import TabbedContent, TextArea
 
 from tplan.domain import (
@@ -23,19 +24,6 @@ from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.patient import TABS, PatientScreen
 
 
-def keys(text: str) -> list[str]:
-    """Characters as pilot key names (a space is ``space``)."""
-    return ["space" if ch == " " else ch for ch in text]
-
-
-async def open_patient(app, pilot, settle, pid: str) -> PatientScreen:
-    await settle(pilot)
-    app.open_patient(pid)
-    await settle(pilot)
-    assert isinstance(app.screen, PatientScreen)
-    return app.screen
-
-
 def highlight(screen: PatientScreen, list_id: str, prefix: str) -> None:
     options = screen.query_one(f"#{list_id}")
     options.highlighted = next(
@@ -46,7 +34,7 @@ def highlight(screen: PatientScreen, list_id: str, prefix: str) -> None:
 async def test_header_and_plan_tab(app, settle, patient_id, screen_text) -> None:
     avery = patient_id("Avery")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         text = screen_text(app)
         assert "Avery Quill" in text
         assert "2.1 IOP" in text
@@ -64,7 +52,7 @@ async def test_header_and_plan_tab(app, settle, patient_id, screen_text) -> None
 async def test_every_tab_shows_its_part_of_the_record(app, settle, patient_id, screen_text) -> None:
     avery = patient_id("Avery")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         patient = screen.patient
         seen: dict[str, str] = {}
         for tab_id, _ in TABS:
@@ -91,7 +79,7 @@ async def test_every_tab_shows_its_part_of_the_record(app, settle, patient_id, s
 async def test_notes_are_listed_newest_first(app, settle, patient_id) -> None:
     avery = patient_id("Avery")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         assert not screen.query("#note-list")  # built when first shown, not with the screen
         screen.query_one(TabbedContent).active = "notes"
         await pilot.pause()
@@ -105,7 +93,7 @@ async def test_space_cycles_the_objective_status_and_saves_it_today(
 ) -> None:
     pid = patient_id("Kit")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, pid)
+        screen = await show_patient(pilot, settle, pid)
         objective = next(
             o for o in screen.patient.objectives() if o.status is ObjectiveStatus.IN_PROGRESS
         )
@@ -127,7 +115,7 @@ async def test_space_on_a_goal_changes_nothing(app, settle, patient_id, saved) -
     pid = patient_id("Kit")
     before = saved(pid)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, pid)
+        screen = await show_patient(pilot, settle, pid)
         highlight(screen, "plan-list", "goal:")
         await pilot.press("space")
         await settle(pilot)
@@ -151,7 +139,7 @@ async def test_keys_open_their_forms_and_escape_comes_back(
 ) -> None:
     avery = patient_id("Avery")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         if key == "i":
             highlight(screen, "plan-list", "objective:")
         await pilot.press(key)
@@ -166,7 +154,7 @@ async def test_keys_open_their_forms_and_escape_comes_back(
 async def test_enter_on_an_objective_edits_that_objective(app, settle, patient_id) -> None:
     avery = patient_id("Avery")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         objective = list(screen.patient.objectives())[1]
         highlight(screen, "plan-list", f"objective:{objective.id}")
         await pilot.press("enter")
@@ -180,7 +168,7 @@ async def test_adding_a_strength_saves_it_and_shows_it(
 ) -> None:
     pid = patient_id("Bo")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, pid)
+        screen = await show_patient(pilot, settle, pid)
         screen.query_one(TabbedContent).active = "snap"
         await pilot.pause()
         await pilot.press("a")
@@ -231,7 +219,7 @@ async def test_user_text_is_never_read_as_markup(app, workspace, settle, screen_
     )
     workspace.admit(patient)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_patient(app, pilot, settle, patient.id)
+        await show_patient(pilot, settle, patient.id)
         text = screen_text(app)
         assert "Robin [bold]Vale[/x]" in text
         assert "alcohol [red]use[/red] disorder" in text
@@ -246,7 +234,7 @@ async def test_user_text_is_never_read_as_markup(app, workspace, settle, screen_
 
 async def test_escape_goes_back_to_the_caseload(app, settle, patient_id) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_patient(app, pilot, settle, patient_id("Avery"))
+        await show_patient(pilot, settle, patient_id("Avery"))
         await pilot.press("escape")
         assert isinstance(app.screen, CaseloadScreen)
 
@@ -255,7 +243,7 @@ async def test_a_click_on_the_suggestion_opens_the_decision_panel(
     app, settle, patient_id, screen_text
 ) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
-        await open_patient(app, pilot, settle, patient_id("Avery"))
+        await show_patient(pilot, settle, patient_id("Avery"))
         line = next(row for row in screen_text(app).splitlines() if "STEP DOWN suggested" in row)
         x = line.index("STEP DOWN")
         y = screen_text(app).splitlines().index(line)
@@ -269,7 +257,7 @@ async def test_closed_episodes_cannot_be_decided_or_discharged_again(
 ) -> None:
     closed = next(p for p in workspace.patients(include_discharged=True) if not p.active)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_patient(app, pilot, settle, closed.id)
+        screen = await show_patient(pilot, settle, closed.id)
         assert screen.suggestion is None
         assert f"Episode closed: discharged {closed.discharge.on}" in screen_text(app)
         for key in ("d", "x"):

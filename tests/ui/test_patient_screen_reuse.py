@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import threading
 
+from counselor_steps import show_patient
 from textual.widgets import OptionList, Static, TabbedContent
 
 from tplan.domain import ObjectiveStatus, Patient
 from tplan.ui import forms
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.patient import TABS, PatientScreen
-
-
-async def show(app, pilot, settle, pid: str) -> PatientScreen:
-    app.open_patient(pid)
-    await settle(pilot)
-    assert isinstance(app.screen, PatientScreen)
-    assert app.screen.patient_id == pid
-    return app.screen
 
 
 def record_ids(patient: Patient) -> set[str]:
@@ -51,7 +44,7 @@ async def test_b_opened_after_a_shows_b_on_the_same_screen_and_nothing_of_a(
     avery, bo = patient_id("Avery"), patient_id("Bo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        first = await show(app, pilot, settle, avery)
+        first = await show_patient(pilot, settle, avery)
         a_record = first.patient
         for _ in TABS[1:]:  # every tab built and filled with Avery's record
             await pilot.press("right_square_bracket")
@@ -64,7 +57,7 @@ async def test_b_opened_after_a_shows_b_on_the_same_screen_and_nothing_of_a(
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)
 
-        second = await show(app, pilot, settle, bo)
+        second = await show_patient(pilot, settle, bo)
         assert second is first  # re-filled, not rebuilt
         assert second.query_one(TabbedContent).active == "plan"
         assert second.query_one("#plan-list").has_focus
@@ -90,7 +83,7 @@ async def test_a_patient_chosen_from_the_palette_on_a_plan_refills_it(
     avery, bo = patient_id("Avery"), patient_id("Bo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        first = await show(app, pilot, settle, avery)
+        first = await show_patient(pilot, settle, avery)
         await pilot.press("right_square_bracket")  # on Strengths when the jump comes
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -114,13 +107,13 @@ async def test_privacy_and_a_smaller_terminal_while_away_apply_to_the_next_plan(
     avery, bo = patient_id("Avery"), patient_id("Bo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        screen = await show(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         assert screen.has_class("-wide")
         await pilot.press("escape")
         await pilot.press("f2")
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
-        screen = await show(app, pilot, settle, bo)
+        screen = await show_patient(pilot, settle, bo)
         assert screen.has_class("-narrow") and screen.has_class("-short")
         assert not screen.has_class("-wide")
         text = screen_text(app)
@@ -142,7 +135,7 @@ async def test_an_objective_saved_for_a_after_b_is_shown_changes_a_only(
     workspace.set_objective_status = slow_save
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        screen = await show(app, pilot, settle, kit)
+        screen = await show_patient(pilot, settle, kit)
         objective = next(
             o for o in screen.patient.objectives() if o.status is ObjectiveStatus.IN_PROGRESS
         )
@@ -178,7 +171,7 @@ async def test_a_form_of_a_saves_into_a_and_the_next_patient_is_untouched(
     bo_before = saved(bo)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        screen = await show(app, pilot, settle, avery)
+        screen = await show_patient(pilot, settle, avery)
         await pilot.press("n")
         await settle(pilot)
         form = app.screen
@@ -193,7 +186,7 @@ async def test_a_form_of_a_saves_into_a_and_the_next_patient_is_untouched(
         assert app.screen is screen and screen.patient_id == avery
         await pilot.press("escape")
         await settle(pilot)
-        screen = await show(app, pilot, settle, bo)
+        screen = await show_patient(pilot, settle, bo)
         await pilot.press("n")
         await settle(pilot)
         assert app.screen.patient_id == bo
@@ -212,12 +205,12 @@ async def test_a_plan_left_on_another_tab_opens_the_next_patient_on_the_plan(
     avery, bo = patient_id("Avery"), patient_id("Bo")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        first = await show(app, pilot, settle, avery)
+        first = await show_patient(pilot, settle, avery)
         for _ in range(4):
             await pilot.press("right_square_bracket")
         await pilot.press("escape")
         await settle(pilot)
-        second = await show(app, pilot, settle, bo)
+        second = await show_patient(pilot, settle, bo)
         assert second.query_one(TabbedContent).active == "plan"
         assert second.query_one("#plan-list").has_focus
         text = screen_text(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from counselor_steps import today_app
 from textual.pilot import Pilot
 
 from tplan.services import FixedClock, Workspace
@@ -66,8 +67,7 @@ async def go(pilot: Pilot[None], settle, *keys: str) -> None:
 async def test_privacy_shows_only_initials_on_every_screen(
     clinic: Workspace, clock: FixedClock, today: date, settle, screen_text
 ) -> None:
-    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
-    app = make_app(clinic, clock=clock, settings=settings)
+    app = today_app(clinic, clock)
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         scan = Scanner(app, demo_name_words(today), screen_text)
         await settle(pilot)

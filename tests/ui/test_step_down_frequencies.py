@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from test_friction_day import SMALL, open_patient, type_into
+from counselor_steps import open_patient
+from test_forms_harness import type_in
+from test_friction_day import SMALL
 from textual.widgets import Select
 
 from tplan.domain import LevelCode, Patient
@@ -37,7 +39,7 @@ async def decide_on_averys_step_down(app: TplanApp, pilot, settle, *choose: str)
 
 async def accept_step_down(app: TplanApp, pilot, settle) -> FrequencyForm:
     await decide_on_averys_step_down(app, pilot, settle, "enter")  # accept: the first choice
-    await type_into(pilot, "#rationale", "All criteria met; agrees to weekly sessions")
+    await type_in(pilot, "rationale", "All criteria met; agrees to weekly sessions")
     await pilot.press("ctrl+s")
     await settle(pilot)
     form = app.screen
@@ -86,8 +88,8 @@ async def test_a_deferred_step_down_comes_back_on_the_worklist_on_its_follow_up_
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await decide_on_averys_step_down(app, pilot, settle, "right", "right", "enter")  # defer
-        await type_into(pilot, "#follow_up_on", "t")  # look again today
-        await type_into(pilot, "#rationale", "Wants to talk to her manager first")
+        await type_in(pilot, "follow_up_on", "t")  # look again today
+        await type_in(pilot, "rationale", "Wants to talk to her manager first")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)  # no frequencies: nothing changed
@@ -109,8 +111,8 @@ async def change_averys_level(app: TplanApp, pilot, settle, **fields: object) ->
             form.query_one(f"#{key}", Select).value = fields[key]
     for key in ("days_per_week", "hours_per_week"):
         if key in fields:
-            await type_into(pilot, f"#{key}", str(fields[key]))
-    await type_into(pilot, "#reason", "Decided at the team meeting")
+            await type_in(pilot, key, str(fields[key]))
+    await type_in(pilot, "reason", "Decided at the team meeting")
     await pilot.press("ctrl+s")
     await settle(pilot)
 

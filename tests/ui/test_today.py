@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from counselor_steps import reread, today_app
+
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, SessionKey, Workspace
-from tplan.settings import Settings
-from tplan.store import open_repository
-from tplan.ui.app import TplanApp, make_app
 from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.caseload import CaseloadScreen
 from tplan.ui.screens.today import TodayScreen
@@ -19,20 +18,10 @@ EVENING = "Evening relapse prevention"
 COUNSELOR = "J. Park"
 
 
-def app_for(ws: Workspace, clock: FixedClock, start: str = "today") -> TplanApp:
-    settings = Settings(clinician=COUNSELOR, start_screen=start, privacy_after_minutes=0)
-    return make_app(ws, clock=clock, settings=settings)
-
-
-def reopened(db_path: Path, today: date) -> Workspace:
-    repo = open_repository(db_path, "reader", read_only=True)
-    return Workspace(repo, FixedClock(today), clinician="reader")
-
-
 async def test_today_is_the_start_screen_and_records_a_roster_with_one_key_each(
     clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
 ) -> None:
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
@@ -63,7 +52,7 @@ async def test_today_is_the_start_screen_and_records_a_roster_with_one_key_each(
         assert isinstance(app.screen, TodayScreen)
         assert f"{EVENING}     9  attendance ✔" in screen_text(app)
 
-    again = reopened(db_path, today)
+    again = reread(db_path, today)
     try:
         (item,) = [s for s in again.agenda().sessions if s.title == EVENING]
         assert item.recorded == 9
@@ -86,7 +75,7 @@ async def test_today_is_the_start_screen_and_records_a_roster_with_one_key_each(
 async def test_enter_on_unrecorded_attendance_opens_the_session_and_clears_the_line(
     clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
 ) -> None:
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -110,7 +99,7 @@ async def test_enter_on_unrecorded_attendance_opens_the_session_and_clears_the_l
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert "attendance not recorded" not in screen_text(app)
-    again = reopened(db_path, today)
+    again = reread(db_path, today)
     try:
         assert not [w for w in again.agenda().worklist if w.kind == "attendance_not_recorded"]
     finally:
@@ -122,7 +111,7 @@ async def test_escape_with_marks_asks_and_nothing_is_saved(
 ) -> None:
     first = clinic.agenda().sessions[0].session
     before = {p: r.status for p, r in clinic.session_attendance(first).items()}
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("t")  # attendance of the highlighted (first) session
@@ -135,7 +124,7 @@ async def test_escape_with_marks_asks_and_nothing_is_saved(
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
     key: SessionKey = form.session.occurrence and SessionKey(*form.session.occurrence)
-    again = reopened(db_path, today)
+    again = reread(db_path, today)
     try:
         assert form.session.id == first.id
         after = {p: r.status for p, r in again.session_attendance(again.session(key)).items()}
@@ -148,7 +137,7 @@ async def test_escape_with_marks_asks_and_nothing_is_saved(
 async def test_the_setting_starts_on_the_caseload_and_ctrl_t_opens_today(
     clinic: Workspace, clock: FixedClock, settle, screen_text
 ) -> None:
-    app = app_for(clinic, clock, start="caseload")
+    app = today_app(clinic, clock, start="caseload")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)
@@ -167,7 +156,7 @@ async def test_a_note_from_the_worklist_links_to_todays_session(
 
     from tplan.ui.forms.note_form import NoteForm
 
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -190,7 +179,7 @@ async def test_a_note_from_the_worklist_links_to_todays_session(
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert "Individual · Avery Quill" not in screen_text(app).split("To do")[1]
-    again = reopened(db_path, today)
+    again = reread(db_path, today)
     try:
         avery = next(p for p in again.patients() if p.display_name == "Avery Quill")
         (entry,) = [e for e in again.sessions_on(avery.id) if e.label == "individual"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from counselor_steps import today_app
+
 from tplan.domain import TreatmentGroup, Weekday
 from tplan.services import FixedClock, Workspace
-from tplan.settings import Settings
 from tplan.store import open_repository
-from tplan.ui.app import make_app
 from tplan.ui.screens.today import TodayScreen
 
 
@@ -16,9 +16,8 @@ async def test_an_empty_file_says_how_to_add_groups_and_patients(
     tmp_path: Path, clock: FixedClock, settle, screen_text
 ) -> None:
     ws = Workspace(open_repository(tmp_path / "new.json", "J. Park"), clock, clinician="J. Park")
-    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
     try:
-        app = make_app(ws, clock=clock, settings=settings)
+        app = today_app(ws, clock)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, TodayScreen)
@@ -43,9 +42,8 @@ async def test_a_day_without_sessions_is_only_that_once_groups_exist(
                       "duration_minutes": 180}],
     })
     ws.save_group(group)
-    settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
     try:
-        app = make_app(ws, clock=clock, settings=settings)
+        app = today_app(ws, clock)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             text = screen_text(app)

@@ -7,22 +7,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from counselor_steps import reread, today_app, until
+
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, Workspace
-from tplan.settings import Settings
-from tplan.store import open_repository
-from tplan.ui.app import TplanApp, make_app
 from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.today import TodayScreen
 from tplan.ui.screens.week import WeekScreen
 
-COUNSELOR = "J. Park"
 EVENING = "Evening relapse prevention"
-
-
-def app_for(ws: Workspace, clock: FixedClock) -> TplanApp:
-    settings = Settings(clinician=COUNSELOR, start_screen="today", privacy_after_minutes=0)
-    return make_app(ws, clock=clock, settings=settings)
 
 
 async def open_week(pilot, settle) -> WeekScreen:
@@ -32,8 +25,8 @@ async def open_week(pilot, settle) -> WeekScreen:
     await settle(pilot)
     week = pilot.app.screen
     assert isinstance(week, WeekScreen)
-    while week.week is None or week.week.monday != week.monday:
-        await pilot.pause(0.01)
+    await until(pilot, lambda: week.week is not None and week.week.monday == week.monday,
+                "the week computed")
     await settle(pilot)
     return week
 
@@ -42,7 +35,7 @@ async def test_the_week_shows_every_day_with_attendance_and_notes_and_records_by
     clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
 ) -> None:
     monday = today - timedelta(days=today.weekday())
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         week = await open_week(pilot, settle)
         text = screen_text(app)
@@ -70,34 +63,36 @@ async def test_the_week_shows_every_day_with_attendance_and_notes_and_records_by
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is week
-        while week.week is None or week.week.days[today.weekday()].sessions[row].recorded < len(
-            evening.roster
-        ):
-            await pilot.pause(0.01)
+        await until(
+            pilot,
+            lambda: week.week is not None
+            and week.week.days[today.weekday()].sessions[row].recorded >= len(evening.roster),
+            "the attendance counted in the week",
+        )
         await settle(pilot)
         assert f"✔{len(evening.roster)}/{len(evening.roster)}" in screen_text(app)
         # [ and ] move a week; left past Monday too
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        while week.week is None or week.week.monday != monday - timedelta(weeks=1):
-            await pilot.pause(0.01)
+        await until(pilot, lambda: week.week is not None
+                    and week.week.monday == monday - timedelta(weeks=1), "the week before")
         await settle(pilot)
         before = monday - timedelta(weeks=1)
         assert f"week of {before:%a} {before.day} {before:%b}" in screen_text(app)
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        while week.week is None or week.week.monday != monday:
-            await pilot.pause(0.01)
+        await until(pilot, lambda: week.week is not None and week.week.monday == monday,
+                    "this week again")
         await pilot.press(*["left"] * (today.weekday() + 1))
         await settle(pilot)
-        while week.week is None or week.week.monday != before:
-            await pilot.pause(0.01)
+        await until(pilot, lambda: week.week is not None and week.week.monday == before,
+                    "the week before, by left")
         assert week.query_one("#week-table").cursor_column == 6
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
     clinic.close()
-    saved = Workspace(open_repository(db_path, "reader", read_only=True), FixedClock(today))
+    saved = reread(db_path, today)
     try:
         stored = saved.session_attendance(saved.session(evening.key))
         assert {p: r.status for p, r in stored.items()} == dict.fromkeys(
@@ -110,7 +105,7 @@ async def test_the_week_shows_every_day_with_attendance_and_notes_and_records_by
 async def test_at_80_columns_the_days_scroll_and_today_is_in_view(
     clinic: Workspace, clock: FixedClock, today: date, settle, screen_text
 ) -> None:
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_week(pilot, settle)
         text = screen_text(app)
@@ -129,7 +124,7 @@ async def test_g_on_a_group_session_of_the_week_opens_the_group_session_screen(
 ) -> None:
     from tplan.ui.screens.group_session import GroupSessionScreen
 
-    app = app_for(clinic, clock)
+    app = today_app(clinic, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         week = await open_week(pilot, settle)
         assert week.week is not None
