@@ -116,6 +116,14 @@ class AttendanceForm(FormScreen[tuple[Session, list[AttendanceRecord]]]):
             roster.highlighted = 0
         if self.session.cancelled:
             self.set_status(f"Cancelled by the program: {self.session.cancel_reason}")
+        if hasattr(self.app, "privacy"):
+            self.watch(self.app, "privacy", lambda _on: self._show_names(), init=False)
+
+    def _show_names(self) -> None:
+        """F2 while the form is open: the roster's names follow privacy mode."""
+        roster = self.query_one("#roster", OptionList)
+        for index, patient in enumerate(self.roster):
+            roster.replace_option_prompt_at_index(index, self._line(patient))
 
     @property
     def dirty(self) -> bool:

@@ -222,7 +222,15 @@ class GroupSessionScreen(Screen[None]):
                 "left out (no narrative without attendance); saving removes it.",
                 error=True,
             )
+        self.watch(self.tplan, "privacy", lambda _on: self._show_names(), init=False)
         self.ready = True
+
+    def _show_names(self) -> None:
+        """F2 while the screen is open: every line that names a member is drawn again."""
+        self._show_roster()
+        self._show_objectives()
+        self._show_member_title()
+        self.set_status(self._status_text, error=self._status_error)
 
     def _focus_shared(self) -> None:
         """The topic, or the content when the session already gave the topic."""
@@ -342,7 +350,11 @@ class GroupSessionScreen(Screen[None]):
             )
         self.query_one("#gs-member-title", Static).update(literal(text))
 
+    _status_text = ""
+    _status_error = False
+
     def set_status(self, text: str, *, error: bool = False) -> None:
+        self._status_text, self._status_error = text, error
         status = self.query_one("#gs-status", Static)
         status.update(literal(self.tplan.private(text)))
         status.set_class(error, "-error")
