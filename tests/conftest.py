@@ -13,12 +13,16 @@ tests that fill the gaps. Each worker starts its own PostgreSQL server.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from postgres_server import ServerUnavailable, TestServer
+
+os.environ["TZ"] = "UTC"  # sessions are scheduled in local wall-clock time: one zone for all
+time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,7 @@ def group_session(workspace: Workspace):
         ids[3]: Mark(AttendanceStatus.ABSENT),
     }
     session, _ = workspace.record_attendance(session, marks)
+    workspace.clock = FixedClock(TODAY, time(21, 30))  # the group has met: it can be signed
     return workspace, session, ids
 
 

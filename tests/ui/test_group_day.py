@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
@@ -17,21 +16,10 @@ from tplan.store import open_repository
 from tplan.ui.app import TplanApp, make_app
 from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.group_session import GroupSessionScreen
+from tplan.ui.screens.week import WeekScreen
 
 TODAY = date(2026, 3, 12)
 EVENING = "Evening relapse prevention"
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Session times are local wall-clock times: run these tests in UTC, as the clock is."""
-    import time as systime
-
-    monkeypatch.setenv("TZ", "UTC")
-    systime.tzset()
-    yield
-    monkeypatch.undo()
-    systime.tzset()
 
 
 @pytest.fixture
@@ -114,3 +102,77 @@ async def test_idle_privacy_while_the_attendance_form_is_open_masks_its_roster(
         await settle(pilot)
         assert "Avery Quill · participation:" in screen_text(app)
     ws.close()
+
+
+async def test_f2_on_the_week_view_masks_the_individual_sessions_names(
+    demo_file: Path, settle, screen_text
+) -> None:
+    ws, app = open_app(demo_file, time(19))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        week = app.screen
+        assert isinstance(week, WeekScreen)
+        while week.week is None:
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert "1:1 Avery" in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Avery" not in shown and "1:1 A." in shown
+    ws.close()
+
+
+def signed_notes_of(path: Path, session_on: date) -> dict[str, int]:
+    """Reopened file: how many signed group notes each patient holds for ``session_on``."""
+    with open_repository(path, "reader", read_only=True) as repo:
+        return {
+            p.display_name: n
+            for p in repo.active_patients()
+            if (
+                n := sum(
+                    1
+                    for note in p.notes
+                    if note.signed and note.group_note_id and note.date_of_service == session_on
+                )
+            )
+        }
+
+
+async def test_a_group_is_signed_only_once_it_has_begun_a_draft_may_be_saved_ahead(
+    demo_file: Path, settle, screen_text
+) -> None:
+    before = signed_notes_of(demo_file, TODAY)
+    ws, app = open_app(demo_file, time(15, 16))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_evening_group(app, pilot, settle)
+        await pilot.press("ctrl+r", "e")
+        app.focused.text = "Named two triggers; practised refusal."
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert screen is app.screen  # no confirmation asked
+        assert "Not signed: the session starts Thu 12 Mar at 18:00" in screen_text(app)
+        assert not screen.note.signed and not screen.query_one("#gs-content").disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved the group as a draft" in screen_text(app)
+    ws.close()
+    assert signed_notes_of(demo_file, TODAY) == before
+    with open_repository(demo_file, "reader", read_only=True) as repo:
+        session = next(s for s in repo.sessions_between(TODAY, TODAY) if s.start == time(18))
+        draft = repo.group_note_for(session.id)
+        assert draft is not None and not draft.signed
+
+    ws, app = open_app(demo_file, time(18))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_evening_group(app, pilot, settle)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Signed 1 member note;" in screen_text(app)
+    ws.close()
+    after = signed_notes_of(demo_file, TODAY)
+    assert after == {**before, "Avery Quill": before.get("Avery Quill", 0) + 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,13 +33,15 @@ from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.group_session import GroupSessionScreen
 
 TODAY = date(2026, 3, 12)
+CLOCK = FixedClock(TODAY, time(21, 30))
+"""Today after the 18:00-21:00 group has met (a group is signed once it has begun)."""
 PRESENT = [n for n in sorted(MEMBER_NAMES) if n not in (EXCUSED, ABSENT)]
 
 
 @pytest.fixture
 def group_file(tmp_path: Path) -> Path:
     path = tmp_path / "records" / "group.json"
-    ws = Workspace(open_repository(path, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(path, "J. Park"), CLOCK, clinician="J. Park")
     try:
         group = seed_group(ws, TODAY)
         record_attendance(ws, group, TODAY)
@@ -55,7 +57,7 @@ def status_text(screen: GroupSessionScreen) -> str:
 @pytest.fixture
 def unrecorded_group_file(tmp_path: Path) -> Path:
     path = tmp_path / "records" / "unrecorded.json"
-    ws = Workspace(open_repository(path, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(path, "J. Park"), CLOCK, clinician="J. Park")
     try:
         seed_group(ws, TODAY)
     finally:
@@ -67,7 +69,7 @@ async def test_documenting_a_group_by_keys_signs_every_present_member(
     unrecorded_group_file: Path,
 ) -> None:
     group_file = unrecorded_group_file
-    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park")
     app = make_app(ws, idle_privacy_minutes=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
@@ -115,7 +117,7 @@ async def test_documenting_a_group_by_keys_signs_every_present_member(
 async def test_another_members_name_warns_and_the_setting_refuses(group_file: Path) -> None:
     for refuse in (False, True):
         ws = Workspace(
-            open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park"
+            open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park"
         )
         settings = Settings(refuse_warnings=("group_confidentiality",) if refuse else ())
         app = make_app(ws, idle_privacy_minutes=None, settings=settings)
@@ -149,7 +151,7 @@ async def test_another_members_name_warns_and_the_setting_refuses(group_file: Pa
 async def test_drafts_survive_leaving_and_the_member_list_collapses_at_80(
     group_file: Path,
 ) -> None:
-    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park")
     app = make_app(ws, idle_privacy_minutes=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("G")
@@ -169,7 +171,7 @@ async def test_drafts_survive_leaving_and_the_member_list_collapses_at_80(
         await pilot.press("escape")
         assert app.screen is not screen
     ws.close()
-    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park")
     app = make_app(ws, idle_privacy_minutes=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
@@ -190,7 +192,7 @@ async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     journal = group_file.with_name(group_file.name + ".journal")
-    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park")
     app = make_app(ws, idle_privacy_minutes=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
@@ -226,7 +228,7 @@ async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
     group_file: Path,
 ) -> None:
     last_week = TODAY - timedelta(days=7)
-    ws = Workspace(open_repository(group_file, "J. Park"), FixedClock(TODAY), clinician="J. Park")
+    ws = Workspace(open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park")
     group = ws.groups()[0]
     record_attendance(ws, group, last_week)
     session = ws.session(SessionKey(group.id, last_week))

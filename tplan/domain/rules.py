@@ -11,12 +11,13 @@ must still open (a signed note cannot be corrected), while every new write is ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from tplan.domain.enums import DecisionOutcome
 from tplan.domain.notes import ProgressNote
 from tplan.domain.patient import Patient
 from tplan.domain.plan import PlanReview
+from tplan.domain.sessions import Session
 
 
 def service_date_problem(patient: Patient, on: date, today: date) -> str | None:
@@ -26,6 +27,28 @@ def service_date_problem(patient: Patient, on: date, today: date) -> str | None:
     if on < patient.admission_date:
         return f"is before the admission ({patient.admission_date:%d %b %Y})"
     return None
+
+
+def wall_clock(moment: datetime) -> datetime:
+    """``moment`` (stored in UTC) as the local wall-clock time that sessions are scheduled in."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def session_started(session: Session, moment: datetime) -> bool:
+    """Had the session begun (its start time on its day, local) at ``moment``?"""
+    return wall_clock(moment) >= datetime.combine(session.on, session.start)
+
+
+def signing_time_problem(session: Session, signed_at: datetime) -> str | None:
+    """A note of a session (a group note, a note linked to it) is signed once the session has
+    begun: before its start a draft may be written ahead, but nothing that has not happened is
+    attested."""
+    if session_started(session, signed_at):
+        return None
+    return (
+        f"the session starts {session.on:%a} {session.on.day} {session.on:%b} at "
+        f"{session.start:%H:%M}: it can be signed once it has begun (save a draft until then)"
+    )
 
 
 def last_use_problem(last_use: date | None, admitted: date | None) -> str | None:

@@ -65,6 +65,7 @@ class GroupNoteUseCases:
     group: Callable[[str], TreatmentGroup]
     session_roster: Callable[[Session], list[Patient]]
     session_attendance: Callable[[Session], dict[str, AttendanceRecord]]
+    signing_time_problem: Callable[[Session], str | None]
     summaries_of: Callable[[list[Patient]], dict[str, dict[str, Any]]]
 
     def group_note(self, session: Session, fmt: NoteFormat = NoteFormat.DAP) -> GroupNote:
@@ -166,6 +167,8 @@ class GroupNoteUseCases:
         session = self.repo.get_session(note.session_id)
         if session.cancelled:
             raise ServiceError("the session was cancelled by the program: nothing to sign")
+        if problem := self.signing_time_problem(session):
+            raise ServiceError(problem)
         current = self.with_attendance(note, session)
         if current.signed:
             raise ServiceError("this group note is already signed")

@@ -20,12 +20,14 @@ from tplan.domain import (
     AttendanceStatus,
     IndividualSchedule,
     Patient,
+    ProgressNote,
     RosterEntry,
     Session,
     SessionStatus,
     TreatmentGroup,
     WeeklyPattern,
 )
+from tplan.domain.rules import signing_time_problem
 from tplan.services.agenda import (
     Agenda,
     AgendaSession,
@@ -191,6 +193,21 @@ class SessionUseCases:
         if session.id in {s.id for s in self.repo.sessions_between(key.on, key.on)}:
             return session
         return self.repo.save_session(session, "save session")
+
+    def signing_time_problem(self, session: Session) -> str | None:
+        """Why the session's notes cannot be signed now (it has not begun yet), or None."""
+        return signing_time_problem(session, self.clock.now())
+
+    def linked_session_problem(self, note: ProgressNote) -> str | None:
+        """Why a signed note linked to a stored session breaks the session time rule (signed
+        before the session began), or None; a draft may be written ahead."""
+        if note.signed_at is None or note.session_id is None:
+            return None
+        day = note.date_of_service  # a note links a session of its own day
+        for session in self.repo.sessions_between(day, day):
+            if session.id == note.session_id:
+                return signing_time_problem(session, note.signed_at)
+        return None
 
     def session_roster(self, session: Session) -> list[Patient]:
         """Who is expected at the session: the group's members that day who are in care, by

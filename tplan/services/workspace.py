@@ -523,6 +523,8 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
     def _check_note(self, patient: Patient, note: ProgressNote) -> None:
         if problem := service_date_problem(patient, note.date_of_service, self.clock.today()):
             raise RecordRuleError("date_of_service", f"date of service {problem}")
+        if problem := self.linked_session_problem(note):
+            raise RecordRuleError("session_id", f"linked session: {problem}")
 
     def _put_note(self, pid: str, note: ProgressNote, action: str) -> Patient:
         def apply(p: Patient) -> str:
@@ -558,7 +560,6 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
             note = _find(p.notes, note_id, "note")
             if note.signed:
                 raise SignedNoteError(note_id, "it is already signed")
-            self._check_note(p, note)
             signed = note.model_copy(
                 update={
                     "signed_at": self.clock.now(),
@@ -566,6 +567,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
                     "cosign_required": self.requires_cosignature,
                 }
             )
+            self._check_note(p, signed)
             p.notes = _upsert(p.notes, signed)
             return note_id
 
@@ -844,6 +846,12 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
             f"record #{i}: {problem}"
             for i, p in enumerate(patients, start=1)
             for problem in record_problems(p, today)
+        ]
+        broken += [
+            f"record #{i}: note {note.id}: linked session {problem}"
+            for i, p in enumerate(patients, start=1)
+            for note in p.notes
+            if (problem := self.linked_session_problem(note))
         ]
         if taken or broken:
             raise ImportError_("the import", [*taken, *broken])
