@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from tplan.services import FixedClock, Workspace
+from tplan.services.agenda import day_text
 from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import TplanApp, make_app
 from tplan.ui.forms.attendance_form import AttendanceForm
 from tplan.ui.screens.group_session import GroupSessionScreen
+from tplan.ui.screens.today import TodayScreen
 from tplan.ui.screens.week import WeekScreen
 
 TODAY = date(2026, 3, 12)
@@ -176,3 +178,45 @@ async def test_a_group_is_signed_only_once_it_has_begun_a_draft_may_be_saved_ahe
     ws.close()
     after = signed_notes_of(demo_file, TODAY)
     assert after == {**before, "Avery Quill": before.get("Avery Quill", 0) + 1}
+
+
+async def test_a_groups_no_note_to_do_opens_that_group_session_and_its_note_clears_it(
+    demo_file: Path, settle, screen_text
+) -> None:
+    ws, app = open_app(demo_file, time(19))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen) and today.agenda is not None
+        line, item = next(
+            (n, w)
+            for n, w in enumerate(today.agenda.worklist)
+            if w.kind == "no_note" and w.group_id and w.on and w.on < TODAY
+        )
+        assert item.session is not None and len(item.patients) > 1
+        await pilot.press("tab", *["down"] * line, "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen)
+        assert screen.session_key == item.session and screen.session.on == item.on
+        assert f"{item.label} · {day_text(item.on)}" in screen_text(app)
+        first = screen.current
+        await pilot.press("ctrl+r", "e")
+        app.focused.text = "Spoke about a hard weekend; used the urge-surfing step."
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Signed 1 member note;" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is today
+        left = len(item.patients) - 1
+        cleared = next(w for w in today.agenda.worklist if w.session == item.session)
+        assert cleared.kind == "no_note" and first not in cleared.patients
+        assert len(cleared.patients) == left
+    ws.close()
+    with open_repository(demo_file, "reader", read_only=True) as repo:
+        notes = [n for n in repo.get(first).notes if n.date_of_service == item.on and n.signed]
+        assert len(notes) == 1 and notes[0].group_note_id is not None
+        assert "urge-surfing" in notes[0].sections["assessment"]

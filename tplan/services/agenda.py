@@ -84,6 +84,9 @@ class WorkItem:
     """The session's name (a group's name, ``Individual`` ...) when the item is a session."""
     patients: tuple[str, ...] = ()
     """The patients the item concerns, when more than one."""
+    group_id: str | None = None
+    """The group whose session the item is about (a group's session is documented by its
+    group note, not one member's progress note)."""
 
 
 WORK_ORDER = (
@@ -251,6 +254,7 @@ def worklist(
                     session=key,
                     label=_title(first.label),
                     patients=tuple(e.patient_id for e in entries),
+                    group_id=first.group_id,
                 )
             )
     due_after = timedelta(days=policy.alerts.deferred_decision_due_days)

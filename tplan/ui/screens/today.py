@@ -302,6 +302,10 @@ class TodayScreen(Screen[None]):
         ws = self.tplan.workspace
         if item.kind == "attendance_not_recorded" and item.session is not None:
             self.open_attendance(item.session, item.label)
+        elif item.kind == "no_note" and item.group_id and item.session is not None:
+            from tplan.ui.screens.group_session import open_group_session
+
+            open_group_session(self.tplan, item.session)
         elif item.kind == "no_note" and (item.patient_id or item.patients):
             self._push(note_form.NoteForm(ws, item.patient_id or item.patients[0]))
         elif item.kind == "old_draft" and item.patient_id:
