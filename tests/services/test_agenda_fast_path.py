@@ -4,7 +4,7 @@ a-time computation gives, on the demo."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import pytest
 
 from tplan.clinical import DEFAULT_POLICY, ExpectedSession, SessionBook, records
 from tplan.domain import Patient, ProgressNote
+from tplan.domain.rules import wall_clock
 from tplan.services import FixedClock, Workspace
 from tplan.services.agenda import NoteIndex, agenda_sessions, worklist
 from tplan.services.demo import DEMO_ANCHOR, load_demo, load_demo_sessions
@@ -49,18 +50,21 @@ def test_every_patients_expected_sessions_match_one_patient_at_a_time(day: date)
 
 def naive_note_for(patient: Patient, entry: ExpectedSession) -> ProgressNote | None:
     """What documents a session, read straight off the record: a note linked to the session,
-    else an unlinked note of that day and session type (the first in record order)."""
+    else an unlinked note of that day and session type written or signed once the session had
+    begun (a signed one first, else the first in record order)."""
     for note in patient.notes:
         if entry.session is not None and note.session_id == entry.session.id:
             return note
-    for note in patient.notes:
-        if (
-            note.session_id is None
-            and note.date_of_service == entry.on
-            and note.session_type is entry.session_type
-        ):
-            return note
-    return None
+    after = [
+        note
+        for note in patient.notes
+        if note.session_id is None
+        and note.date_of_service == entry.on
+        and note.session_type is entry.session_type
+        and wall_clock(note.signed_at or note.written_at) >= datetime.combine(entry.on, entry.start)
+    ]
+    signed = [note for note in after if note.signed]
+    return (signed or after or [None])[0]
 
 
 def test_indexed_notes_find_the_note_a_scan_of_the_record_finds() -> None:

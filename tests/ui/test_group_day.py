@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tplan.domain import Attendance, ProgressNote, SessionType
 from tplan.services import FixedClock, Workspace
 from tplan.services.agenda import day_text
 from tplan.services.demo import load_demo, load_demo_sessions
@@ -220,3 +221,39 @@ async def test_a_groups_no_note_to_do_opens_that_group_session_and_its_note_clea
         notes = [n for n in repo.get(first).notes if n.date_of_service == item.on and n.signed]
         assert len(notes) == 1 and notes[0].group_note_id is not None
         assert "urge-surfing" in notes[0].sections["assessment"]
+
+
+def evening_line(text: str) -> str:
+    return next(line for line in text.splitlines() if EVENING in line)
+
+
+async def test_an_unlinked_draft_written_before_the_group_is_not_its_note(
+    demo_file: Path, settle, screen_text
+) -> None:
+    """Avery's group-type draft of today, written at 15:16 with no linked session, does not
+    document the 18:00 group; signed after the group (still unlinked) it does."""
+    ws, app = open_app(demo_file, time(15, 16))
+    avery = next(p for p in ws.patients() if p.display_name == "Avery Quill")
+    draft = ProgressNote(
+        date_of_service=TODAY,
+        written_at=ws.clock.now(),
+        session_type=SessionType.GROUP,
+        attendance=Attendance.ATTENDED,
+        sections={"data": "Plans to bring the relapse-prevention card."},
+        author="J. Park",
+    )
+    ws.save_draft(avery.id, draft)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "notes 0/7" in evening_line(screen_text(app))
+    ws.close()
+
+    ws, app = open_app(demo_file, time(21, 30))
+    ws.sign_note(avery.id, draft.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "notes 1/7 (1 signed)" in evening_line(screen_text(app))
+    ws.close()
+    with open_repository(demo_file, "reader", read_only=True) as repo:
+        stored = repo.get(avery.id).find_note(draft.id)
+        assert stored is not None and stored.signed and stored.session_id is None

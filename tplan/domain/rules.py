@@ -11,7 +11,7 @@ must still open (a signed note cannot be corrected), while every new write is ch
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from tplan.domain.enums import DecisionOutcome
 from tplan.domain.notes import ProgressNote
@@ -34,16 +34,16 @@ def wall_clock(moment: datetime) -> datetime:
     return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
-def session_started(session: Session, moment: datetime) -> bool:
-    """Had the session begun (its start time on its day, local) at ``moment``?"""
-    return wall_clock(moment) >= datetime.combine(session.on, session.start)
+def session_started(on: date, start: time, moment: datetime) -> bool:
+    """Had the session of ``on`` at ``start`` (local) begun at ``moment``?"""
+    return wall_clock(moment) >= datetime.combine(on, start)
 
 
 def signing_time_problem(session: Session, signed_at: datetime) -> str | None:
     """A note of a session (a group note, a note linked to it) is signed once the session has
     begun: before its start a draft may be written ahead, but nothing that has not happened is
     attested."""
-    if session_started(session, signed_at):
+    if session_started(session.on, session.start, signed_at):
         return None
     return (
         f"the session starts {session.on:%a} {session.on.day} {session.on:%b} at "

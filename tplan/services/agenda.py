@@ -21,6 +21,7 @@ from tplan.domain import (
     SessionType,
     TreatmentGroup,
 )
+from tplan.domain.rules import session_started
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,30 +123,37 @@ class PatientNotes:
 
     linked: dict[str, ProgressNote]
     """Session id -> the first note linked to it."""
-    unlinked: dict[tuple[date, SessionType], ProgressNote]
-    """(date of service, session type) -> the first note not linked to a session."""
+    unlinked: dict[tuple[date, SessionType], list[ProgressNote]]
+    """(date of service, session type) -> the notes not linked to a session, in record order."""
     drafts: list[ProgressNote]
     """Unsigned notes in record order."""
 
     @classmethod
     def of(cls, patient: Patient) -> PatientNotes:
         linked: dict[str, ProgressNote] = {}
-        unlinked: dict[tuple[date, SessionType], ProgressNote] = {}
+        unlinked: dict[tuple[date, SessionType], list[ProgressNote]] = {}
         drafts: list[ProgressNote] = []
         for note in patient.notes:
             if note.session_id is not None:
                 linked.setdefault(note.session_id, note)
             else:
-                unlinked.setdefault((note.date_of_service, note.session_type), note)
+                unlinked.setdefault((note.date_of_service, note.session_type), []).append(note)
             if note.signed_at is None:
                 drafts.append(note)
         return cls(linked, unlinked, drafts)
 
     def note_for(self, entry: ExpectedSession, session_type: SessionType) -> ProgressNote | None:
-        """The note documenting this session: linked to it, else of that day and type."""
+        """The note documenting this session: linked to it; else a note not linked to any
+        session, of that day and type, written or signed once the session had begun (a
+        draft written ahead documents nothing yet), a signed one first."""
         if entry.session is not None and entry.session.id in self.linked:
             return self.linked[entry.session.id]
-        return self.unlinked.get((entry.on, session_type))
+        after = [
+            n
+            for n in self.unlinked.get((entry.on, session_type), ())
+            if session_started(entry.on, entry.start, n.signed_at or n.written_at)
+        ]
+        return next((n for n in after if n.signed), after[0] if after else None)
 
 
 class NoteIndex(dict[str, PatientNotes]):

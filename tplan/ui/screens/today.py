@@ -57,21 +57,37 @@ WORK_SYMBOLS = {
 AGENDA_GROUP = "today-agenda"
 
 
-def session_line(item: AgendaSession, width: int, shown: Callable[[str], str] = str) -> str:
-    """``18:00-21:00  Evening relapse prevention   9  attendance 7/9  notes 0/7``; ``shown``
-    turns the title into what the screen may show (privacy) before it is fitted."""
-    when = f"{item.start:%H:%M}-{item.end:%H:%M}"
+STATE_WIDTH = 30
+"""Room kept at least for the state ("attendance 7/9  notes 0/7") so the columns line up."""
+
+
+def session_state(item: AgendaSession) -> str:
+    """``attendance 7/9  notes 1/7 (0 signed)``, or ``cancelled``."""
     if item.cancelled:
-        state = "cancelled"
-    else:
-        recorded = "✔" if item.attendance_done else f"{item.recorded}/{len(item.roster)}"
-        state = f"attendance {recorded}"
-        if item.attended:
-            state += f"  notes {item.notes_written}/{item.attended}"
-            if item.notes_written:
-                state += f" ({item.notes_signed} signed)"
-    room = max(12, width - len(when) - STATE_WIDTH - 10)
-    return f"{when}  {fit(shown(item.title), room):<{room}} {len(item.roster):>2}  {state}"
+        return "cancelled"
+    recorded = "✔" if item.attendance_done else f"{item.recorded}/{len(item.roster)}"
+    state = f"attendance {recorded}"
+    if item.attended:
+        state += f"  notes {item.notes_written}/{item.attended}"
+        if item.notes_written:
+            state += f" ({item.notes_signed} signed)"
+    return state
+
+
+def session_line(
+    item: AgendaSession,
+    width: int,
+    shown: Callable[[str], str] = str,
+    state_width: int = STATE_WIDTH,
+) -> str:
+    """``18:00-21:00  Evening relapse prevention   9  attendance 7/9  notes 0/7``; ``shown``
+    turns the title into what the screen may show (privacy) before it is fitted; the title
+    gives way to ``state_width`` (the longest state of the day's lines), never the state."""
+    when = f"{item.start:%H:%M}-{item.end:%H:%M}"
+    room = max(12, width - len(when) - max(STATE_WIDTH, state_width) - 10)
+    return f"{when}  {fit(shown(item.title), room):<{room}} {len(item.roster):>2}  " + (
+        session_state(item)
+    )
 
 
 def waiting_line(item: WaitingNote, privacy: bool, name_width: int = 0) -> str:
@@ -86,8 +102,6 @@ def waiting_line(item: WaitingNote, privacy: bool, name_width: int = 0) -> str:
     return f"{head} · {note.session_type.value} · signed by {note.signed_by}"
 
 
-STATE_WIDTH = 30
-"""Room kept for "attendance 7/9  notes 0/7 (0 signed)" so the columns line up."""
 
 
 def fit(text: str, width: int) -> str:
@@ -191,7 +205,8 @@ class TodayScreen(Screen[None]):
     def _show_sessions(self, found: tuple[AgendaSession, ...]) -> None:
         self.sessions = found
         width = self.app.size.width
-        lines = [session_line(s, width, self.tplan.private) for s in found]
+        state_width = max((len(session_state(s)) for s in found), default=0)
+        lines = [session_line(s, width, self.tplan.private, state_width) for s in found]
         self._fill("#sessions", "s", lines, self._no_sessions)
 
     def _fill(self, selector: str, prefix: str, lines: list[str], empty: Callable[[], str]) -> None:
