@@ -257,3 +257,45 @@ async def test_an_unlinked_draft_written_before_the_group_is_not_its_note(
     with open_repository(demo_file, "reader", read_only=True) as repo:
         stored = repo.get(avery.id).find_note(draft.id)
         assert stored is not None and stored.signed and stored.session_id is None
+
+
+async def test_the_note_form_says_why_a_note_linked_to_a_later_group_is_not_signed(
+    demo_file: Path, settle, screen_text
+) -> None:
+    from textual.widgets import Select, TextArea
+
+    from tplan.ui.forms.note_form import NoteForm
+
+    ws, app = open_app(demo_file, time(15, 16))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Avery")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        evening = next(v for label, v in form.session_choices if EVENING in label)
+        form.query_one("#session_type", Select).value = "group"
+        form.query_one("#session_link", Select).value = evening
+        form.query_one("#section_data", TextArea).text = "Will bring the relapse-prevention card."
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form
+        assert "starts Thu 12 Mar at 18:00: it can be signed once it has begun" in (
+            screen_text(app)
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    ws.close()
+    with open_repository(demo_file, "reader", read_only=True) as repo:
+        avery = next(p for p in repo.active_patients() if p.display_name == "Avery Quill")
+        today = [n for n in avery.notes if n.date_of_service == TODAY]
+        assert [n.signed for n in today] == [False]
+        assert today[0].sections["data"] == "Will bring the relapse-prevention card."
