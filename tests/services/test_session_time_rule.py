@@ -35,7 +35,7 @@ def test_a_group_note_is_refused_before_its_session_begins_and_signed_once_it_ha
     ws, session, ids = group_session
     ws.clock = BEFORE
     draft = ws.save_group_note(written(ws, session, ids))  # written ahead: kept as a draft
-    with pytest.raises(ServiceError, match="starts Thu 12 Mar at 18:00"):
+    with pytest.raises(ServiceError, match=r"not begun \(Thu 12 Mar 18:00\)"):
         ws.sign_group_note(draft)
     assert signed_today(db_path) == dict.fromkeys(ids, 0)
     ws.clock = STARTED
@@ -51,10 +51,10 @@ def test_a_progress_note_linked_to_a_session_is_signed_only_once_it_has_begun(
     ws.clock = BEFORE
     draft = note(TODAY, signed=False).model_copy(update={"session_id": session.id})
     ws.save_draft(pid, draft)
-    with pytest.raises(RecordRuleError, match="starts Thu 12 Mar at 18:00") as caught:
+    with pytest.raises(RecordRuleError, match=r"not begun \(Thu 12 Mar 18:00\)") as caught:
         ws.sign_note(pid, draft.id)
     assert caught.value.field == "session_id"
-    with pytest.raises(RecordRuleError, match="once it has begun"):
+    with pytest.raises(RecordRuleError, match="keep it a draft"):
         ws.sign_new_note(pid, draft)
     unlinked = note(TODAY, signed=False)  # not linked to a session: no start time to wait for
     ws.sign_new_note(pid, unlinked)

@@ -156,7 +156,8 @@ async def test_a_group_is_signed_only_once_it_has_begun_a_draft_may_be_saved_ahe
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert screen is app.screen  # no confirmation asked
-        assert "Not signed: the session starts Thu 12 Mar at 18:00" in screen_text(app)
+        refused = "Not signed: the session has not begun (Thu 12 Mar 18:00): keep it a draft"
+        assert refused in screen_text(app)
         assert not screen.note.signed and not screen.query_one("#gs-content").disabled
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -288,7 +289,7 @@ async def test_the_note_form_says_why_a_note_linked_to_a_later_group_is_not_sign
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is form
-        assert "starts Thu 12 Mar at 18:00: it can be signed once it has begun" in (
+        assert "the session has not begun (Thu 12 Mar 18:00): keep it a draft" in (
             screen_text(app)
         )
         await pilot.press("ctrl+s")

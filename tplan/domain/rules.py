@@ -45,10 +45,8 @@ def signing_time_problem(session: Session, signed_at: datetime) -> str | None:
     attested."""
     if session_started(session.on, session.start, signed_at):
         return None
-    return (
-        f"the session starts {session.on:%a} {session.on.day} {session.on:%b} at "
-        f"{session.start:%H:%M}: it can be signed once it has begun (save a draft until then)"
-    )
+    when = f"{session.on:%a} {session.on.day} {session.on:%b} {session.start:%H:%M}"
+    return f"the session has not begun ({when}): keep it a draft"
 
 
 def last_use_problem(last_use: date | None, admitted: date | None) -> str | None:

@@ -608,7 +608,7 @@ class GroupSessionScreen(Screen[None]):
             return
         ws = self.tplan.workspace
         if problem := ws.signing_time_problem(self.session):
-            self.set_status(f"Not signed: {problem}.", error=True)
+            self.set_status(f"Not signed: {problem}", error=True)
             return
         roster = {pid: self._member_name(pid) for pid in self.patients}
         findings = ws.group_note_findings(note)
