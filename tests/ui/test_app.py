@@ -67,6 +67,13 @@ async def test_f2_shows_initials_on_every_screen(app, settle, patient_id, screen
         await pilot.press("f2")
         await pilot.pause()
         assert "Avery Quill" in screen_text(app)
+        await pilot.press("n")  # someone walks in while a form is open: F2 reaches it too
+        await settle(pilot)
+        assert isinstance(app.screen, forms.NoteForm)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.privacy
+        assert "Avery Quill" not in screen_text(app) and "A.Q." in screen_text(app)
 
 
 async def test_privacy_switches_on_by_itself_after_idle_minutes(app, settle, idle_clock) -> None:

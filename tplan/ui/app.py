@@ -57,7 +57,9 @@ class TplanApp(QuietCrashes, App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {PatientCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
-        Binding("f2", "toggle_privacy", "Privacy (initials only)", show=False, id="privacy"),
+        # priority: someone walks in while a form is open too (a modal screen stops app keys)
+        Binding("f2", "toggle_privacy", "Privacy (initials only)", show=False, id="privacy",
+                priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="quit"),
         Binding("q", "quit_key", "Quit", id="quit_q"),
         Binding("ctrl+t", "today", "Today", show=False, id="today"),
