@@ -32,7 +32,8 @@ class SuiteRun:
 
 
 def measure() -> SuiteRun:
-    """Run the whole suite once: wall seconds, CPU seconds of all its processes, last line."""
+    """Run the whole suite once: wall seconds, CPU seconds of all its processes, last line (and
+    which tests failed, to tell a flaky one from a broken one)."""
     load_before = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -44,7 +45,8 @@ def measure() -> SuiteRun:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = done.stdout.strip().splitlines() or ["no output"]
-    summary = lines[-1] if done.returncode == 0 else f"FAILED: {lines[-1]}"
+    failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    summary = lines[-1] if done.returncode == 0 else "; ".join(["FAILED", lines[-1], *failed])
     return SuiteRun(wall, cpu, load_before, os.getloadavg()[0], summary)
 
 

@@ -171,9 +171,10 @@ def patient_id(workspace: Workspace) -> Callable[[str], str]:
 
 
 async def _settle(pilot: Pilot[None]) -> None:
-    app = pilot.app
+    from counselor_steps import workers_done  # after register_assert_rewrite above
+
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from tplan.services import Clock, FixedClock, Workspace
 from tplan.settings import Settings
@@ -30,6 +33,15 @@ WAIT_LIMIT_S = 30.0
 hanging, not a speed test."""
 
 
+async def workers_done(app: App[None]) -> None:
+    """Wait for the app's running workers. One cancelled meanwhile is no error: an exclusive
+    worker replaced by a newer run (Today recomputed as another session's save arrives) raised
+    WorkerCancelled out of ``workers.wait_for_complete()`` and failed the test that waited."""
+    for worker in list(app.workers):
+        with suppress(WorkerCancelled):
+            await worker.wait()
+
+
 async def until(
     pilot: Pilot[None], condition: Callable[[], bool], what: str, *,
     timeout: float = WAIT_LIMIT_S,
@@ -38,7 +50,7 @@ async def until(
     fail naming ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
         if condition():
             return
