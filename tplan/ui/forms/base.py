@@ -316,8 +316,11 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
         return {row.key: row.snapshot() for row in self.query(FieldRow)}
 
     def _changed_keys(self) -> set[str]:
+        # a row mounted a moment ago (the note form's lower blocks) whose first values are not
+        # recorded yet holds nothing typed: it is not a change
         now = self._snapshot()
-        return {key for key, values in now.items() if self._initial.get(key) != values}
+        return {key for key, values in now.items()
+                if key in self._initial and self._initial[key] != values}
 
     @property
     def dirty(self) -> bool:

@@ -325,12 +325,14 @@ class NoteForm(FormScreen[Patient | None]):
         """Mount the blocks below the first screenful, once, right after the first paint:
         half the form's widgets are there, and they are in place before a counselor gets to
         them."""
-        if self._rest_started:
-            return
+        if self._rest_started or self not in self.app.screen_stack:
+            return  # mounted already, or the form closed before its first paint
         self._rest_started = True
         try:
             rows = self._rest_rows()
             await self.query_one("#form-body").mount_all(rows)
+            if self not in self.app.screen_stack:
+                return  # closed (escape right after n) while they were mounted
             for row in rows:
                 self._initial[row.key] = row.snapshot()
             self._rest_mounted.set()
