@@ -60,7 +60,7 @@ def line_from_summary(summary: RowSummary, today: date) -> CaseloadLine:
     if decided:
         badge = Cell("!! decided", badge.style)
     alert_parts = [("!! " if a.safety else "") + a.message for a in alerts]
-    shown = [f"!! safety review {decided}", *alert_parts] if decided else alert_parts
+    shown = [f"!! safety {decided}", *alert_parts] if decided else alert_parts
     alert_text = "; ".join(shown)
     at_level = _later(summary.days_at_level, gap)
     in_program = summary.days_in_program + gap.days
