@@ -3,7 +3,8 @@ the caseload's Alerts column at 120x40 cuts between words, not inside one."""
 
 from __future__ import annotations
 
-from test_friction_day import open_patient, type_into
+from counselor_steps import open_patient
+from test_forms_harness import type_in
 
 from tplan.ui import forms
 from tplan.ui.app import TplanApp
@@ -45,7 +46,7 @@ async def test_the_alerts_column_cuts_after_a_whole_word(
         await settle(pilot)
         app.screen.query_one("#outcome").focus()
         await pilot.press("enter")  # accept
-        await type_into(pilot, "#rationale", "Seen today; safety plan updated")
+        await type_in(pilot, "rationale", "Seen today; safety plan updated")
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("escape")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from test_friction_day import SMALL, open_patient, type_into
+from counselor_steps import open_patient
+from test_forms_harness import type_in
+from test_friction_day import SMALL
 
 from tplan.domain import Patient, SuggestionKind
 from tplan.ui import forms
@@ -25,9 +27,9 @@ async def test_an_intensification_by_hand_is_not_suggested_again_at_once(
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, forms.LevelForm)
-        await type_into(pilot, "#days_per_week", "4")
-        await type_into(pilot, "#hours_per_week", "12")
-        await type_into(pilot, "#reason", "Craving high: one more group day")
+        await type_in(pilot, "days_per_week", "4")
+        await type_in(pilot, "hours_per_week", "12")
+        await type_in(pilot, "reason", "Craving high: one more group day")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, FrequencyForm)

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_friction_day import SMALL, open_patient, type_into
+from counselor_steps import open_patient
+from test_forms_harness import type_in
+from test_friction_day import SMALL
 
 from tplan.cli import main
 from tplan.domain import Patient
@@ -48,7 +50,7 @@ async def test_a_decided_safety_review_shows_wherever_the_flag_shows(
         assert isinstance(app.screen, forms.DecisionPanel)
         app.screen.query_one("#outcome").focus()
         await pilot.press("enter")  # accept
-        await type_into(pilot, "#rationale", "Seen today; safety plan updated")
+        await type_in(pilot, "rationale", "Seen today; safety plan updated")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)
@@ -80,13 +82,13 @@ async def test_the_plan_review_clears_the_decision_from_the_header_and_today(
         await settle(pilot)
         app.screen.query_one("#outcome").focus()
         await pilot.press("enter")
-        await type_into(pilot, "#rationale", "Seen today; safety plan updated")
+        await type_in(pilot, "rationale", "Seen today; safety plan updated")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert PENDING in _flat(screen_text(app))
         await pilot.press("r")
         await settle(pilot)
-        await type_into(pilot, "#review_summary", "Safety plan reviewed after the overdose")
+        await type_in(pilot, "review_summary", "Safety plan reviewed after the overdose")
         await pilot.press("tab", "enter")  # sign as counselor
         await pilot.press("ctrl+s")
         await settle(pilot)
