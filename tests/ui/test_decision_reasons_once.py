@@ -4,7 +4,7 @@ the caseload's Alerts column at 120x40 cuts between words, not inside one."""
 from __future__ import annotations
 
 from counselor_steps import open_patient
-from test_forms_harness import type_in
+from test_safety_decision_everywhere import accept_daras_safety_review
 
 from tplan.ui import forms
 from tplan.ui.app import TplanApp
@@ -42,13 +42,7 @@ async def test_the_alerts_column_cuts_after_a_whole_word(
 ) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await open_patient(pilot, settle, "Dara")
-        await pilot.press("d")
-        await settle(pilot)
-        app.screen.query_one("#outcome").focus()
-        await pilot.press("enter")  # accept
-        await type_in(pilot, "rationale", "Seen today; safety plan updated")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await accept_daras_safety_review(pilot, settle)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)

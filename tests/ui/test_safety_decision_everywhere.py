@@ -13,6 +13,7 @@ import pytest
 from counselor_steps import open_patient
 from test_forms_harness import type_in
 from test_friction_day import SMALL
+from textual.pilot import Pilot
 
 from tplan.cli import main
 from tplan.domain import Patient
@@ -26,6 +27,19 @@ PENDING = "decided 12:00, review pending"
 
 def _flat(text: str) -> str:
     return " ".join(line.strip("│ ") for line in text.splitlines())
+
+
+async def accept_daras_safety_review(pilot: Pilot[None], settle) -> None:
+    """`d` on Dara's plan, accept (the first choice), a rationale, ctrl+s."""
+    await pilot.press("d")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, forms.DecisionPanel)
+    pilot.app.screen.query_one("#outcome").focus()
+    await pilot.press("enter")
+    await type_in(pilot, "rationale", "Seen today; safety plan updated")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PatientScreen)
 
 
 def _cli(db: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
@@ -45,15 +59,7 @@ async def test_a_decided_safety_review_shows_wherever_the_flag_shows(
     async with app.run_test(size=SMALL) as pilot:
         await open_patient(pilot, settle, "Dara")
         assert "!! SAFETY suggested" in screen_text(app)
-        await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, forms.DecisionPanel)
-        app.screen.query_one("#outcome").focus()
-        await pilot.press("enter")  # accept
-        await type_in(pilot, "rationale", "Seen today; safety plan updated")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, PatientScreen)
+        await accept_daras_safety_review(pilot, settle)
         header = _flat(screen_text(app))
         assert f"!! SAFETY {PENDING}" in header and "SAFETY suggested" not in header
         await pilot.press("ctrl+t")
@@ -78,13 +84,7 @@ async def test_the_plan_review_clears_the_decision_from_the_header_and_today(
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await open_patient(pilot, settle, "Dara")
-        await pilot.press("d")
-        await settle(pilot)
-        app.screen.query_one("#outcome").focus()
-        await pilot.press("enter")
-        await type_in(pilot, "rationale", "Seen today; safety plan updated")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await accept_daras_safety_review(pilot, settle)
         assert PENDING in _flat(screen_text(app))
         await pilot.press("r")
         await settle(pilot)
