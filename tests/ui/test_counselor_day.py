@@ -164,7 +164,7 @@ async def test_a_counselors_day_survives_closing_and_reopening(
             iv for o in avery_now.objectives() for iv in o.interventions
             if iv.modality.value == "group_cbt"
         ]
-        assert [iv.times_per_week for iv in group_cbt] == [2]
+        assert [iv.times_per_week for iv in group_cbt] == [1]  # one 3-h group in 3 h a week
 
         lane_now = again.patient(LANE)
         assert lane_now.reviews[-1].summary == "Reviewed with Lane; objectives unchanged"

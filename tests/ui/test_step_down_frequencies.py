@@ -52,18 +52,23 @@ async def test_accepting_a_step_down_offers_the_frequencies_of_the_new_schedule(
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await accept_step_down(app, pilot, settle)
-        shown = screen_text(app)
+        shown = " ".join(line.strip("│ ") for line in screen_text(app).splitlines())
         assert "review due moves from 16 Mar to 15 May" in shown
         assert "Relapse-prevention CBT group: was 3×/wk, fits the new" in shown
         assert "AA: was 3×/wk, unchanged" in shown  # not a program session
-        assert app.screen.query_one("#times_0").value == "2"
+        # Level 1 is 2 days and 3 h a week: one 3-hour evening group fits, not two
+        assert app.screen.query_one("#times_0").value == "1"
+        # the two individual sessions differ by the objective each serves
+        assert "O3 Write a relapse-prevention plan" in shown
+        assert "O4 Agree with her manager" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PatientScreen)
-        assert "2×/wk" in screen_text(app)
+        assert "1×/wk" in screen_text(app)
     stored = saved(AVERY)
     assert stored.current_level.level is LevelCode.L1
-    assert frequencies(stored)[GROUP_CBT] == 2 and frequencies(stored)[AA] == 3
+    assert stored.current_level.hours_per_week == 3
+    assert frequencies(stored)[GROUP_CBT] == 1 and frequencies(stored)[AA] == 3
     assert stored.decisions[-1].outcome.value == "accept"
 
 

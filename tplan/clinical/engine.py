@@ -7,7 +7,7 @@ kind that applies is the suggestion, and every rule that fired is listed with it
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -131,27 +131,49 @@ def _attendance_hit(rule: str, kind: SuggestionKind, rate: Rate, limit: float) -
     )
 
 
-def _intensify_hits(signals: Signals, policy: Policy) -> list[RuleHit]:
+def evidence_since(signals: Signals) -> date | None:
+    """The first date whose evidence may suggest intensifying again, or None when all may.
+
+    After an accepted intensification (an increase of hours within the level, which counts for
+    the step-up rules while it falls in the sustained window, CLINICAL.md section 5), the
+    evidence it answered must not suggest another one: only evidence dated on or after the
+    change counts, for as long as the change is in that window.
+    """
+    raised = signals.accepted_intensification
+    return None if raised is None else raised.start
+
+
+def _window_after(signals: Signals, since: date | None) -> bool:
+    """True when the whole recent window lies on or after ``since``."""
+    return since is None or (signals.as_of - since).days >= signals.recent_days - 1
+
+
+def _intensify_hits(signals: Signals, policy: Policy, since: date | None) -> list[RuleHit]:
+    """The intensify rules over the evidence dated on or after ``since`` (all when None)."""
     rules = policy.intensify
     kind = SuggestionKind.INTENSIFY
     hits: list[RuleHit] = []
+    windows_count = _window_after(signals, since)
+
+    def new(on: date) -> bool:
+        return since is None or on >= since
 
     def hit(rule: str, message: str, data: dict[str, Any]) -> None:
         hits.append(RuleHit(rule=rule, kind=kind, message=message, data=data))
 
-    recent = signals.recent_use_events
+    recent = [event for event in signals.recent_use_events if new(event.on)]
     if len(recent) >= rules.use_events:
         hit(
             "intensify.use_event",
             f"{len(recent)} use event{'s' if len(recent) > 1 else ''} in last "
-            f"{signals.recent_days} days: {_events_text(signals)}",
+            f"{signals.recent_days} days: " + "; ".join(event.describe() for event in recent),
             {"count": len(recent), "events": [e.on.isoformat() for e in recent]},
         )
-    if _below(signals.attendance_recent, rules.attendance_below_percent):
+    if windows_count and _below(signals.attendance_recent, rules.attendance_below_percent):
         rate = signals.attendance_recent
         limit = rules.attendance_below_percent
         hits.append(_attendance_hit("intensify.attendance", kind, rate, limit))
-    craving = signals.craving_recent
+    craving = signals.craving_recent if windows_count else None
     if craving is not None and craving >= Fraction(str(rules.craving_mean_at_least)):
         hit(
             "intensify.craving",
@@ -161,7 +183,7 @@ def _intensify_hits(signals: Signals, policy: Policy) -> list[RuleHit]:
             {"mean": round(float(craving), 2), "ratings": signals.craving_ratings_recent},
         )
     latest, previous = signals.phq9_latest, signals.phq9_previous
-    if latest is not None and signals.in_sustained(latest.on):
+    if latest is not None and signals.in_sustained(latest.on) and new(latest.on):
         if latest.total >= rules.phq9_total_at_least:
             hit(
                 "intensify.phq9_high",
@@ -181,7 +203,7 @@ def _intensify_hits(signals: Signals, policy: Policy) -> list[RuleHit]:
                 {"previous": previous.as_json(), "latest": latest.as_json()},
             )
     bam = signals.bam_latest
-    if bam is not None and signals.in_sustained(bam.on):
+    if bam is not None and signals.in_sustained(bam.on) and new(bam.on):
         scales, on = bam.subscales, bam.on.isoformat()
         if scales.use >= rules.bam_use_at_least:
             hit(
@@ -647,6 +669,25 @@ def _session_alerts(signals: Signals, policy: Policy) -> list[Alert]:
 
 # --- the suggestion ------------------------------------------------------------------------
 
+_AFTER_INTENSIFY = frozenset(
+    {SuggestionKind.STEP_DOWN, SuggestionKind.TAPER, SuggestionKind.CONTINUE}
+)
+
+
+def _held(signals: Signals, policy: Policy, since: date | None, fired: list[RuleHit]) -> bool:
+    """True when evidence from before an accepted intensification would intensify again."""
+    if since is None or any(hit.kind is SuggestionKind.INTENSIFY for hit in fired):
+        return False
+    return bool(_intensify_hits(signals, policy, None))
+
+
+def _held_text(signals: Signals, policy: Policy) -> str:
+    raised = signals.accepted_intensification
+    assert raised is not None
+    until = raised.start + timedelta(days=policy.windows.sustained_days)
+    start, end = raised.start.isoformat(), until.isoformat()
+    return f"; intensified {start}: earlier evidence held until {end}"
+
 
 def suggest(
     patient: Patient,
@@ -680,10 +721,11 @@ def suggest(
             alerts=[Alert(alert="no_level", message="no level of care in force on this date")],
         )
 
+    since = evidence_since(signals)
     fired = [
         *_safety_hits(signals),
         *_step_up_hits(signals, policy),
-        *_intensify_hits(signals, policy),
+        *_intensify_hits(signals, policy, since),
     ]
     down = step_down_criteria(signals, policy)
     taper = taper_criteria(signals, policy)
@@ -722,6 +764,8 @@ def suggest(
         )
     else:
         target, headline = _target(kind, signals, policy)
+    if kind in _AFTER_INTENSIFY and _held(signals, policy, since, fired):
+        headline += _held_text(signals, policy)
     return Suggestion(
         **base,
         kind=kind,

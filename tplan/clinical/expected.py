@@ -72,6 +72,12 @@ class ExpectedSession:
         return _OUTCOME[self.record.status]
 
     @property
+    def scheduled_minutes(self) -> int:
+        """The session's length as scheduled (0 when it ends before it starts)."""
+        start = self.start.hour * 60 + self.start.minute
+        return max(0, self.end.hour * 60 + self.end.minute - start)
+
+    @property
     def minutes_attended(self) -> int:
         if self.record is None or self.session is None:
             return 0
@@ -267,10 +273,5 @@ class SessionBook:
 def scheduled_hours(entries: Iterable[ExpectedSession]) -> float:
     """Hours of the sessions a patient is expected at (those cancelled by the program left
     out): what the schedule gives, to hold against the level's scheduled hours."""
-    minutes = 0
-    for entry in entries:
-        if entry.outcome is not Outcome.CANCELLED:
-            start = entry.start.hour * 60 + entry.start.minute
-            end = entry.end.hour * 60 + entry.end.minute
-            minutes += max(0, end - start)
+    minutes = sum(e.scheduled_minutes for e in entries if e.outcome is not Outcome.CANCELLED)
     return round(minutes / 60, 2)

@@ -22,6 +22,8 @@ from tplan.domain import (
     TreatmentGroup,
 )
 from tplan.domain.rules import session_started
+from tplan.services.caseload import safety_decided_at
+from tplan.services.caseload_summary import safety_decision_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +319,8 @@ def worklist(
                 )
         safety = safety_messages(patient, day, policy)
         if safety:
-            reason = "; ".join(safety)
+            decided = safety_decision_text(safety_decided_at(patient, True, day), day)
+            reason = "; ".join([decided, *safety] if decided else safety)
             items.append(
                 WorkItem(
                     kind="safety",

@@ -18,6 +18,7 @@ from tplan.services.caseload_summary import (
     attendance_counts,
     attendance_percent,
     attendance_text,
+    safety_decision_text,
 )
 
 
@@ -75,8 +76,7 @@ def caseload_row(
     review = signals.get("review_due")
     dated = [note for note in patient.notes if note.date_of_service <= as_of]
     attendance = attendance_counts(signals.get("attendance_sustained"))
-    safety = kind is SuggestionKind.SAFETY_REVIEW or any(a.safety for a in alerts)
-    pending = patient.pending_safety_decision(as_of)
+    safety = is_safety_flag(suggestion)
     return CaseloadRow(
         as_of=as_of,
         patient_id=patient.id,
@@ -98,12 +98,31 @@ def caseload_row(
         review_due=date.fromisoformat(review) if isinstance(review, str) else None,
         alerts=alerts,
         safety=safety,
-        safety_decided_at=pending.decided_at if pending is not None and safety else None,
+        safety_decided_at=safety_decided_at(patient, safety, as_of),
         kind=kind,
         headline=suggestion.headline if suggestion is not None else "discharged",
         patient=patient,
         suggestion=suggestion,
     )
+
+
+def is_safety_flag(suggestion: Suggestion | None) -> bool:
+    """The `!!` flag: a safety review suggested, or a safety alert beside any suggestion."""
+    if suggestion is None:
+        return False
+    return suggestion.kind is SuggestionKind.SAFETY_REVIEW or any(
+        alert.safety for alert in suggestion.alerts
+    )
+
+
+def safety_decided_at(patient: Patient, flagged: bool, as_of: date) -> datetime | None:
+    """When the safety review behind a `!!` flag (``flagged``) was decided, while the flag
+    waits for the plan review that clears it (None with no flag or no decision): what every
+    place that shows the flag (caseload, patient header, Today, the CLI) shows beside it."""
+    if not flagged:
+        return None
+    pending = patient.pending_safety_decision(as_of)
+    return None if pending is None else pending.decided_at
 
 
 # --- plain renderings for the command line ----------------------------------------------------
@@ -189,6 +208,8 @@ def row_json(row: CaseloadRow) -> dict[str, Any]:
         "review_due": summary["review_due"],
         "alerts": [alert.alert for alert in row.alerts],
         "safety": row.safety,
+        "safety_decided_at": summary["safety_decided_at"],
+        "safety_decision": safety_decision_text(row.safety_decided_at, row.as_of) or None,
         "suggestion": summary["kind"],
         "headline": row.headline,
     }
@@ -216,8 +237,17 @@ def _cells(row: CaseloadRow) -> tuple[str, ...]:
         "—" if row.craving is None else str(row.craving),
         "—" if row.phq9 is None else str(row.phq9),
         row.review_due.isoformat() if row.review_due else "—",
-        row.kind.value.replace("_", " ") if row.kind else "discharged",
+        _suggest_cell(row),
     )
+
+
+def _suggest_cell(row: CaseloadRow) -> str:
+    """The suggestion, with a decided safety review's "decided 10:42, review pending"."""
+    if row.kind is None:
+        return "discharged"
+    kind = row.kind.value.replace("_", " ")
+    decided = safety_decision_text(row.safety_decided_at, row.as_of)
+    return f"{kind}: {decided}" if decided else kind
 
 
 def caseload_table(rows: Iterable[CaseloadRow]) -> str:

@@ -17,6 +17,17 @@ SUMMARY_FORMAT = 1
 """Bumped whenever the keys change: a summary of another format reads as no summary."""
 
 
+def safety_decision_text(decided_at: datetime | None, today: date) -> str:
+    """ "decided 10:42, review pending" while a decided safety review waits for the plan review
+    that clears it ("decided 11 Mar, …" from another day; "" when nothing was decided). The one
+    wording of that fact for the caseload, the patient header, Today and the CLI."""
+    if decided_at is None:
+        return ""
+    local = decided_at.astimezone()
+    when = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b}"
+    return f"decided {when}, review pending"
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryAlert:
     alert: str

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from tplan.clinical.frequencies import fitted_frequency
-from tplan.domain import Intervention, Patient
+from tplan.clinical import ExpectedSession
+from tplan.clinical.frequencies import fitted_frequency, program_session_hours
+from tplan.domain import Intervention, Patient, SessionType
 from tplan.services.errors import ServiceError
+
+LOOK_BACK_DAYS = 14
+"""How far before a level change the patient's group sessions give a session's length."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +24,9 @@ class FrequencyFit:
     objective_id: str
     intervention: Intervention
     proposed: float
+    objective: str = ""
+    """The objective it serves, numbered as the plan shows it ("O3 Write a relapse-prevention
+    plan"): two interventions alike in every other way differ by it."""
 
     @property
     def changes(self) -> bool:
@@ -30,6 +38,7 @@ class FrequencyUseCases:
 
     patient: Callable[[str], Patient]
     _change: Callable[..., Patient]
+    expected_sessions: Callable[[str, date, date], list[ExpectedSession]]
 
     def frequency_fits(self, pid: str) -> list[FrequencyFit]:
         """Every active intervention with the frequency that fits the latest level change
@@ -38,12 +47,29 @@ class FrequencyUseCases:
         if len(patient.level_history) < 2:
             return []
         before, after = patient.level_history[-2], patient.level_history[-1]
+        length = program_session_hours(before, self._group_hours(pid, after.start))
         return [
-            FrequencyFit(objective.id, iv, fitted_frequency(iv, before, after))
-            for objective in patient.objectives()
+            FrequencyFit(
+                objective.id,
+                iv,
+                fitted_frequency(iv, before, after, length),
+                f"O{number} {objective.text.splitlines()[0]}",
+            )
+            for number, objective in enumerate(patient.objectives(), start=1)
             for iv in objective.interventions
             if iv.active
         ]
+
+    def _group_hours(self, pid: str, changed_on: date) -> float | None:
+        """The longest group session the patient was expected at in the weeks before the
+        change (None when the schedule knows none)."""
+        first = changed_on - timedelta(days=LOOK_BACK_DAYS)
+        sessions = self.expected_sessions(pid, first, changed_on - timedelta(days=1))
+        minutes = max(
+            (e.scheduled_minutes for e in sessions if e.session_type is SessionType.GROUP),
+            default=0,
+        )
+        return minutes / 60 or None
 
     def set_frequencies(self, pid: str, times: Mapping[str, float]) -> Patient:
         """New times a week for interventions (by id), saved as one change of the plan."""

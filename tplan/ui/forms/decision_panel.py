@@ -18,7 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import RadioSet, Static
 
-from tplan.domain import Criterion, DecisionOutcome, Patient, Suggestion, SuggestionKind
+from tplan.domain import (
+    Criterion,
+    DecisionOutcome,
+    Patient,
+    RuleHit,
+    Suggestion,
+    SuggestionKind,
+)
 from tplan.domain.rules import follow_up_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.fields import FieldRow, date_input, literal, text_area
@@ -67,6 +74,18 @@ def _criteria(title: str, criteria: list[Criterion]) -> list[RenderableType]:
     )
 
 
+def _reasons(suggestion: Suggestion) -> list[RuleHit]:
+    """The fired rules, each message once: the same evidence often fires a rule of two kinds
+    ("2 use events ..." steps up and intensifies); it shows under the first, strongest kind."""
+    seen: set[str] = set()
+    reasons = []
+    for hit in suggestion.fired:
+        if hit.message not in seen:
+            seen.add(hit.message)
+            reasons.append(hit)
+    return reasons
+
+
 def explain(suggestion: Suggestion) -> Group:
     """Headline, the rules that fired, the criteria (met ✔ / unmet ✖) and the alerts."""
     kind = suggestion.kind
@@ -80,10 +99,8 @@ def explain(suggestion: Suggestion) -> Group:
         if suggestion.target.added_services:
             target.append(" · add " + ", ".join(suggestion.target.added_services), style="")
         parts.append(target)
-    parts += _lines(
-        "Why",
-        [(FIRED_SYMBOL[hit.kind], KIND_STYLE[hit.kind], hit.message) for hit in suggestion.fired],
-    )
+    why = [(FIRED_SYMBOL[h.kind], KIND_STYLE[h.kind], h.message) for h in _reasons(suggestion)]
+    parts += _lines("Why", why)
     if kind is SuggestionKind.STEP_DOWN:
         parts += _criteria("Step-down criteria", suggestion.step_down_criteria)
     elif kind is SuggestionKind.TAPER:

@@ -56,10 +56,13 @@ def fit_label(fit: FrequencyFit) -> str:
 
 
 def fit_hint(fit: FrequencyFit) -> str:
+    """What the intervention is, which objective it serves (two alike differ by it), and
+    what the new schedule makes of its frequency."""
     iv = fit.intervention
     was = f"{iv.description}: " if iv.description else ""
     was += f"was {iv.times_per_week:g}×/wk"
-    return f"{was}, fits the new schedule" if fit.changes else f"{was}, unchanged"
+    was += ", fits the new schedule" if fit.changes else ", unchanged"
+    return f"{fit.objective} · {was}" if fit.objective else was
 
 
 class FrequencyForm(FormScreen[Patient | None]):

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus, Patient, Suggestion
 from tplan.domain.privacy import name_pattern
+from tplan.services.caseload import is_safety_flag, safety_decided_at
 from tplan.services.caseload_summary import attendance_percent
 from tplan.services.trends import craving_weeks
 from tplan.ui.compat import RestylesOnlyWhenStale, SkipsFirstResize
@@ -303,7 +304,13 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
         self.sub_title = name
         return (
             identity_line(self.patient, name, today),
-            status_line(self.suggestion, self.review_due, today, self.patient.discharge),
+            status_line(
+                self.suggestion,
+                self.review_due,
+                today,
+                self.patient.discharge,
+                safety_decided_at(self.patient, is_safety_flag(self.suggestion), today),
+            ),
         )
 
     def _top_right(self) -> str:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from tplan.services.caseload_summary import RowSummary, read_summary
+from tplan.services.caseload_summary import RowSummary, read_summary, safety_decision_text
 from tplan.ui.widgets.caseload_model import (
     BADGES,
     KIND_ORDER,
@@ -36,16 +36,6 @@ def last_note_cell(summary: RowSummary, today: date) -> Cell:
     return Cell(relative_days(summary.last_note, today) if summary.last_note else "none")
 
 
-def decided_note(summary: RowSummary) -> str:
-    """ "decided 10:42, review pending" while a decided safety review waits for the plan review."""
-    decided = summary.safety_decided_at
-    if decided is None:
-        return ""
-    local = decided.astimezone()
-    when = f"{local:%H:%M}" if local.date() == summary.as_of else f"{local.day} {local:%b}"
-    return f"decided {when}, review pending"
-
-
 def _later(days: int | None, gap: timedelta) -> int | None:
     return None if days is None else days + gap.days
 
@@ -66,11 +56,11 @@ def line_from_summary(summary: RowSummary, today: date) -> CaseloadLine:
     due = summary.review_due if active else None
     kind = summary.kind if active else None
     badge = Cell(BADGES[kind], kind) if kind else Cell("discharged", "discharged")
-    decided = decided_note(summary) if active else ""
+    decided = safety_decision_text(summary.safety_decided_at, summary.as_of) if active else ""
     if decided:
         badge = Cell("!! decided", badge.style)
     alert_parts = [("!! " if a.safety else "") + a.message for a in alerts]
-    shown = [f"!! safety review {decided}", *alert_parts] if decided else alert_parts
+    shown = [f"!! safety {decided}", *alert_parts] if decided else alert_parts
     alert_text = "; ".join(shown)
     at_level = _later(summary.days_at_level, gap)
     in_program = summary.days_in_program + gap.days

@@ -123,15 +123,27 @@ class CaseloadLine:
         return self.initials if privacy else self.name
 
 
-def fit(text: str, width: int, align: Align = "left") -> str:
-    """Pad or cut ``text`` to ``width`` terminal cells, marking a cut with an ellipsis."""
+_WORD_ENDS = " ,;·"
+
+
+def fit(text: str, width: int, align: Align = "left", words: bool = False) -> str:
+    """Pad or cut ``text`` to ``width`` terminal cells, marking a cut with an ellipsis;
+    ``words``: cut after a whole word ("!! safety review…", not "… decide…") when one fits."""
     from rich.cells import cell_len, set_cell_size
 
     if width <= 0:
         return ""
     length = cell_len(text)
     if length > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
+        if width == 1:
+            return "…"
+        cut = set_cell_size(text, width - 1)
+        if words:
+            at_end = len(cut) >= len(text) or text[len(cut)] in _WORD_ENDS
+            if not at_end and " " in cut.strip():
+                cut = cut[: cut.rstrip().rindex(" ")]
+            cut = cut.rstrip(_WORD_ENDS) or cut
+        text, length = cut + "…", cell_len(cut) + 1
     pad = " " * (width - length)
     return pad + text if align == "right" else text + pad
 

@@ -302,7 +302,8 @@ class CaseloadTable(ScrollView, can_focus=True):
                 cell = line.cells.get(column.key)
                 text, style_name = (cell.text, cell.style) if cell else ("", "")
             style = row_style + self._style(style_name) if style_name else row_style
-            segments.append(Segment(fit(text, size, column.align), style))
+            words = column.key == "alerts"  # free text: cut between words
+            segments.append(Segment(fit(text, size, column.align, words), style))
             segments.append(Segment(" ", row_style))
         return Strip(segments).adjust_cell_length(width, row_style)
 

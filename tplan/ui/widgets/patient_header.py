@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from textual.content import Content
 
 from tplan.domain import Discharge, Patient, Suggestion
+from tplan.services.caseload_summary import safety_decision_text
 from tplan.services.trends import level_label
 from tplan.ui.widgets.caseload_model import BADGES, relative_days
 
@@ -57,9 +58,11 @@ def status_line(
     review_due: date | None,
     today: date,
     discharge: Discharge | None = None,
+    safety_decided_at: datetime | None = None,
 ) -> Content:
     """The suggestion badge (a click opens the decision panel) · a safety alert · review due ·
-    other alerts, most important first."""
+    other alerts, most important first. A safety review decided while the flag waits for the
+    plan review says so ("decided 10:42, review pending") where the flag shows."""
     if discharge is not None:
         closed = f"Episode closed: discharged {discharge.on} ({words(discharge.reason.value)})"
         return Content.assemble(
@@ -78,7 +81,10 @@ def status_line(
     # What matters most comes first, so that a narrow terminal cuts the least important part:
     # the suggestion badge, then a safety alert, then the review, then the other alerts.
     badge = BADGES[suggestion.kind].upper()
+    decided = safety_decision_text(safety_decided_at, today)
     label = f"{badge} suggested" if suggestion.kind.value != "continue" else badge
+    if decided and suggestion.kind.value == "safety_review":
+        label, decided = f"{badge} {decided}", ""
     parts: list[Content] = [
         Content.styled(label, SUGGESTION_STYLE[suggestion.kind.value]).stylize(
             "@click=screen.decide"
@@ -88,7 +94,8 @@ def status_line(
     # Review alerts are already said by "Review due ...".
     others = [a for a in suggestion.alerts if not a.safety and not a.alert.startswith("review_")]
     if safety:
-        parts.append(Content.styled(f"!! {safety[0].message}", "bold $error"))
+        shown = f"!! {decided}: {safety[0].message}" if decided else f"!! {safety[0].message}"
+        parts.append(Content.styled(shown, "bold $error"))
     if review is not None:
         parts.append(review)
     if others:
