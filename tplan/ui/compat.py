@@ -11,7 +11,7 @@ import contextlib
 import os
 import selectors
 from codecs import getincrementaldecoder
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 from rich.console import RenderableType
@@ -38,6 +38,7 @@ PRIVATE_NAMES: tuple[tuple[type, str], ...] = (
     (Screen, "_on_screen_resume"),
     (Driver, "_debug"),
     *(((LinuxDriver, "run_input_thread"),) if LinuxDriver else ()),
+    *(((XTermParser, "_sequence_to_key_events"),) if LinuxDriver else ()),
     (Select, "_setup_options_renderables"),
     (Select, "_watch_value"),
     (Select, "_watch_expanded"),
@@ -128,6 +129,24 @@ def prompt_exit(driver_class: type[Driver]) -> type[Driver]:
 
 if LinuxDriver is not None:
 
+    class AltDigitParser(XTermParser):
+        """Textual's key parser, but ESC then a digit is alt+digit, as xterm and tmux mean it.
+
+        Textual 8.2.8 maps ESC+digit to the character macOS option+digit types (ESC 1 -> "¡",
+        ESC 2 -> "™"), so alt+1 from a real terminal typed "¡" into the focused field and no
+        alt+digit binding could ever fire. A character typed as such (a UK keyboard's "£") has
+        no ESC before it and stays a character. ``_sequence_to_key_events`` is the one place a
+        sequence becomes keys; no public API sees the sequence.
+        """
+
+        def _sequence_to_key_events(
+            self, sequence: str, alt: bool = False
+        ) -> Iterable[events.Key]:
+            if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] in "0123456789":
+                yield events.Key(f"alt+{sequence[1]}", None)
+                return
+            yield from super()._sequence_to_key_events(sequence, alt)
+
     class PromptExitDriver(LinuxDriver):
         """Textual's terminal driver, whose input thread stops the moment input is disabled.
 
@@ -136,7 +155,8 @@ if LinuxDriver is not None:
         quit waited ~200 ms for that thread (measured: 200 ms of a bare Textual app's ~270 ms
         close). Here the thread also waits on a pipe that ``disable_input`` writes to, so it
         wakes and ends at once. Reading and parsing the keys is Textual's, as in
-        ``LinuxDriver.run_input_thread`` (``XTermParser``, ``_debug`` are private).
+        ``LinuxDriver.run_input_thread`` (``XTermParser``, ``_debug`` are private), but for
+        alt+digit (``AltDigitParser``).
         """
 
         _wake: int | None = None
@@ -155,7 +175,7 @@ if LinuxDriver is not None:
             selector = selectors.SelectSelector()  # as Textual: a tty in kqueue fails on macOS
             selector.register(self.fileno, selectors.EVENT_READ)
             selector.register(wake_read, selectors.EVENT_READ)
-            parser = XTermParser(self._debug)
+            parser = AltDigitParser(self._debug)
             decode = getincrementaldecoder("utf-8")().decode
             try:
                 while not self.exit_event.is_set():
