@@ -185,6 +185,8 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
+        # a modal screen hides the app's bindings, F1 among them: the form lists its own keys
+        Binding("f1", "app.help", "Help", id="help"),
     ]
     DEFAULT_CLASSES = "form-screen"
     MODEL_ERROR_KEY: ClassVar[str] = ""
