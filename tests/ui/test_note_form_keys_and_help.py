@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import TextArea
+from textual.widgets import OptionList, TabbedContent, TextArea
 
 from tplan.domain import Patient
 from tplan.ui import forms
@@ -59,3 +59,39 @@ async def test_f1_works_in_every_form_not_only_the_note(app: TplanApp, settle) -
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_long_note_is_a_short_preview_in_the_list_and_whole_when_opened(
+    app: TplanApp, settle, screen_text, saved: Callable[[str], Patient]
+) -> None:
+    long_data = " ".join(f"Sentence {i} of what the client said in group." for i in range(110))
+    long_data += " END-OF-THE-LONG-DATA"
+    assert len(long_data) > 5000
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.open_patient(AVERY)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("alt+2")
+        app.screen.query_one("#section_data", TextArea).insert(long_data)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        screen.query_one(TabbedContent).active = "notes"
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Sentence 0 of what the client" in shown
+        assert "…" in shown and "END-OF-THE-LONG-DATA" not in shown
+        assert "Sentence 5 of" not in shown  # a few lines, not the note
+        assert shown.count("✔ signed") >= 3  # the older notes still show beside it
+        notes = screen.query_one("#note-list", OptionList)
+        notes.focus()
+        notes.highlighted = 0  # newest first: the draft just saved
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, forms.NoteForm)
+        assert app.screen.query_one("#section_data", TextArea).text == long_data
+    stored = [n for n in saved(AVERY).notes if n.sections.get("data") == long_data]
+    assert len(stored) == 1

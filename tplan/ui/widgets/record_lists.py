@@ -314,6 +314,24 @@ def support_options(patient: Patient) -> list[Option]:
     return options
 
 
+NOTE_PREVIEW_CHARS = 140
+"""A note's text in the list: two or three lines at 80 columns, never the whole note."""
+
+
+def preview(text: str, limit: int = NOTE_PREVIEW_CHARS) -> str:
+    """The start of ``text`` on one line, cut at a word and ended with "…" when longer.
+
+    The whole text stays where the note is opened; a long Data must not fill the Notes tab."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else cut inside the word
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 def note_options(notes: Iterable[ProgressNote], today: date) -> list[Option]:
     """Newest first; signed notes marked ✔, drafts marked ✎."""
     ordered = sorted(notes, key=lambda n: (n.date_of_service, n.written_at), reverse=True)
@@ -329,7 +347,7 @@ def note_options(notes: Iterable[ProgressNote], today: date) -> list[Option]:
         first = next((text for text in note.sections.values() if text.strip()), "")
         if first:
             left.append(" · ")
-            left.append(first.strip().splitlines()[0], style="dim")
+            left.append(preview(first), style="dim")
         if note.addenda:
             mark.append(f" +{len(note.addenda)} addend{'um' if len(note.addenda) == 1 else 'a'}")
         if note.late_entry:
