@@ -31,7 +31,7 @@ def _note(day: date, attendance: Attendance) -> ProgressNote:
         written_at=written,
         session_type=SessionType.GROUP,
         attendance=attendance,
-        sections={"data": "group"},
+        sections={"data": "group", "assessment": "engaged", "plan": "continue"},
         author="J. Park",
         signed_at=written,
         signed_by="J. Park",

@@ -77,6 +77,8 @@ async def test_a_counselors_day_survives_closing_and_reopening(
         await pilot.pause()
         assert isinstance(app.screen, forms.NoteForm)
         await type_in(pilot, "section_data", "Calmer this week; no thoughts of self-harm")
+        await type_in(pilot, "section_assessment", "Mood lifting; safety plan in use")
+        await type_in(pilot, "section_plan", "PHQ-9 again next week")
         await type_in(pilot, "phq9", "100100000")
         await pilot.press("ctrl+g")
         await pilot.pause()

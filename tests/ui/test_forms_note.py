@@ -188,11 +188,19 @@ async def test_sign_asks_then_locks_the_note(
 ) -> None:
     before = workspace.patient(AVERY)
     app = FormHarness(workspace, clock, lambda ws: NoteForm(ws, AVERY))
+    every = "a DAP note has Data, Assessment and Plan"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+g")
         await settle(pilot)
-        assert errors(app)["section_data"] == "write the note before signing it"
+        assert errors(app)["section_data"] == f"write the Data before signing: {every}"
         await type_in(pilot, "section_data", "Group on triggers")
+        await pilot.press("ctrl+g")  # Data alone is not a note to lock
+        await settle(pilot)
+        assert app.screen is app.form
+        assert errors(app)["section_assessment"] == f"write the Assessment before signing: {every}"
+        assert app.focused is app.form.query_one("#section_assessment")
+        await type_in(pilot, "section_assessment", "Named two triggers")
+        await type_in(pilot, "section_plan", "Practise refusal at home")
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -206,7 +214,11 @@ async def test_sign_asks_then_locks_the_note(
     (note,) = new_notes(before, saved(AVERY))
     assert note.signed and note.signed_by == "J. Park"
     assert note.signed_at == datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-    assert note.sections == {"data": "Group on triggers"}
+    assert note.sections == {
+        "data": "Group on triggers",
+        "assessment": "Named two triggers",
+        "plan": "Practise refusal at home",
+    }
 
 
 async def test_editing_a_draft_replaces_it(

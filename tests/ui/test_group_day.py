@@ -240,7 +240,11 @@ async def test_an_unlinked_draft_written_before_the_group_is_not_its_note(
         written_at=ws.clock.now(),
         session_type=SessionType.GROUP,
         attendance=Attendance.ATTENDED,
-        sections={"data": "Plans to bring the relapse-prevention card."},
+        sections={
+            "data": "Plans to bring the relapse-prevention card.",
+            "assessment": "Prepared for the group",
+            "plan": "Review the card in group",
+        },
         author="J. Park",
     )
     ws.save_draft(avery.id, draft)
@@ -284,6 +288,8 @@ async def test_the_note_form_says_why_a_note_linked_to_a_later_group_is_not_sign
         form.query_one("#session_type", Select).value = "group"
         form.query_one("#session_link", Select).value = evening
         form.query_one("#section_data", TextArea).text = "Will bring the relapse-prevention card."
+        form.query_one("#section_assessment", TextArea).text = "Prepared for the group"
+        form.query_one("#section_plan", TextArea).text = "Review the card in group"
         await pilot.press("ctrl+g")
         await settle(pilot)
         await pilot.press("enter")

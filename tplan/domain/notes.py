@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated
 
@@ -35,6 +36,34 @@ def in_section_order(sections: dict[str, str], fmt: NoteFormat) -> dict[str, str
     order = SECTIONS_BY_FORMAT[fmt]
     rank = {name: index for index, name in enumerate(order)}
     return dict(sorted(sections.items(), key=lambda item: rank.get(item[0], len(order))))
+
+
+def section_problem(fmt: NoteFormat, sections: Mapping[str, str]) -> tuple[str, str] | None:
+    """(the first empty section, what to do) when a note in ``fmt`` leaves a section unwritten.
+
+    A signed note has every section of its format (CLINICAL 3): signing locks it, so a DAP note
+    with Data alone would stay without its Assessment and Plan for good."""
+    order = SECTIONS_BY_FORMAT[fmt]
+    missing = [name for name in order if not sections.get(name, "").strip()]
+    if not missing:
+        return None
+    names = [name.capitalize() for name in order]
+    every = ", ".join(names[:-1]) + f" and {names[-1]}"
+    section = missing[0]
+    return section, (
+        f"write the {section.capitalize()} before signing: a {fmt.value} note has {every}"
+    )
+
+
+def signing_problem(note: ProgressNote) -> tuple[str, str] | None:
+    """``section_problem`` of a note about to be signed (or imported signed).
+
+    A group member's note (``group_note_id``) is exempt: the group's signing writes it from the
+    shared part and the member's own part, and signs a member once that part holds any text
+    (``GroupNote.signable``); refusing those here would refuse notes the group flow signs."""
+    if note.group_note_id is not None:
+        return None
+    return section_problem(note.format, note.sections)
 
 
 class ObjectiveProgress(Model):

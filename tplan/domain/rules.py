@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 
 from tplan.domain.enums import DecisionOutcome
-from tplan.domain.notes import ProgressNote
+from tplan.domain.notes import ProgressNote, signing_problem
 from tplan.domain.patient import Patient
 from tplan.domain.plan import PlanReview
 from tplan.domain.sessions import Session
@@ -83,8 +83,12 @@ def follow_up_problem(outcome: DecisionOutcome, on: date | None, today: date) ->
 
 def note_problems(patient: Patient, note: ProgressNote, today: date) -> list[str]:
     """Every rule a note breaks, as sentences naming the field."""
-    problem = service_date_problem(patient, note.date_of_service, today)
-    return [f"date of service {problem}"] if problem else []
+    problems = []
+    if problem := service_date_problem(patient, note.date_of_service, today):
+        problems.append(f"date of service {problem}")
+    if note.signed and (unwritten := signing_problem(note)):
+        problems.append(f"signed with no {unwritten[0]} (every section of its format is written)")
+    return problems
 
 
 def record_problems(patient: Patient, today: date) -> list[str]:

@@ -50,6 +50,7 @@ from tplan.domain import (
     SupportPerson,
 )
 from tplan.domain.base import new_id
+from tplan.domain.notes import signing_problem
 from tplan.domain.plan import WrittenPlan
 from tplan.domain.rules import (
     follow_up_problem,
@@ -108,6 +109,13 @@ def _upsert(items: list[T], item: T) -> list[T]:
     """A new list with ``item`` replacing the element of the same id, or appended."""
     replaced = [item if x.id == item.id else x for x in items]
     return replaced if any(x is item for x in replaced) else [*items, item]
+
+
+def _check_signable(note: ProgressNote) -> None:
+    """Refuse to sign (and so lock) a note that leaves a section of its format unwritten."""
+    if problem := signing_problem(note):
+        section, message = problem
+        raise RecordRuleError(f"sections.{section}", message)
 
 
 def _find(items: Iterable[T], item_id: str, what: str) -> T:
@@ -548,6 +556,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
         save leaves no half-done draft, a refused one nothing at all."""
         if note.signed:
             raise SignedNoteError(note.id, "it is already signed")
+        _check_signable(note)
         signed = note.model_copy(
             update={"signed_at": self.clock.now(), "signed_by": self.clinician}
         )
@@ -560,6 +569,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
             note = _find(p.notes, note_id, "note")
             if note.signed:
                 raise SignedNoteError(note_id, "it is already signed")
+            _check_signable(note)
             signed = note.model_copy(
                 update={
                     "signed_at": self.clock.now(),

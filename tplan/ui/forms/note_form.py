@@ -41,6 +41,7 @@ from tplan.domain import (
     new_id,
 )
 from tplan.domain.errors import first_error
+from tplan.domain.notes import section_problem
 from tplan.domain.rules import service_date_problem
 from tplan.services import NoteStateError, SessionKey
 from tplan.ui.forms.base import FieldReader, FormScreen
@@ -704,9 +705,9 @@ class NoteForm(FormScreen[Patient | None]):
             for name in SECTIONS_BY_FORMAT[fmt]
             if self._section_text(name).strip()
         }
-        if self._signing and not sections:
-            first = SECTIONS_BY_FORMAT[fmt][0]
-            r.fail(f"section_{first}", "write the note before signing it")
+        if self._signing and (unwritten := section_problem(fmt, sections)):
+            section, message = unwritten
+            r.fail(f"section_{section}", message)
         progress = self._read_objectives(r)
         use = self._read_use(r)
         craving = r.int("craving", 0, 10)
