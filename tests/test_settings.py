@@ -123,3 +123,20 @@ def test_the_default_clinician_is_the_uid_account_not_the_environment(
     monkeypatch.setenv("LOGNAME", "chief.medical.officer")
     settings = load_settings(tmp_path / "none.toml", environ={})
     assert settings.display_clinician == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_the_export_folder_defaults_to_a_private_data_folder_and_is_settable(
+    tmp_path: Path,
+) -> None:
+    from tplan.settings import default_export_folder
+
+    default = load_settings(tmp_path / "missing.toml", environ={})
+    assert default.exports_dir == default_export_folder()
+    assert default.exports_dir.name == "tplan-exports" and default.exports_dir.is_absolute()
+    path = write(tmp_path / "s.toml", 'export_folder = "~/clinic-exports"\n')
+    assert load_settings(path, environ={}).exports_dir == Path.home() / "clinic-exports"
+    env = {"TPLAN_EXPORT_FOLDER": str(tmp_path / "out")}
+    assert load_settings(path, environ=env).exports_dir == tmp_path / "out"
+    relative = write(tmp_path / "r.toml", 'export_folder = "exports"\n')
+    with pytest.raises(SettingsError, match="export_folder must be an absolute folder path"):
+        load_settings(relative, environ={})

@@ -215,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "(--format json; e.g. to move records between a file and a server)")
     exp.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     exp.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
-                     help="output file (default: a name with patient id, format and date)")
+                     help="output file or folder (default: a name with patient id, format "
+                     "and date in the export_folder of the settings)")
     exp.add_argument("--force", action="store_true", help="overwrite an existing file")
     exp.add_argument("--recipient", default="internal chart copy")
     exp.add_argument("--purpose", default="treatment/payment/operations")
@@ -325,6 +326,7 @@ def _open(args: argparse.Namespace, *, read_only: bool = False) -> DeferredWorks
         return Workspace(
             repo, clock, _policy(args, db), clinician, role=settings.role,
             requires_cosignature=settings.requires_cosignature,
+            export_folder=settings.exports_dir,
         )
 
     return DeferredWorkspace(repo, clock, build, clinician=clinician)

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_path
+from platformdirs import user_config_path, user_data_path
 
 SETTINGS_FILE_NAME = "settings.toml"
+EXPORTS_FOLDER_NAME = "tplan-exports"
 
 ROLES = ("counselor", "supervisor")
 START_SCREENS = ("today", "caseload")
@@ -56,6 +57,8 @@ class Settings:
     refuse_warnings: tuple[str, ...] = ()
     privacy_after_minutes: float = 10.0
     """Idle minutes before names turn to initials by themselves; 0 turns that off."""
+    export_folder: str = ""
+    """Where exports go unless another file is named ("": ``default_export_folder()``)."""
     path: Path | None = None
     """The settings file that was read (None if there was none)."""
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -67,6 +70,19 @@ class Settings:
     @property
     def display_clinician(self) -> str:
         return self.clinician or account_name()
+
+    @property
+    def exports_dir(self) -> Path:
+        """The folder exports go to by default (created 0700 by the export that needs it)."""
+        return Path(self.export_folder).expanduser() if self.export_folder else (
+            default_export_folder()
+        )
+
+
+def default_export_folder() -> Path:
+    """``tplan-exports`` in the user data directory: private to the account and outside the
+    folders desktop sync services copy off the machine (Documents often is one)."""
+    return user_data_path("tplan", appauthor=False) / EXPORTS_FOLDER_NAME
 
 
 def account_name() -> str:
@@ -136,6 +152,15 @@ def _clinician(key: str, value: Any) -> str:
     return text
 
 
+def _folder(key: str, value: Any) -> str:
+    text = str(value).strip()
+    if len(text) > 1024 or any(not ch.isprintable() for ch in text):
+        raise SettingsError(f"{key} must be a folder path of at most 1024 printable characters")
+    if text and not Path(text).expanduser().is_absolute():
+        raise SettingsError(f"{key} must be an absolute folder path (or start with ~)")
+    return text
+
+
 _CHECKS = {
     "clinician": _clinician,
     "role": lambda key, value: _choice(key, value, ROLES),
@@ -145,6 +170,7 @@ _CHECKS = {
     "note_format": lambda key, value: _choice(key, value, NOTE_FORMATS),
     "refuse_warnings": _warnings,
     "privacy_after_minutes": _minutes,
+    "export_folder": _folder,
 }
 
 
@@ -271,5 +297,7 @@ def describe(settings: Settings) -> str:
         source = settings.sources.get(key, "default")
         if key == "clinician" and not value:
             source += f": your OS user ({account_name()})"
+        if key == "export_folder" and not value:
+            source += f": {default_export_folder()}"
         lines.append(f"{key} = {shown}  # {source}")
     return "\n".join(lines)

@@ -182,10 +182,15 @@ def test_import_round_trip_and_all_or_nothing(demo_db: Path, tmp_path: Path) -> 
 def test_export_writes_private_file_and_refuses_overwrite(demo_db: Path, tmp_path: Path) -> None:
     pid = json.loads(tplan("caseload", "--db", str(demo_db), "--json", "--as-of", AS_OF,
                            check=True).stdout)[0]["patient_id"]
+    folder = tmp_path / "private" / "tplan-exports"  # the settings' export folder
+    started_in = tmp_path / "started-here"
+    started_in.mkdir()
     done = tplan("export", pid, "--format", "md", "--db", str(demo_db), "--as-of", AS_OF,
-                 cwd=tmp_path, check=True)
-    written = next(tmp_path.glob(f"{pid}*"))
+                 cwd=started_in, env={"TPLAN_EXPORT_FOLDER": str(folder)}, check=True)
+    assert list(started_in.iterdir()) == []  # not wherever tplan was started
+    written = next(folder.glob(f"{pid}*"))
     assert AS_OF in written.name
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert "42 CFR part 2" in written.read_text()
     assert str(written.name) in done.stdout

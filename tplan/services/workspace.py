@@ -137,6 +137,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
         *,
         role: str = "counselor",
         requires_cosignature: bool = False,
+        export_folder: Path | None = None,
     ) -> None:
         self.repo = repo
         self.clock: Clock = clock or SystemClock()
@@ -146,6 +147,8 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
         """counselor or supervisor (settings): supervisors co-sign (``CosignUseCases``)."""
         self.requires_cosignature = requires_cosignature
         """This clinician's signed notes wait for a supervisor's co-signature."""
+        self.export_folder = export_folder
+        """Where an export named no file goes (settings; created 0700); None: the current one."""
         self._expected = threading.local()
         """Per thread: the patient id and version a form was opened on (``expecting``)."""
 
@@ -735,11 +738,12 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
         """Write one patient's snapshot (0600, atomically) and log the disclosure.
 
         ``path`` is a file, a directory (the default file name goes in it) or None (the
-        current directory). An existing file is refused unless ``force``. The disclosure is
-        appended to the patient's ``disclosures`` (and audited as ``export``) with status
-        ``started`` *before* the file appears under its name, then marked ``completed``
-        (``failed`` when the file never appeared): see ``tplan.services.disclosure``. So no copy
-        exists without its log entry, even if the process is killed half way.
+        ``export_folder`` of the settings, else the current directory). An existing file is
+        refused unless ``force``. The disclosure is appended to the patient's ``disclosures``
+        (and audited as ``export``) with status ``started`` *before* the file appears under
+        its name, then marked ``completed`` (``failed`` when the file never appeared): see
+        ``tplan.services.disclosure``. So no copy exists without its log entry, even if the
+        process is killed half way.
         """
         from tplan.export import ExportError, default_filename, render
         from tplan.export.disclosure import consent_or_default, consent_problem
@@ -754,10 +758,10 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
         consent = consent_or_default(recipient, purpose, consent)
         patient = self.repo.get(pid)
         export_id = new_id("ex")
-        target = Path(path).expanduser() if path is not None else Path.cwd()
-        if target.is_dir():
-            tag = export_id.removeprefix("ex-")[:8]
-            target = target / default_filename(patient, fmt, day, redact=redact, tag=tag)
+        tag = export_id.removeprefix("ex-")[:8]
+        target = self._export_path(
+            path, default_filename(patient, fmt, day, redact=redact, tag=tag)
+        )
         if target.exists() and not force:
             raise ExportRefused(
                 f"{target} already exists; choose another name or allow overwriting"
@@ -819,6 +823,14 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
     def _disclosure_status(self, pid: str, entry_id: str, status: DisclosureStatus) -> None:
         self.repo.set_disclosure_status(pid, entry_id, status)
 
+    def _export_path(self, path: Path | str | None, default_name: str) -> Path:
+        """The file ``path`` names; a folder gets ``default_name`` in it, and no path at all the
+        settings' export folder (else the current one), which the write creates 0700."""
+        if path is None:
+            return (self.export_folder or Path.cwd()) / default_name
+        target = Path(path).expanduser()
+        return target / default_name if target.is_dir() else target
+
     def export_all(
         self, path: Path | str | None = None, *, force: bool = False
     ) -> tuple[Path, int]:
@@ -827,9 +839,7 @@ class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUse
         if self.repo.read_only:
             raise ReadOnlyStoreError(self.repo.location)
         day = self.clock.today()
-        target = Path(path).expanduser() if path is not None else Path.cwd()
-        if target.is_dir():
-            target = target / f"tplan-all-{day.isoformat()}.json"
+        target = self._export_path(path, f"tplan-all-{day.isoformat()}.json")
         if target.exists() and not force:
             raise ExportRefused(
                 f"{target} already exists; choose another name or allow overwriting"

@@ -35,7 +35,9 @@ class ExportForm(FormScreen[Path | None]):
 
     def __init__(self, workspace: Workspace, patient_id: str, directory: Path | None = None):
         super().__init__(workspace, patient_id)
-        self.directory = directory or Path.cwd()
+        self.directory = directory or workspace.export_folder or Path.cwd()
+        """Shown in the file field: the settings' private export folder, not wherever tplan
+        was started."""
         self._suggested_path = ""
 
     def heading(self) -> str:
