@@ -172,3 +172,23 @@ async def test_switching_format_puts_the_new_sections_in_order_above_the_rest(
         assert rows.index("format") < rows.index("section_subjective")
         assert rows.index("section_plan") < rows.index("craving") < rows.index("screen")
         assert "Kept, but not saved as SOAP: Data" in str(form.query_one("#sections-kept").render())
+
+
+async def test_a_value_typed_right_before_ctrl_s_is_in_the_saved_draft(
+    app, settle, patient_id, saved
+) -> None:
+    """ctrl+s is a priority key: it runs as it arrives, while the digit typed just before it
+    still waits in the field's queue. The save takes what was typed first."""
+    avery = patient_id("Avery")
+    before = {n.id for n in saved(avery).notes}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#craving", Input).focus()
+        await pilot.pause()
+        post_keys(app, "7", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+    (note,) = [n for n in saved(avery).notes if n.id not in before]
+    assert note.craving == 7

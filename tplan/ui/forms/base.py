@@ -9,6 +9,8 @@ the message beside the field it concerns or in the status line.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -445,7 +447,21 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
         self.revalidate({})
         return payload
 
-    def action_save(self) -> None:
+    async def typed_keys_landed(self) -> None:
+        """Let the focused field take the keys typed before this one. A priority key (ctrl+s,
+        ctrl+g) runs the moment it arrives, while the keys typed just before it still wait in
+        the field's queue: a craving typed right before ctrl+s was saved empty. A callback
+        queued behind them runs once they are in."""
+        focused = self.focused
+        if focused is None:
+            return
+        landed = asyncio.Event()
+        focused.call_later(landed.set)
+        with contextlib.suppress(TimeoutError):  # a field closing meanwhile answers no more
+            await asyncio.wait_for(landed.wait(), 1.0)
+
+    async def action_save(self) -> None:
+        await self.typed_keys_landed()
         if self._saving or self._done:
             return
         payload = self.checked_payload()

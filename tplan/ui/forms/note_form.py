@@ -796,10 +796,11 @@ class NoteForm(FormScreen[Patient | None]):
 
     async def action_save(self) -> None:
         await self._ensure_rest()
-        super().action_save()
+        await super().action_save()
 
     async def action_sign(self) -> None:
         await self._ensure_rest()
+        await self.typed_keys_landed()
         if self._saving or self._done:
             return
         self._signing = True
