@@ -125,24 +125,32 @@ class PatientNotes:
 
     linked: dict[str, ProgressNote]
     """Session id -> the first note linked to it."""
-    unlinked: dict[tuple[date, SessionType], list[ProgressNote]]
-    """(date of service, session type) -> the notes not linked to a session, in record order."""
+    unlinked: dict[tuple[date, SessionType], ProgressNote]
+    """(date of service, session type) -> the first note not linked to a session."""
+    more_unlinked: dict[tuple[date, SessionType], list[ProgressNote]]
+    """The others of the same day and type, in record order (rare: a list for every note of a
+    clinic's caseload, 80,000 at clinic size, set off the cyclic collector over all records)."""
     drafts: list[ProgressNote]
     """Unsigned notes in record order."""
 
     @classmethod
     def of(cls, patient: Patient) -> PatientNotes:
         linked: dict[str, ProgressNote] = {}
-        unlinked: dict[tuple[date, SessionType], list[ProgressNote]] = {}
+        unlinked: dict[tuple[date, SessionType], ProgressNote] = {}
+        more: dict[tuple[date, SessionType], list[ProgressNote]] = {}
         drafts: list[ProgressNote] = []
         for note in patient.notes:
             if note.session_id is not None:
                 linked.setdefault(note.session_id, note)
             else:
-                unlinked.setdefault((note.date_of_service, note.session_type), []).append(note)
+                key = (note.date_of_service, note.session_type)
+                if key in unlinked:
+                    more.setdefault(key, []).append(note)
+                else:
+                    unlinked[key] = note
             if note.signed_at is None:
                 drafts.append(note)
-        return cls(linked, unlinked, drafts)
+        return cls(linked, unlinked, more, drafts)
 
     def note_for(self, entry: ExpectedSession, session_type: SessionType) -> ProgressNote | None:
         """The note documenting this session: linked to it; else a note not linked to any
@@ -150,9 +158,13 @@ class PatientNotes:
         draft written ahead documents nothing yet), a signed one first."""
         if entry.session is not None and entry.session.id in self.linked:
             return self.linked[entry.session.id]
+        key = (entry.on, session_type)
+        first = self.unlinked.get(key)
+        if first is None:
+            return None
         after = [
             n
-            for n in self.unlinked.get((entry.on, session_type), ())
+            for n in (first, *self.more_unlinked.get(key, ()))
             if session_started(entry.on, entry.start, n.signed_at or n.written_at)
         ]
         return next((n for n in after if n.signed), after[0] if after else None)
