@@ -12,7 +12,11 @@ import sys
 import termios
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import Any
+
+from tplan.services import FixedClock
 
 DEADLINE_S = 60.0
 
@@ -81,3 +85,20 @@ class PtyTplan:
             self.proc.wait()
         os.close(self.master)
         os.close(self.terminal)
+
+
+def on_the_demo(
+    db_path: Path,
+    clock: FixedClock,
+    demo_files: Any,
+    config: Path,
+    *,
+    start_screen: str = "caseload",
+    clinician: str = "J. Park",
+) -> PtyTplan:
+    """``tplan`` on a copy of the demo caseload as of the tests' day, with its own settings
+    file (``clinician`` "" leaves the name unset, as on a first start)."""
+    demo_files.copy_to(db_path, clock, sessions=False)
+    args = ("--db", str(db_path), "--as-of", clock.today().isoformat(),
+            "--start-screen", start_screen)
+    return PtyTplan(args, {"TPLAN_CLINICIAN": clinician, "TPLAN_CONFIG": str(config)})

@@ -9,9 +9,10 @@ from datetime import date
 
 import pytest
 from counselor_steps import today_app, until
+from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tplan.domain import AttendanceStatus
+from tplan.domain import AttendanceStatus, Session
 from tplan.services import FixedClock, Mark, SessionKey, Workspace
 from tplan.services.demo import load_demo, load_demo_sessions
 from tplan.store import open_store
@@ -41,7 +42,7 @@ def clinic_db(postgres_url: str) -> Iterator[tuple[Workspace, Workspace]]:
     rivera.close()
 
 
-def evening_session(ws: Workspace):  # type: ignore[no-untyped-def]
+def evening_session(ws: Workspace) -> Session:
     (item,) = [s for s in ws.agenda(TODAY).sessions if s.title == EVENING]
     return ws.session(item.key)
 
@@ -71,6 +72,14 @@ async def test_a_session_cancelled_elsewhere_redraws_today_and_the_week(
         await until(pilot, lambda: cancelled_on(week, saturday) == [EVENING], "the week redrawn")
 
 
+async def open_group(app: TplanApp, pilot: Pilot[None], session: Session) -> GroupSessionScreen:
+    """Today's evening group session, open on the screen."""
+    app.push_screen(GroupSessionScreen(SessionKey(session.group_id, TODAY)))
+    await until(pilot, lambda: isinstance(app.screen, GroupSessionScreen), "the group")
+    assert isinstance(app.screen, GroupSessionScreen)
+    return app.screen
+
+
 def cancelled_on(screen: WeekScreen, day: date) -> list[str]:
     assert screen.week is not None
     (week_day,) = [d for d in screen.week.days if d.on == day]
@@ -84,10 +93,7 @@ async def test_attendance_recorded_elsewhere_shows_in_an_open_group_session(
     app = today_app(park)
     async with app.run_test(size=(120, 40)) as pilot:
         session = evening_session(park)
-        app.push_screen(GroupSessionScreen(SessionKey(session.group_id, TODAY)))
-        await until(pilot, lambda: isinstance(app.screen, GroupSessionScreen), "the group")
-        screen = app.screen
-        assert isinstance(screen, GroupSessionScreen)
+        screen = await open_group(app, pilot, session)
         unrecorded = [m.patient_id for m in screen.note.members if m.attendance is None]
         assert unrecorded
         roster = {p.id: p.display_name for p in rivera.session_roster(session)}
@@ -119,10 +125,7 @@ async def test_text_typed_in_the_group_is_kept_while_the_attendance_follows(
     app = today_app(park)
     async with app.run_test(size=(120, 40)) as pilot:
         session = evening_session(park)
-        app.push_screen(GroupSessionScreen(SessionKey(session.group_id, TODAY)))
-        await until(pilot, lambda: isinstance(app.screen, GroupSessionScreen), "the group")
-        screen = app.screen
-        assert isinstance(screen, GroupSessionScreen)
+        screen = await open_group(app, pilot, session)
         topic = screen.query_one("#gs-topic", Input)
         topic.value = "Urge surfing, typed and not saved yet"
         unrecorded = [m.patient_id for m in screen.note.members if m.attendance is None]

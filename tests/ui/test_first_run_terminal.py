@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pty_terminal import PtyTplan
+from pty_terminal import PtyTplan, on_the_demo
 
 from tplan.services import FixedClock
 from tplan.settings import load_settings
@@ -14,11 +14,12 @@ from tplan.settings import load_settings
 def test_the_first_start_asks_the_name_it_then_signs_with(
     db_path: Path, clock: FixedClock, demo_files, tmp_path: Path
 ) -> None:
-    demo_files.copy_to(db_path, clock, sessions=False)
     config = tmp_path / "config" / "settings.toml"
-    env = {"TPLAN_CONFIG": str(config), "TPLAN_CLINICIAN": ""}
-    args = ("--db", str(db_path), "--as-of", clock.today().isoformat(), "--start-screen", "today")
-    with PtyTplan(args, env) as terminal:
+
+    def start() -> PtyTplan:
+        return on_the_demo(db_path, clock, demo_files, config, start_screen="today", clinician="")
+
+    with start() as terminal:
         terminal.expect(b"Your name as you sign it")
         terminal.press(b"Sam Ortiz, CADC\r")
         terminal.expect(b"Your role")
@@ -28,7 +29,7 @@ def test_the_first_start_asks_the_name_it_then_signs_with(
         assert terminal.wait_exit() == 0
     settings = load_settings(config, environ={})
     assert (settings.clinician, settings.role) == ("Sam Ortiz, CADC", "counselor")
-    with PtyTplan(args, env) as terminal:  # asked once: the next start opens at once
+    with start() as terminal:  # asked once: the next start opens at once
         terminal.expect(b"Sam Ortiz, CADC")
         assert b"Your name" not in terminal.seen
         terminal.press(b"q")

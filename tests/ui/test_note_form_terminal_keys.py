@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pty_terminal import PtyTplan
+from pty_terminal import on_the_demo
 
 from tplan.services import FixedClock
 from tplan.store import open_repository
@@ -18,11 +18,7 @@ OPTION_CHARACTERS = "¡™£¢∞§"
 def test_esc_digit_jumps_to_the_block_and_types_nothing_into_the_field(
     db_path: Path, clock: FixedClock, demo_files, tmp_path: Path
 ) -> None:
-    demo_files.copy_to(db_path, clock, sessions=False)
-    args = ("--db", str(db_path), "--as-of", clock.today().isoformat(),
-            "--start-screen", "caseload")
-    env = {"TPLAN_CLINICIAN": "J. Park", "TPLAN_CONFIG": str(tmp_path / "settings.toml")}
-    with PtyTplan(args, env) as terminal:
+    with on_the_demo(db_path, clock, demo_files, tmp_path / "settings.toml") as terminal:
         terminal.expect(b"Avery Quill")
         terminal.press(b"/Avery")
         terminal.expect(b" 1 shown")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pty_terminal import PtyTplan
+from pty_terminal import on_the_demo
 
 from tplan.services import FixedClock
 from tplan.ui.app import make_app
@@ -21,11 +21,7 @@ def test_tplan_runs_on_the_driver_that_quits_at_once(workspace) -> None:
 def test_keys_reach_tplan_and_quitting_restores_the_terminal(
     db_path: Path, clock: FixedClock, demo_files, tmp_path: Path
 ) -> None:
-    demo_files.copy_to(db_path, clock, sessions=False)
-    args = ("--db", str(db_path), "--as-of", clock.today().isoformat(),
-            "--start-screen", "caseload")
-    env = {"TPLAN_CLINICIAN": "J. Park", "TPLAN_CONFIG": str(tmp_path / "settings.toml")}
-    with PtyTplan(args, env) as terminal:
+    with on_the_demo(db_path, clock, demo_files, tmp_path / "settings.toml") as terminal:
         terminal.expect(b"Avery Quill", b"Bo Marchetti")
         terminal.press(b"/Fenwick")  # at once, as one read: `n` must not open a note form
         terminal.expect(b"1 shown")
