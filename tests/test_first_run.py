@@ -64,3 +64,16 @@ def test_ending_the_input_saves_nothing_and_signs_as_the_account(
     assert ask_who_signs(Settings(), path, answers(*typed), said.append) is None
     assert not path.exists()
     assert said[-1].startswith("\nNothing saved: this run signs as ")
+
+
+def test_a_settings_file_that_cannot_be_written_still_signs_this_run_with_the_name(
+    tmp_path: Path,
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the settings folder should be")
+    said: list[str] = []
+    settings = ask_who_signs(Settings(), blocked / "settings.toml", answers("Kim Lee", ""),
+                             said.append)
+    assert settings is not None and settings.clinician == "Kim Lee"
+    assert said[-1].startswith(f"Could not save it in {blocked / 'settings.toml'} (")
+    assert said[-1].endswith("this run signs as Kim Lee, and the next start asks again.")

@@ -40,7 +40,14 @@ def ask_who_signs(
     except EOFError:
         say(f"\nNothing saved: this run signs as {account_name()}.")
         return None
-    remember(path, {"clinician": name, "role": role})
+    try:
+        remember(path, {"clinician": name, "role": role})
+    except OSError as exc:  # a read-only home, a file where the folder should be
+        say(f"Could not save it in {path} ({exc.strerror or type(exc).__name__}): this run "
+            f"signs as {name}, and the next start asks again.")
+        where = {"clinician": "asked at start", "role": "asked at start"}
+        return replace(settings, clinician=name, role=role,
+                       sources={**settings.sources, **where})
     say(f"Saved in {path} (`tplan settings` shows it; edit the file to change it).")
     where = {"clinician": str(path), "role": str(path)}
     return replace(settings, clinician=name, role=role, path=path,
