@@ -42,6 +42,10 @@ PRIVATE_NAMES: tuple[tuple[type, str], ...] = (
     (Select, "_setup_options_renderables"),
     (Select, "_watch_value"),
     (Select, "_watch_expanded"),
+    (Select, "_options"),
+    (Select, "_value"),
+    (Select, "_allow_blank"),
+    (Select, "_type_to_search"),
 )
 """(class, attribute) pairs this module relies on."""
 
