@@ -236,7 +236,10 @@ def write_template(path: Path) -> None:
     Never overwrites; the folder is made private like the record folder (the file names the
     clinician, nothing more).
     """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write_private(path, _template(), new=True)
+
+
+def _template() -> str:
     text = "\n".join(
         "# " + line if not line.startswith("#") else line
         for line in describe(Settings()).splitlines()[1:]
@@ -246,9 +249,19 @@ def write_template(path: Path) -> None:
         "# override this file for one run; `tplan settings` shows what is in effect.\n"
         f"# Warnings that can refuse: {', '.join(WARNINGS)}.\n"
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(header + text + "\n")
+    return header + text + "\n"
+
+
+def _write_private(path: Path, text: str, *, new: bool) -> None:
+    """Write ``text`` as a 0600 file in a 0700 folder: ``new`` refuses an existing file,
+    otherwise it replaces the file whole (a temporary file renamed over it)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = path if new else path.with_name(f".{path.name}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_EXCL if new else os.O_TRUNC)
+    with os.fdopen(os.open(target, flags, 0o600), "w", encoding="utf-8") as out:
+        out.write(text)
+    if not new:
+        os.replace(target, path)
 
 
 def check_values(values: Mapping[str, Any]) -> None:
@@ -262,9 +275,8 @@ def remember(path: Path, values: Mapping[str, str]) -> None:
     other line and comment: an existing or commented-out ``key = ...`` line is replaced, else
     the line is added. Values are checked as if read back; the file stays 0600."""
     check_values(values)
-    if not path.exists():
-        write_template(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = path.read_text(encoding="utf-8") if path.exists() else _template()
+    lines = text.splitlines()
     for key, value in values.items():
         line = f"{key} = {json.dumps(value, ensure_ascii=False)}"  # a JSON string is TOML's too
         pattern = re.compile(rf"^\s*#?\s*{key}\s*=")
@@ -273,11 +285,7 @@ def remember(path: Path, values: Mapping[str, str]) -> None:
             lines.append(line)
         else:
             lines[at] = line
-    temp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-    os.replace(temp, path)
+    _write_private(path, "\n".join(lines) + "\n", new=False)
 
 
 def describe(settings: Settings) -> str:
