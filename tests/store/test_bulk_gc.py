@@ -35,3 +35,18 @@ def test_reads_during_a_session_freeze_nothing() -> None:
     gc.collect()
     assert gone() is None
     assert gc.isenabled()
+
+
+def test_opening_the_records_during_a_session_freezes_nothing(tmp_path) -> None:
+    """A second opening of a record file (a read-only check, a reload) while screens are open
+    leaves what is alive then collectable once it is dropped."""
+    from tplan.store import open_store
+
+    path = tmp_path / "records.json"
+    open_store(path, "J. Park").close()
+    screen = Node()
+    gone = weakref.ref(screen)
+    open_store(path, "J. Park", read_only=True).close()
+    del screen
+    gc.collect()
+    assert gone() is None

@@ -12,12 +12,13 @@ def paused_gc(*, freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic GC while a large file is parsed or many records validated.
 
     Parsing builds hundreds of thousands of containers; each allocation burst would trigger
-    collections that scan all of them again. ``freeze=True`` (for the parse of the record file,
-    before the app runs) then moves the parsed tree out of the collector's way, so later
-    collections stay short (clinic start 2.3x a bare app with it, 3.4x without). It collects
-    first so that only live objects are frozen, and it is not for reads during a session: a
-    frozen object is never collected as part of a cycle, so freezing the app's widget trees
-    would keep every screen closed later for good.
+    collections that scan all of them again. ``freeze=True`` is for the one opening of the
+    records before the app runs (``tplan.cli``): it then moves what was built out of the
+    collector's way, so later collections stay short (clinic start 2.3x a bare app with it,
+    3.4x without). It collects first so that only live objects are frozen. Any other opening
+    (a second, read-only one, a backup check, a reload after a failed save) must not freeze:
+    a frozen object is never collected as part of a cycle, so freezing while screens are open
+    would keep their widget trees, and each reopened copy of the records, for good.
     """
     enabled = gc.isenabled()
     if freeze and enabled:

@@ -131,7 +131,7 @@ def parse_database(
     if not raw.strip():
         raise CorruptStoreError(path, "the file is empty", backup)
     try:
-        with paused_gc(freeze=True):
+        with paused_gc():
             tables = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CorruptStoreError(
