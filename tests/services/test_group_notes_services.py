@@ -315,6 +315,8 @@ def test_a_member_skipped_at_signing_is_documented_and_signed_later(
     assert dict(first.skipped)[ids[1]] == "individual part empty"
 
     ws.clock = FixedClock(TODAY + timedelta(days=1), time(9))
+    with pytest.raises(ServiceError, match="their attendance stays attended"):
+        ws.record_attendance(session, {ids[0]: Mark(AttendanceStatus.ABSENT)})
     session, _ = ws.record_attendance(session, {ids[3]: Mark(AttendanceStatus.PRESENT)})
     signed = ws.group_note(session)
     assert signed.signed and signed.part(ids[3]).attended
