@@ -305,7 +305,7 @@ def bo_left_empty(note: GroupNote) -> GroupNote:
 
 
 def test_a_member_skipped_at_signing_is_documented_and_signed_later(
-    group_session, db_path: str
+    group_session, db_path: str, tmp_path: Path
 ) -> None:
     """Bo's part was left empty and Dell was marked absent by mistake: after the group is
     signed, both are documented and signed on the same note, as late entries the next day."""
@@ -335,6 +335,9 @@ def test_a_member_skipped_at_signing_is_documented_and_signed_later(
     with pytest.raises(ServiceError, match="already signed and nobody new") as refused:
         ws.sign_group_note(later.note)
     assert refused.value.waiting == ((ids[2], "excused"),)
+    tomorrow = TODAY + timedelta(days=1)
+    exported = ws.export(ids[1], "md", tmp_path / "bo.md", as_of=tomorrow).read_text()
+    assert "Bo named two triggers." in exported and "(late entry)" in exported
     ws.close()
     with open_store(db_path, "reader", read_only=True) as repo:
         stored = repo.group_note_for(session.id)
