@@ -330,7 +330,7 @@ async def test_a_member_left_empty_at_signing_is_written_and_signed_later(
         await pilot.press("y")
         await settle(pilot)
         assert "Signed 1 member note;" in status_of(screen)
-        assert "To document: 8 members." in status_of(screen)
+        assert "Now signed: Avery Quill. To document: 8." in status_of(screen)
         assert "✒ signed, read only" in screen_text(app) and "1 signed" in screen_text(app)
         assert screen.query_one("#gs-content").disabled and screen.query_one("#gs-sec1").disabled
         await pilot.press("]")
@@ -345,7 +345,7 @@ async def test_a_member_left_empty_at_signing_is_written_and_signed_later(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, GroupSessionScreen) and screen.current == second
-        waiting = "Signed: Avery Quill. To document: 6 part empty, 2 attendance not recorded."
+        waiting = "Signed: Avery Quill. To document: 6 part empty, 2 not recorded."
         assert waiting in status_of(screen)
         await pilot.press("ctrl+r", "e")
         app.focused.text = "Arrived late; spoke about a hard weekend."

@@ -101,6 +101,8 @@ def attendance_mark(member: MemberPart) -> str:
     return ATTENDANCE_SYMBOLS.get(member.attendance.value, "?") if member.attendance else "·"
 
 
+SHORT_REASONS = {"individual part empty": "part empty", "attendance not recorded": "not recorded"}
+"""How the status line counts members still to document (it has one row at 80 columns)."""
 SIGNED_MARK = "✒"
 """In the roster: the member's note is signed (their part is read only)."""
 
@@ -232,6 +234,8 @@ class GroupSessionScreen(Screen[None]):
             self.set_status(self._signed_text())
         if self.note.signed or self.session.cancelled:
             self._lock()
+            if self._part() is not None and not self._part_locked():
+                self.query_one("#gs-ratings", RatingsBar).focus()  # a member still to write
         else:
             self._focus_shared()
             if all(m.attendance is None for m in self.note.members) and not self.tplan.read_only:
@@ -275,7 +279,7 @@ class GroupSessionScreen(Screen[None]):
         if len(waiting) <= 3:
             listed = [f"{self._member_name(pid)} ({reason})" for pid, reason in waiting]
         else:
-            counts = Counter(reason.removeprefix("individual ") for _, reason in waiting)
+            counts = Counter(SHORT_REASONS.get(reason, reason) for _, reason in waiting)
             listed = [f"{n} {reason}" for reason, n in counts.items()]
         return f"Signed: {who}. To document: {', '.join(listed)}."
 
@@ -746,21 +750,21 @@ class GroupSessionScreen(Screen[None]):
         result = event.worker.result
         if isinstance(result, GroupNote):
             self.note = self.saved = result
-            saved = "the members not signed yet" if result.signed else "the group as a draft"
+            saved = "the parts still to sign" if result.signed else "the group as a draft"
             self.set_status(f"Saved {saved} ({self.session.on:%a %d %b}).")
         else:
             self.note = self.saved = result.note
             for pid in result.signed:
                 self.tplan.caseload_changed(pid)
-            waiting = [m.patient_id for m in to_document(self.note)]
+            waiting = len(to_document(self.note))
+            now = f" Now signed: {self._names(result.signed)}." if len(result.signed) <= 3 else ""
             still = (
-                f"To document: {self._names(waiting)}."
+                f" To document: {waiting}."
                 if waiting
-                else "Corrections are addenda on one member's note."
+                else " Corrections are addenda on one member's note."
             )
             self.set_status(
-                f"Signed {notes(len(result.signed))}; skipped {len(result.skipped)}. "
-                f"Now signed: {self._names(result.signed)}. {still}"
+                f"Signed {notes(len(result.signed))}; skipped {len(result.skipped)}.{now}{still}"
             )
             self._lock()
         self._show_roster()
@@ -780,9 +784,11 @@ class GroupSessionScreen(Screen[None]):
         member = self._part_locked()
         for widget in self.query(".gs-section, #gs-risk, #gs-ratings"):
             widget.disabled = member
-        focused = self.app.focused
-        if focused is None or focused.disabled or member:
+        focused = self.focused
+        if member or self._part() is None:
             self.query_one("#gs-roster", OptionList).focus()
+        elif focused is None or focused.disabled:
+            self.query_one("#gs-ratings", RatingsBar).focus()
 
     # --- another counselor's saves (a clinic database, tplan.ui.live) -------------------
 
