@@ -410,3 +410,37 @@ def test_the_store_keeps_what_signing_locked_and_adds_members_only_with_their_ch
         stored = reader.group_note_for(session.id)
         assert stored.signed_members == [ids[0], ids[1]] and stored.shared == signed.shared
         assert reader.get(ids[1]).find_note(late.id).signed
+
+
+@pytest.mark.parametrize("store_location", ["postgres"], indirect=True)  # two counselors at once
+def test_a_colleague_signing_the_same_late_member_first_wins_and_nothing_is_overwritten(
+    group_session, db_path: str
+) -> None:
+    ws, session, ids = group_session
+    ws.sign_group_note(bo_left_empty(written(ws, session, ids)))
+    rivera = Workspace(open_store(db_path, "A. Rivera"), ws.clock, clinician="A. Rivera")
+    try:
+        stale = rivera.group_note(rivera.repo.get_session(session.id))
+
+        def bo_writes(note: GroupNote, text: str) -> GroupNote:
+            members = [
+                m.model_copy(update={"sections": {"assessment": text}})
+                if m.patient_id == ids[1]
+                else m
+                for m in note.members
+            ]
+            return note.model_copy(update={"members": members})
+
+        park_signed = ws.sign_group_note(bo_writes(ws.group_note(session), "Park's words"))
+        assert park_signed.signed == (ids[1],)
+        with pytest.raises(SignedNoteError, match="a signed member cannot be removed"):
+            rivera.save_group_note(bo_writes(stale, "Rivera's words"))
+        with pytest.raises(SignedNoteError, match="a signed member's part cannot change"):
+            rivera.sign_group_note(bo_writes(stale, "Rivera's words"))
+    finally:
+        rivera.close()
+    with open_store(db_path, "reader", read_only=True) as repo:
+        stored = repo.group_note_for(session.id)
+        assert stored.part(ids[1]).sections["assessment"] == "Park's words"
+        (chart,) = [n for n in repo.get(ids[1]).notes if n.group_note_id == stored.id]
+        assert chart.signed_by == "J. Park" and "Park's words" in chart.sections["assessment"]
