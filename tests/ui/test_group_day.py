@@ -45,6 +45,17 @@ def open_app(path: Path, at: time) -> tuple[Workspace, TplanApp]:
     return ws, make_app(ws, clock=clock, settings=settings)
 
 
+async def write_and_sign(app: TplanApp, pilot, settle, text: str, *, confirm: bool = True) -> None:
+    """The shown member engaged, ``text`` their first section, ``ctrl+g`` (and ``y``)."""
+    await pilot.press("ctrl+r", "e")
+    app.focused.text = text
+    await pilot.press("ctrl+g")
+    await settle(pilot)
+    if confirm:
+        await pilot.press("y")
+        await settle(pilot)
+
+
 async def open_evening_group(app: TplanApp, pilot, settle) -> GroupSessionScreen:
     """From Today: down to the evening group's line, ``g``."""
     await settle(pilot)
@@ -203,12 +214,9 @@ async def test_a_groups_no_note_to_do_opens_that_group_session_and_its_note_clea
         assert screen.session_key == item.session and screen.session.on == item.on
         assert f"{item.label} · {day_text(item.on)}" in screen_text(app)
         first = screen.current
-        await pilot.press("ctrl+r", "e")
-        app.focused.text = "Spoke about a hard weekend; used the urge-surfing step."
-        await pilot.press("ctrl+g")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await write_and_sign(
+            app, pilot, settle, "Spoke about a hard weekend; used the urge-surfing step."
+        )
         assert "Signed 1 member note;" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
@@ -323,12 +331,7 @@ async def test_a_member_left_empty_at_signing_is_written_and_signed_later(
         screen = await open_evening_group(app, pilot, settle)
         key = screen.session_key
         first = screen.current
-        await pilot.press("ctrl+r", "e")
-        app.focused.text = "Named two triggers; practised refusal."
-        await pilot.press("ctrl+g")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await write_and_sign(app, pilot, settle, "Named two triggers; practised refusal.")
         assert "Signed 1 member note;" in status_of(screen)
         assert "Now signed: Avery Quill. To document: 8." in status_of(screen)
         assert "✒ signed, read only" in screen_text(app) and "1 signed" in screen_text(app)
@@ -347,10 +350,9 @@ async def test_a_member_left_empty_at_signing_is_written_and_signed_later(
         assert isinstance(screen, GroupSessionScreen) and screen.current == second
         waiting = "Signed: Avery Quill. To document: 6 part empty, 2 not recorded."
         assert waiting in status_of(screen)
-        await pilot.press("ctrl+r", "e")
-        app.focused.text = "Arrived late; spoke about a hard weekend."
-        await pilot.press("ctrl+g")
-        await settle(pilot)
+        await write_and_sign(
+            app, pilot, settle, "Arrived late; spoke about a hard weekend.", confirm=False
+        )
         question = str(app.screen.query_one("#confirm-question").render())
         assert question.startswith("Sign 1 member note (locked): ")
         assert "Added to the group signed Thu 12 Mar 21:30." in question
