@@ -293,3 +293,154 @@ def test_the_demo_documents_its_past_evening_groups_as_group_notes(tmp_path: Pat
         assert sum(r.attended for r in marks.values()) == 7
     finally:
         ws.close()
+
+
+# --- a member skipped at the signing is documented and signed later ---------------------
+
+
+def bo_left_empty(note: GroupNote) -> GroupNote:
+    """The note with the second member's (Bo's, present late) part left empty."""
+    bo = note.members[1].model_copy(update={"participation": None, "sections": {}, "craving": None})
+    return note.model_copy(update={"members": [note.members[0], bo, *note.members[2:]]})
+
+
+def test_a_member_skipped_at_signing_is_documented_and_signed_later(
+    group_session, db_path: str, tmp_path: Path
+) -> None:
+    """Bo's part was left empty and Dell was marked absent by mistake: after the group is
+    signed, both are documented and signed on the same note, as late entries the next day."""
+    ws, session, ids = group_session
+    first = ws.sign_group_note(bo_left_empty(written(ws, session, ids)))
+    assert first.signed == (ids[0],)
+    assert dict(first.skipped)[ids[1]] == "individual part empty"
+
+    ws.clock = FixedClock(TODAY + timedelta(days=1), time(9))
+    with pytest.raises(ServiceError, match="their attendance stays attended"):
+        ws.record_attendance(session, {ids[0]: Mark(AttendanceStatus.ABSENT)})
+    session, _ = ws.record_attendance(session, {ids[3]: Mark(AttendanceStatus.PRESENT)})
+    signed = ws.group_note(session)
+    assert signed.signed and signed.part(ids[3]).attended
+    parts = {ids[1]: "Bo named two triggers.", ids[3]: "Dell practised refusal."}
+    members = [
+        m.model_copy(update={"sections": {"assessment": parts[m.patient_id]}})
+        if m.patient_id in parts
+        else m
+        for m in signed.members
+    ]
+    draft = ws.save_group_note(signed.model_copy(update={"members": members}))
+    assert draft.signed_members == [ids[0]] and draft.part(ids[3]).written
+    later = ws.sign_group_note(draft)
+    assert later.signed == (ids[1], ids[3])
+    assert dict(later.skipped) == {ids[2]: "excused"}
+    with pytest.raises(ServiceError, match="already signed and nobody new") as refused:
+        ws.sign_group_note(later.note)
+    assert refused.value.waiting == ((ids[2], "excused"),)
+    tomorrow = TODAY + timedelta(days=1)
+    exported = ws.export(ids[1], "md", tmp_path / "bo.md", as_of=tomorrow).read_text()
+    assert "Bo named two triggers." in exported and "(late entry)" in exported
+    ws.close()
+    with open_store(db_path, "reader", read_only=True) as repo:
+        stored = repo.group_note_for(session.id)
+        assert stored.signed_members == [ids[0], ids[1], ids[3]]
+        assert stored.signed_at == first.note.signed_at and stored.signed_by == "J. Park"
+        for pid in (ids[1], ids[3]):
+            (chart,) = [n for n in repo.get(pid).notes if n.group_note_id == stored.id]
+            assert chart.signed and chart.late_entry and chart.date_of_service == TODAY
+            assert parts[pid] in chart.sections["assessment"]
+            assert "Psychoeducation on HALT" in chart.sections["data"]
+        (avery,) = [n for n in repo.get(ids[0]).notes if n.group_note_id == stored.id]
+        assert not avery.late_entry
+
+
+def test_the_store_keeps_what_signing_locked_and_adds_members_only_with_their_chart(
+    group_session, db_path: str
+) -> None:
+    """The rule in both stores: the shared part, a signed member's part and the list of
+    signed members stay as signed (a tampered note is refused, by a save or an import); a
+    later member is added only in one save with their chart's signed note."""
+    from tplan.domain.group_notes import member_note
+
+    ws, session, ids = group_session
+    signed = ws.sign_group_note(bo_left_empty(written(ws, session, ids))).note
+    repo = ws.repo
+
+    def with_part(pid: str, text: str) -> GroupNote:
+        return signed.model_copy(
+            update={
+                "members": [
+                    m.model_copy(update={"sections": {"assessment": text}})
+                    if m.patient_id == pid
+                    else m
+                    for m in signed.members
+                ]
+            }
+        )
+
+    shared = signed.shared.model_copy(update={"content": "rewritten"})
+    refused = {
+        "shared part cannot change": signed.model_copy(update={"shared": shared}),
+        "signed member's part cannot change": with_part(ids[0], "rewritten"),
+        "signed member cannot be removed": signed.model_copy(update={"signed_members": []}),
+        "format cannot change": signed.model_copy(update={"format": NoteFormat.SOAP}),
+        "only together with their chart": with_part(ids[1], "Bo's part").model_copy(
+            update={"signed_members": [ids[0], ids[1]]}
+        ),
+    }
+    for message, tampered in refused.items():
+        with pytest.raises(SignedNoteError, match=message):
+            repo.save_group_note(tampered, "save group note draft")
+    if hasattr(repo, "import_group_notes"):  # the clinic database imports whole files only
+        with pytest.raises(ValueError, match="already stored"):
+            repo.import_group_notes([refused["shared part cannot change"]])
+
+    bo_written = repo.save_group_note(with_part(ids[1], "Bo's part"), "save group note draft")
+    assert bo_written.part(ids[1]).written and bo_written.signed_members == [ids[0]]
+    chart = repo.get(ids[1]).model_copy(deep=True)
+    now = ws.clock.now()
+    late = member_note(
+        bo_written, bo_written.part(ids[1]), group_name="RP", author="J. Park", written_at=now
+    )
+    chart.notes = [*chart.notes, late.model_copy(update={"signed_at": now, "signed_by": "J. Park"})]
+    adding = bo_written.model_copy(update={"signed_members": [ids[0], ids[1]]})
+    with pytest.raises(SignedNoteError, match="only together with their chart"):
+        repo.save_patients_with_group_note([], adding, "sign group note")
+    repo.save_patients_with_group_note([chart], adding, "sign group note")
+    ws.close()
+    with open_store(db_path, "reader", read_only=True) as reader:
+        stored = reader.group_note_for(session.id)
+        assert stored.signed_members == [ids[0], ids[1]] and stored.shared == signed.shared
+        assert reader.get(ids[1]).find_note(late.id).signed
+
+
+@pytest.mark.parametrize("store_location", ["postgres"], indirect=True)  # two counselors at once
+def test_a_colleague_signing_the_same_late_member_first_wins_and_nothing_is_overwritten(
+    group_session, db_path: str
+) -> None:
+    ws, session, ids = group_session
+    ws.sign_group_note(bo_left_empty(written(ws, session, ids)))
+    rivera = Workspace(open_store(db_path, "A. Rivera"), ws.clock, clinician="A. Rivera")
+    try:
+        stale = rivera.group_note(rivera.repo.get_session(session.id))
+
+        def bo_writes(note: GroupNote, text: str) -> GroupNote:
+            members = [
+                m.model_copy(update={"sections": {"assessment": text}})
+                if m.patient_id == ids[1]
+                else m
+                for m in note.members
+            ]
+            return note.model_copy(update={"members": members})
+
+        park_signed = ws.sign_group_note(bo_writes(ws.group_note(session), "Park's words"))
+        assert park_signed.signed == (ids[1],)
+        with pytest.raises(SignedNoteError, match="a signed member cannot be removed"):
+            rivera.save_group_note(bo_writes(stale, "Rivera's words"))
+        with pytest.raises(SignedNoteError, match="a signed member's part cannot change"):
+            rivera.sign_group_note(bo_writes(stale, "Rivera's words"))
+    finally:
+        rivera.close()
+    with open_store(db_path, "reader", read_only=True) as repo:
+        stored = repo.group_note_for(session.id)
+        assert stored.part(ids[1]).sections["assessment"] == "Park's words"
+        (chart,) = [n for n in repo.get(ids[1]).notes if n.group_note_id == stored.id]
+        assert chart.signed_by == "J. Park" and "Park's words" in chart.sections["assessment"]

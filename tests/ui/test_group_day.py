@@ -17,7 +17,7 @@ from tplan.settings import Settings
 from tplan.store import open_repository
 from tplan.ui.app import TplanApp, make_app
 from tplan.ui.forms.attendance_form import AttendanceForm
-from tplan.ui.screens.group_session import GroupSessionScreen
+from tplan.ui.screens.group_session import GroupSessionScreen, open_group_session
 from tplan.ui.screens.today import TodayScreen
 from tplan.ui.screens.week import WeekScreen
 
@@ -43,6 +43,17 @@ def open_app(path: Path, at: time) -> tuple[Workspace, TplanApp]:
     ws = Workspace(open_repository(path, "J. Park"), clock, clinician="J. Park")
     settings = Settings(clinician="J. Park", start_screen="today", privacy_after_minutes=0)
     return ws, make_app(ws, clock=clock, settings=settings)
+
+
+async def write_and_sign(app: TplanApp, pilot, settle, text: str, *, confirm: bool = True) -> None:
+    """The shown member engaged, ``text`` their first section, ``ctrl+g`` (and ``y``)."""
+    await pilot.press("ctrl+r", "e")
+    app.focused.text = text
+    await pilot.press("ctrl+g")
+    await settle(pilot)
+    if confirm:
+        await pilot.press("y")
+        await settle(pilot)
 
 
 async def open_evening_group(app: TplanApp, pilot, settle) -> GroupSessionScreen:
@@ -203,12 +214,9 @@ async def test_a_groups_no_note_to_do_opens_that_group_session_and_its_note_clea
         assert screen.session_key == item.session and screen.session.on == item.on
         assert f"{item.label} · {day_text(item.on)}" in screen_text(app)
         first = screen.current
-        await pilot.press("ctrl+r", "e")
-        app.focused.text = "Spoke about a hard weekend; used the urge-surfing step."
-        await pilot.press("ctrl+g")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await write_and_sign(
+            app, pilot, settle, "Spoke about a hard weekend; used the urge-surfing step."
+        )
         assert "Signed 1 member note;" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
@@ -306,3 +314,75 @@ async def test_the_note_form_says_why_a_note_linked_to_a_later_group_is_not_sign
         today = [n for n in avery.notes if n.date_of_service == TODAY]
         assert [n.signed for n in today] == [False]
         assert today[0].sections["data"] == "Will bring the relapse-prevention card."
+
+
+def status_of(screen: GroupSessionScreen) -> str:
+    return str(screen.query_one("#gs-status").render())
+
+
+async def test_a_member_left_empty_at_signing_is_written_and_signed_later(
+    demo_file: Path, settle, screen_text
+) -> None:
+    """Sign all with one present member's part written: the shared part locks, the others stay
+    open and on Today's to-do; the next member is written and signed with the same key, then
+    both are in the file and in the reopened app, the shared part still read only."""
+    ws, app = open_app(demo_file, time(21, 30))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_evening_group(app, pilot, settle)
+        key = screen.session_key
+        first = screen.current
+        await write_and_sign(app, pilot, settle, "Named two triggers; practised refusal.")
+        assert "Signed 1 member note;" in status_of(screen)
+        assert "Now signed: Avery Quill. To document: 8." in status_of(screen)
+        assert "✒ signed, read only" in screen_text(app) and "1 signed" in screen_text(app)
+        assert screen.query_one("#gs-content").disabled and screen.query_one("#gs-sec1").disabled
+        await pilot.press("]")
+        second = screen.current
+        assert second != first and not screen.query_one("#gs-sec1").disabled
+        await pilot.press("escape")
+        await settle(pilot)
+        todo = next(w for w in app.screen.agenda.worklist if w.session == key)
+        assert todo.kind == "no_note" and second in todo.patients and first not in todo.patients
+
+        open_group_session(app, key)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen) and screen.current == second
+        waiting = "Signed: Avery Quill. To document: 6 part empty, 2 not recorded."
+        assert waiting in status_of(screen)
+        await write_and_sign(
+            app, pilot, settle, "Arrived late; spoke about a hard weekend.", confirm=False
+        )
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert question.startswith("Sign 1 member note (locked): ")
+        assert "Added to the group signed Thu 12 Mar 21:30." in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Signed 1 member note;" in status_of(screen)
+        assert f"Now signed: {app.person_name(ws.patient(second))}." in status_of(screen)
+        assert screen.query_one("#gs-sec1").disabled
+    ws.close()
+
+    with open_repository(demo_file, "reader", read_only=True) as repo:
+        session = next(s for s in repo.sessions_between(TODAY, TODAY) if s.start == time(18))
+        group_note = repo.group_note_for(session.id)
+        assert group_note is not None and group_note.signed_members == [first, second]
+        (late,) = [n for n in repo.get(second).notes if n.group_note_id == group_note.id]
+        assert late.signed and late.date_of_service == TODAY
+        assert "hard weekend" in late.sections["assessment"]
+
+    ws, app = open_app(demo_file, time(21, 45))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        open_group_session(app, key)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GroupSessionScreen) and screen.note.signed_members == [
+            first,
+            second,
+        ]
+        assert screen.query_one("#gs-content").disabled and screen.query_one("#gs-topic").disabled
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen is screen and "To document: 5 part empty," in status_of(screen)
+    ws.close()

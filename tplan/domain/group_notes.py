@@ -9,9 +9,10 @@ refuses one, so no written text can describe a session a patient did not take pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -26,6 +27,9 @@ from tplan.domain.notes import (
     in_section_order,
 )
 from tplan.domain.sessions import AttendanceStatus
+
+if TYPE_CHECKING:
+    from tplan.domain.patient import Patient
 
 SHARED_SECTION: dict[NoteFormat, str] = {
     NoteFormat.DAP: "data",
@@ -199,6 +203,62 @@ def skip_reason(member: MemberPart) -> str | None:
         return member.attendance.value.replace("_", " ")
     if not member.written:
         return "individual part empty"
+    return None
+
+
+LOCKED_WHEN_SIGNED = {
+    "session_id": "session",
+    "group_id": "group",
+    "on": "date",
+    "format": "format",
+    "signed_at": "signing time",
+    "signed_by": "signer",
+}
+"""What the group's signing fixed (field: how a message names it)."""
+
+
+def group_note_change_problem(
+    before: GroupNote | None, after: GroupNote, charts: Iterable[Patient] = ()
+) -> str | None:
+    """Why saving ``after`` over the stored ``before`` is refused (None: it may be saved).
+
+    Once a group note is signed, the shared part, the session, format and group signer, and
+    the parts of the members in ``signed_members`` are locked (a signed member's correction is
+    an addendum on their own progress note). Attendance and the parts of members not signed yet
+    stay open, so a member skipped at the first signing is documented and signed later: signing
+    only ever adds to ``signed_members``, and a member is added only together with their chart
+    (``charts``, saved in the same transaction) holding their signed note from this group.
+    """
+    if before is not None and before.signed:
+        changed = [
+            label
+            for field, label in LOCKED_WHEN_SIGNED.items()
+            if getattr(before, field) != getattr(after, field)
+        ]
+        if changed:
+            return f"its {', '.join(changed)} cannot change"
+        if after.shared != before.shared:
+            return "its shared part cannot change (it is in every signed member's note)"
+        for pid in before.signed_members:
+            if pid not in after.signed_members:
+                return "a signed member cannot be removed from it"
+            if after.part(pid) != before.part(pid):
+                return "a signed member's part cannot change (corrections are addenda)"
+    elif after.signed and not after.signed_members:
+        return "a group note is signed only with its members' notes"
+    earlier = set(before.signed_members) if before is not None else set()
+    charted = {p.id: p for p in charts}
+    for pid in after.signed_members:
+        if pid in earlier:
+            continue
+        part = after.part(pid)
+        reason = skip_reason(part) if part is not None else "no individual part"
+        if part is None or reason is not None:
+            return f"a member is signed only when present with a written part ({reason})"
+        chart = charted.get(pid)
+        note = chart.find_note(part.note_id) if chart is not None else None
+        if note is None or not note.signed or note.group_note_id != after.id:
+            return "a member is signed only together with their chart's signed note"
     return None
 
 

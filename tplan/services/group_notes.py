@@ -1,5 +1,7 @@
 """Use cases of a group note: open the note of a held group session, save it as a draft,
 check it for other members' names, and sign it into every signed member's chart at once.
+A member skipped at that signing (attendance not recorded, part empty) is documented and
+signed later on the same note: signing again signs the members signable now.
 
 ``GroupNoteUseCases`` is mixed into ``Workspace``. Record rules live in
 ``tplan.domain.group_notes`` (no narrative for the absent, sections per format) and
@@ -30,7 +32,13 @@ if TYPE_CHECKING:
     from tplan.services.clock import Clock
     from tplan.store import Repository
 
-__all__ = ["ConfidentialityRefused", "GroupNoteUseCases", "SignedGroup", "describe_finding"]
+__all__ = [
+    "ConfidentialityRefused",
+    "GroupNoteUseCases",
+    "NobodyNewToSign",
+    "SignedGroup",
+    "describe_finding",
+]
 
 LOOKBACK_DAYS = 14
 """How far back the group list looks for a group's latest session."""
@@ -44,6 +52,18 @@ class ConfidentialityRefused(ServiceError):
         super().__init__(
             f"not signed: {len(findings)} place(s) name another member of the group "
             "(the settings refuse group_confidentiality); nothing was signed"
+        )
+
+
+class NobodyNewToSign(ServiceError):
+    """The group note is signed and no member can be added to it yet; ``waiting`` says why,
+    per member not signed (patient id, reason), so the screen can name them."""
+
+    def __init__(self, waiting: tuple[tuple[str, str], ...]) -> None:
+        self.waiting = waiting
+        super().__init__(
+            "this group note is already signed and nobody new can be signed"
+            + (f" ({len(waiting)} member(s) not signed: see each one's reason)" if waiting else "")
         )
 
 
@@ -74,8 +94,6 @@ class GroupNoteUseCases:
         if session.group_id is None:
             raise ServiceError("only a group session has a group note")
         stored = self.repo.group_note_for(session.id)
-        if stored is not None and stored.signed:
-            return stored
         note = stored or GroupNote(
             session_id=session.id,
             group_id=session.group_id,
@@ -100,12 +118,17 @@ class GroupNoteUseCases:
 
         A draft part written for a member whose attendance has since been recorded as absent
         or excused loses its narrative (the member gets none); ``unattended_drafts`` names them
-        so the screen can say so before the draft is saved again.
+        so the screen can say so before the draft is saved again. A signed member's part is
+        kept as it was signed (their correction is an addendum on their own note).
         """
         attendance = self.session_attendance(session)
+        signed = set(note.signed_members)
         parts = []
         for patient in self.session_roster(session):
             part = note.part(patient.id) or MemberPart(patient_id=patient.id)
+            if patient.id in signed:
+                parts.append(part)
+                continue
             record = attendance.get(patient.id)
             part = part.model_copy(update={"attendance": record.status if record else None})
             if part.has_narrative and not part.attended:
@@ -113,6 +136,8 @@ class GroupNoteUseCases:
                     patient_id=part.patient_id, note_id=part.note_id, attendance=part.attendance
                 )
             parts.append(part)
+        on_roster = {p.patient_id for p in parts}
+        parts += [m for m in note.members if m.patient_id in signed - on_roster]
         return GroupNote.model_validate(
             {**note.model_dump(), "members": [p.model_dump() for p in parts]}
         )
@@ -121,13 +146,14 @@ class GroupNoteUseCases:
         """Members whose saved draft part has a narrative although their attendance is now
         absent, excused or not recorded (opening the note drops those narratives)."""
         stored = self.repo.group_note_for(session.id)
-        if stored is None or stored.signed:
+        if stored is None:
             return []
         attendance = self.session_attendance(session)
         return [
             m.patient_id
             for m in stored.members
             if m.has_narrative
+            and m.patient_id not in stored.signed_members
             and (m.patient_id not in attendance or not attendance[m.patient_id].attended)
         ]
 
@@ -157,25 +183,39 @@ class GroupNoteUseCases:
         return {p.id: p.display_name for p in self.session_roster(session)}
 
     def group_note_findings(self, note: GroupNote) -> list[Finding]:
-        """Places where the shared part or a member's part names another roster member."""
-        return confidentiality_findings(note, self.roster_names(note))
+        """Places where the shared part or a member's part names another roster member; on a
+        signed note only the parts still to be signed (the rest was checked when signed)."""
+        findings = confidentiality_findings(note, self.roster_names(note))
+        if not note.signed:
+            return findings
+        locked = {"shared", *note.signed_members}
+        return [f for f in findings if f.part not in locked]
 
     def sign_group_note(self, note: GroupNote, *, refuse_findings: bool = False) -> SignedGroup:
-        """Sign every present member whose part is written, in ONE transaction with the group
-        note; the others are skipped (absent, excused, part empty). ``refuse_findings``: the
-        settings turn the confidentiality warning into a refusal."""
+        """Sign every present member whose part is written and who is not signed yet, in ONE
+        transaction with the group note; the others are skipped (absent, excused, part empty,
+        attendance not recorded). On a signed note this signs the members documented since,
+        adding them to ``signed_members`` (their notes are late entries when signed after the
+        day). ``refuse_findings``: the settings turn the confidentiality warning into a
+        refusal."""
         session = self.repo.get_session(note.session_id)
         if session.cancelled:
             raise ServiceError("the session was cancelled by the program: nothing to sign")
         if problem := self.signing_time_problem(session):
             raise ServiceError(problem)
         current = self.with_attendance(note, session)
-        if current.signed:
-            raise ServiceError("this group note is already signed")
+        earlier = tuple(current.signed_members)
+        members = [m for m in current.signable() if m.patient_id not in earlier]
+        skipped = tuple(
+            (m.patient_id, reason)
+            for m in current.members
+            if m.patient_id not in earlier and (reason := skip_reason(m))
+        )
+        if current.signed and not members:
+            raise NobodyNewToSign(skipped)
         findings = self.group_note_findings(current)
         if findings and refuse_findings:
             raise ConfidentialityRefused(findings)
-        members = current.signable()
         if not members:
             raise ServiceError("no member can be signed: nobody present has a written part")
         now = self.clock.now()
@@ -191,19 +231,17 @@ class GroupNoteUseCases:
             signed = written.model_copy(update={"signed_at": now, "signed_by": self.clinician})
             patient.notes = [*patient.notes, signed]
             patients.append(patient)
+        signing = {} if current.signed else {"signed_at": now, "signed_by": self.clinician}
         signed_note = GroupNote.model_validate(
             {
                 **current.model_dump(),
-                "signed_at": now,
-                "signed_by": self.clinician,
-                "signed_members": [m.patient_id for m in members],
+                **signing,
+                "signed_members": [*earlier, *(m.patient_id for m in members)],
             }
         )
+        action = "sign group note" if not earlier else "sign group note: later members"
         _, stored = self.repo.save_patients_with_group_note(
-            patients, signed_note, "sign group note", summaries=self.summaries_of(patients)
-        )
-        skipped = tuple(
-            (m.patient_id, reason) for m in current.members if (reason := skip_reason(m))
+            patients, signed_note, action, summaries=self.summaries_of(patients)
         )
         return SignedGroup(stored, tuple(m.patient_id for m in members), skipped)
 

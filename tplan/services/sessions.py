@@ -242,6 +242,12 @@ class SessionUseCases:
             )
         if session.cancelled:
             raise ServiceError("the session was cancelled by the program: nobody is counted")
+        signed = self._signed_into_group_note(session)
+        if any(pid in signed and not mark.status.attended for pid, mark in marks.items()):
+            raise ServiceError(
+                "a member signed into this group's note attended it: their attendance stays "
+                "attended (a correction is an addendum on their note)"
+            )
         now = self.clock.now()
         records = [
             AttendanceRecord(
@@ -257,6 +263,13 @@ class SessionUseCases:
             for pid, mark in marks.items()
         ]
         return self.repo.record_attendance(session, records, "record attendance")
+
+    def _signed_into_group_note(self, session: Session) -> set[str]:
+        """The members whose chart holds a signed note from this group session's note."""
+        if session.group_id is None:
+            return set()
+        note = self.repo.group_note_for(session.id)
+        return set(note.signed_members) if note is not None else set()
 
     def cancel_session(self, session: Session, reason: str) -> Session:
         """The program cancels the session: nobody is expected to attend it."""

@@ -4,8 +4,10 @@ read-only mode, validated on first read.
 
 Signing a group writes the members' signed progress notes and the signed group note as ONE
 journal line (``save_patients_with_group_note``): either every member's chart holds its note
-or none does. A signed group note is locked: its shared part is never edited again
-(corrections are addenda on one member's note).
+or none does. A signed group note locks its shared part and its signed members' parts
+(corrections are addenda on one member's note); a member not signed yet is documented and
+signed later the same way, in one journal line with their chart
+(``tplan.domain.group_notes.group_note_change_problem``).
 
 ``GroupNoteRecords`` is mixed into ``Repository``; it uses the repository's storage, patient
 index, audit entry and read-only check.
@@ -18,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from tplan.store.audit import AuditEntry, changed_fields
 from tplan.store.clinic_records import _stored, _Table
-from tplan.store.errors import SignedNoteError
 from tplan.store.migrations import AUDIT_TABLE, PATIENTS_TABLE
 from tplan.store.record_keeping import RecordKeeping
 from tplan.store.storage import serialized
@@ -68,12 +69,14 @@ class GroupNoteRecords(RecordKeeping):
         return self._group_notes.get(note_id, self.path) if note_id else None
 
     def save_group_note(self, note: GroupNote, action: str) -> GroupNote:
-        """Save a draft group note; a signed one is locked (SignedNoteError)."""
+        """Save a group note without signing anyone: a draft, or the attendance and unsigned
+        members' parts of a signed one (what signing locked is refused: SignedNoteError)."""
+        from tplan.store.signed_notes import check_group_note_change
+
         self._require_writable()
         stored, document = _stored(note)
         before = self._group_note_before(stored)
-        if stored.signed:
-            raise SignedNoteError(stored.id, "a group note is signed only with its members' notes")
+        check_group_note_change(before, stored)
         fields = changed_fields(before, stored) if before is not None else ("group note",)
         if not fields:
             return before  # type: ignore[return-value]
@@ -90,20 +93,20 @@ class GroupNoteRecords(RecordKeeping):
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
-        """In one journal line."""
+        """Sign members (the first signing, or members signed later) in one journal line."""
         from tplan.domain import Patient
-        from tplan.store.signed_notes import check_signed_notes
+        from tplan.store.signed_notes import check_group_note_change, check_signed_notes
 
         self._require_writable()
         given = {pid: checked_summary(s) for pid, s in (summaries or {}).items()}
         stored_note, note_document = _stored(note)
-        self._group_note_before(stored_note)
+        charts = [Patient.model_validate(p.model_dump(mode="json")) for p in patients]
+        check_group_note_change(self._group_note_before(stored_note), stored_note, charts)
         changes: dict[tuple[str, str], dict[str, Any] | None] = {}
         entries: list[AuditEntry] = []
         saved: list[tuple[Patient, str]] = []
-        for patient in patients:
-            before = self.get(patient.id)
-            stored = Patient.model_validate(patient.model_dump(mode="json"))
+        for stored in charts:
+            before = self.get(stored.id)
             check_signed_notes(before, stored)
             doc_id = self._doc_ids[stored.id]
             changes[(PATIENTS_TABLE, doc_id)] = stored.model_dump(mode="json")
@@ -150,20 +153,13 @@ class GroupNoteRecords(RecordKeeping):
     # --- internals -----------------------------------------------------------------------
 
     def _group_note_before(self, note: GroupNote) -> GroupNote | None:
-        """The stored version of ``note`` (refusing a second note for its session, and any
-        change to a signed one)."""
+        """The stored version of ``note`` (refusing a second note for its session)."""
         other = self._group_note_by_session.get(note.session_id)
         if other is not None and other != note.id:
             raise ValueError("this session already has a group note")
         if note.id not in self._group_notes.doc_ids:
             return None
-        before = self._group_notes.get(note.id, self.path)
-        if before.signed:
-            raise SignedNoteError(
-                note.id,
-                "a signed group note cannot change; add an addendum to one member's note instead",
-            )
-        return before
+        return self._group_notes.get(note.id, self.path)
 
     @serialized
     def _put_group_note(

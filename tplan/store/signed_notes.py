@@ -1,10 +1,15 @@
 """Signed notes are locked: the store refuses any change to them except appended addenda and,
 for a note that requires co-signature, the supervisor's co-signature or appended returns.
-A co-signature, once given, never changes, and nothing is returned after it."""
+A co-signature, once given, never changes, and nothing is returned after it.
+A signed group note takes only what ``group_note_change_problem`` allows: members not signed
+yet, documented and signed later with their charts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tplan.domain import Patient, ProgressNote
+from tplan.domain.group_notes import GroupNote, group_note_change_problem
 from tplan.store.errors import SignedNoteError
 
 _COSIGNING = ("cosigned_at", "cosigned_by", "returns")
@@ -37,3 +42,12 @@ def _check_cosigning(note: ProgressNote, new: ProgressNote) -> None:
         return
     if new.returns[: len(note.returns)] != note.returns:
         raise SignedNoteError(note.id, "a return to its author can only be added, never changed")
+
+
+def check_group_note_change(
+    before: GroupNote | None, after: GroupNote, charts: Iterable[Patient] = ()
+) -> None:
+    """Raise SignedNoteError when saving ``after`` over ``before`` changes what the group's
+    signing locked (``charts``: the members' charts saved in the same transaction)."""
+    if problem := group_note_change_problem(before, after, charts):
+        raise SignedNoteError(after.id, problem)

@@ -1,7 +1,9 @@
 """Group notes in the clinic database (mixed into PostgresRepository), as in the record file's
 ``GroupNoteRecords``: a draft is saved alone; signing saves every member's chart (each with
 its new signed note, version checked and audited) and the signed group note in one
-transaction, or nothing. A signed group note never changes."""
+transaction, or nothing. A signed group note locks its shared part and its signed members'
+parts; members not signed yet are documented and signed later the same way
+(``tplan.domain.group_notes.group_note_change_problem``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from tplan.store.audit import AuditEntry, changed_fields
-from tplan.store.errors import SignedNoteError
 from tplan.store.postgres.clinic import insert_audit
 from tplan.store.postgres.record_keeping import PostgresRecordKeeping
 
@@ -49,17 +50,18 @@ class PostgresGroupNotes(PostgresRecordKeeping):
         return self._load_as(GroupNote, "group note", row[0], row[1]) if row else None
 
     def save_group_note(self, note: GroupNote, action: str) -> GroupNote:
+        """Save a group note without signing anyone: a draft, or the attendance and unsigned
+        members' parts of a signed one (what signing locked is refused: SignedNoteError)."""
         from tplan.domain.group_notes import GroupNote
+        from tplan.store.signed_notes import check_group_note_change
 
-        """Save a draft group note; a signed one is locked (SignedNoteError)."""
         self._require_writable()
         stored = GroupNote.model_validate(note.model_dump(mode="json"))
-        if stored.signed:
-            raise SignedNoteError(stored.id, "a group note is signed only with its members' notes")
 
         def work(c: psycopg.Connection) -> GroupNote:
             with c.transaction():
                 before = self._group_note_before(c, stored)
+                check_group_note_change(before, stored)
                 fields = changed_fields(before, stored) if before is not None else ("group note",)
                 if not fields:
                     return before  # type: ignore[return-value]
@@ -79,16 +81,19 @@ class PostgresGroupNotes(PostgresRecordKeeping):
         *,
         summaries: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[list[Patient], GroupNote]:
-        """In one transaction."""
+        """Sign members (the first signing, or members signed later) in one transaction."""
+        from tplan.domain import Patient
         from tplan.domain.group_notes import GroupNote
+        from tplan.store.signed_notes import check_group_note_change
 
         self._require_writable()
         stored_note = GroupNote.model_validate(note.model_dump(mode="json"))
-        patients = list(patients)
+        patients = [Patient.model_validate(p.model_dump(mode="json")) for p in patients]
 
         def work(c: psycopg.Connection) -> list[tuple[Patient, int]]:
             with c.transaction():
-                self._group_note_before(c, stored_note)
+                before = self._group_note_before(c, stored_note)
+                check_group_note_change(before, stored_note, patients)
                 entries = [self._entry(action, p.id, stored_note.id, ("notes",)) for p in patients]
                 saved = self._save_patient_rows(c, patients, entries, summaries)
                 note_entry = self._entry(action, None, stored_note.id, ("group note",))
@@ -116,11 +121,6 @@ class PostgresGroupNotes(PostgresRecordKeeping):
         if row is None:
             return None
         before: GroupNote = self._load_as(GroupNote, "group note", note.id, row[0])
-        if before.signed:
-            raise SignedNoteError(
-                note.id,
-                "a signed group note cannot change; add an addendum to one member's note instead",
-            )
         return before
 
 

@@ -5,12 +5,15 @@ written once; then each present member in turn: the ratings line (participation,
 "no change" for objectives, one key each), the member's own sections, the objectives from their
 plan, risk observations. ``ctrl+down``/``ctrl+up`` (or ``]``/``[`` where no text field has
 focus) move between present members; ``ctrl+s`` saves the group as a draft, ``ctrl+g`` signs
-every member after one confirmation. At 120 columns the roster sits beside the member's part;
-narrower, it collapses to a one-line selector.
+every member after one confirmation. Once signed, the shared part and the signed members'
+parts are read only; a member skipped then (attendance not recorded, part empty) is still
+documented here and signed with the same key. At 120 columns the roster sits beside the
+member's part; narrower, it collapses to a one-line selector.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ValidationError
@@ -42,7 +45,7 @@ from tplan.domain.group_notes import (
 )
 from tplan.services import SessionKey, StoreError
 from tplan.services.agenda import day_text
-from tplan.services.group_notes import describe_finding
+from tplan.services.group_notes import NobodyNewToSign, describe_finding
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import literal
 from tplan.ui.read_only import editing
@@ -96,6 +99,22 @@ def objective_line(objective: Objective, rating: ProgressRating | None) -> str:
 
 def attendance_mark(member: MemberPart) -> str:
     return ATTENDANCE_SYMBOLS.get(member.attendance.value, "?") if member.attendance else "·"
+
+
+SHORT_REASONS = {"individual part empty": "part empty", "attendance not recorded": "not recorded"}
+"""How the status line counts members still to document (it has one row at 80 columns)."""
+SIGNED_MARK = "✒"
+"""In the roster: the member's note is signed (their part is read only)."""
+
+
+def to_document(note: GroupNote) -> list[MemberPart]:
+    """Members of a signed group still to document: not signed, and present or not recorded
+    (absent and excused members get an attendance record only)."""
+    return [
+        m
+        for m in note.members
+        if m.patient_id not in note.signed_members and (m.attendance is None or m.attended)
+    ]
 
 
 class ObjectiveList(OptionList):
@@ -157,7 +176,8 @@ class GroupSessionScreen(Screen[None]):
         self.saved: GroupNote = self.note
         self.objectives: dict[str, list[Objective]] = {}
         present = [m.patient_id for m in self.note.members if m.attended]
-        self.current: str | None = present[0] if present else None
+        open_ = [pid for pid in present if pid not in self.note.signed_members]
+        self.current: str | None = (open_ or present or [None])[0]
 
     def compose(self) -> ComposeResult:
         self.load()
@@ -169,6 +189,7 @@ class GroupSessionScreen(Screen[None]):
                 with Horizontal(id="gs-shared-line"):
                     yield Static(
                         literal("Shared part · in every signed member's note · minutes"),
+                        id="gs-shared-title",
                         classes="gs-heading",
                     )
                     yield Input(
@@ -209,8 +230,12 @@ class GroupSessionScreen(Screen[None]):
         self._show_header()
         if self.session.cancelled:
             self.set_status(f"Cancelled by the program: {self.session.cancel_reason}")
+        elif self.note.signed:
+            self.set_status(self._signed_text())
         if self.note.signed or self.session.cancelled:
             self._lock()
+            if self._part() is not None and not self._part_locked():
+                self.query_one("#gs-ratings", RatingsBar).focus()  # a member still to write
         else:
             self._focus_shared()
             if all(m.attendance is None for m in self.note.members) and not self.tplan.read_only:
@@ -243,9 +268,32 @@ class GroupSessionScreen(Screen[None]):
         patient = self.patients.get(pid)
         return self.tplan.person_name(patient) if patient is not None else "?"
 
+    def _signed_text(self) -> str:
+        """Who is signed and who is still to document (the status line of a signed group)."""
+        who = self._names(self.note.signed_members)
+        waiting = [
+            (m.patient_id, skip_reason(m) or "ready to sign") for m in to_document(self.note)
+        ]
+        if not waiting:
+            return f"Signed: {who}. Corrections are addenda on one member's note."
+        if len(waiting) <= 3:
+            listed = [f"{self._member_name(pid)} ({reason})" for pid, reason in waiting]
+        else:
+            counts = Counter(SHORT_REASONS.get(reason, reason) for _, reason in waiting)
+            listed = [f"{n} {reason}" for reason, n in counts.items()]
+        return f"Signed: {who}. To document: {', '.join(listed)}."
+
+    def _names(self, pids: Iterable[str]) -> str:
+        """A few members by name; more as a count (the roster marks them)."""
+        names = [self._member_name(pid) for pid in pids]
+        return ", ".join(names) if len(names) <= 3 else f"{len(names)} members"
+
     def _show_header(self) -> None:
         s = self.session
-        state = "SIGNED" if self.note.signed else "draft"
+        waiting = len(to_document(self.note)) if self.note.signed else 0
+        state = "draft" if not self.note.signed else "SIGNED" + (
+            f" · {waiting} to document" if waiting else ""
+        )
         self.query_one("#gs-header", Static).update(
             literal(
                 f"{self.group.name} · {day_text(s.on)} "
@@ -255,7 +303,8 @@ class GroupSessionScreen(Screen[None]):
         )
 
     def _roster_line(self, member: MemberPart) -> str:
-        written = " ✎" if member.written else ""
+        signed = member.patient_id in self.note.signed_members
+        written = f" {SIGNED_MARK}" if signed else (" ✎" if member.written else "")
         here = "▸" if member.patient_id == self.current else " "
         return f"{here}{attendance_mark(member)} {self._member_name(member.patient_id)}{written}"
 
@@ -284,9 +333,13 @@ class GroupSessionScreen(Screen[None]):
         else:
             written = sum(1 for m in self.note.members if m.written)
             place = f"{present.index(self.current) + 1}/{len(present)}"
+            if self.current in self.note.signed_members:
+                place += f" {SIGNED_MARK}"
+            signed = len(self.note.signed_members)
+            counts = f"{signed} signed · {written} written" if signed else f"{written} written"
             text = (
                 f"◂ {place} {self._member_name(self.current)} ▸"
-                f"   {written} written · ctrl+↑/↓ or [ ] to move"
+                f"   {counts} · ctrl+↑/↓ or [ ] to move"
             )
         self.query_one("#gs-selector", Static).update(literal(text))
 
@@ -310,6 +363,18 @@ class GroupSessionScreen(Screen[None]):
         self._show_objectives()
         self._show_member_title()
         self._show_selector()
+        if self.note.signed and self.is_mounted:
+            self._lock()
+
+    def _part_locked(self) -> bool:
+        """The shown member's part is read only: signed, or the session was cancelled."""
+        return self.session.cancelled or (
+            self.current is not None and self.current in self.note.signed_members
+        )
+
+    def _open_members(self) -> bool:
+        """Something is still to do on a signed group (a member to record or document)."""
+        return not self.session.cancelled and bool(to_document(self.note))
 
     def _member_objectives(self, pid: str) -> list[Objective]:
         if pid not in self.objectives:
@@ -343,8 +408,13 @@ class GroupSessionScreen(Screen[None]):
         else:
             participation = part.participation.label if part.participation else "—"
             craving = "—" if part.craving is None else str(part.craving)
+            signed = (
+                f" · {SIGNED_MARK} signed, read only"
+                if part.patient_id in self.note.signed_members
+                else ""
+            )
             text = (
-                f"{self._member_name(part.patient_id)} · participation: {participation} · "
+                f"{self._member_name(part.patient_id)}{signed} · participation: {participation} · "
                 f"craving {craving} · use: {use_text(part.use)} · "
                 f"objectives {len(part.objectives_addressed)} rated"
             )
@@ -371,20 +441,22 @@ class GroupSessionScreen(Screen[None]):
         )
 
     def collect(self) -> GroupNote:
-        """The note with what the widgets hold (the shared part, the shown member's text)."""
-        if not self.is_mounted or self.note.signed:
+        """The note with what the widgets hold (the shared part, the shown member's text);
+        what signing locked is left as signed."""
+        if not self.is_mounted or self.session.cancelled:
             return self.note
-        duration = self.query_one("#gs-duration", Input).value.strip()
-        shared = self.note.shared.model_copy(
-            update={
-                "topic": self.query_one("#gs-topic", Input).value,
-                "content": self.query_one("#gs-content", TextArea).text,
-                "duration_minutes": int(duration) if duration.isdigit() else None,
-            }
-        )
-        self.note = self.note.model_copy(update={"shared": shared})
+        if not self.note.signed:
+            duration = self.query_one("#gs-duration", Input).value.strip()
+            shared = self.note.shared.model_copy(
+                update={
+                    "topic": self.query_one("#gs-topic", Input).value,
+                    "content": self.query_one("#gs-content", TextArea).text,
+                    "duration_minutes": int(duration) if duration.isdigit() else None,
+                }
+            )
+            self.note = self.note.model_copy(update={"shared": shared})
         part = self._part()
-        if part is not None:
+        if part is not None and not self._part_locked():
             sections = member_sections(self.note.format)
             widgets = SECTION_IDS[len(SECTION_IDS) - len(sections) :]
             texts = {
@@ -423,7 +495,7 @@ class GroupSessionScreen(Screen[None]):
         self._show_roster()
         roster = self.query_one("#gs-roster", OptionList)
         roster.highlighted = [m.patient_id for m in self.note.members].index(pid)
-        if not self.note.signed:
+        if not self._part_locked():
             self.query_one("#gs-ratings", RatingsBar).focus()
 
     @on(OptionList.OptionSelected, "#gs-roster")
@@ -446,7 +518,7 @@ class GroupSessionScreen(Screen[None]):
         """Record or correct the roster's attendance; the members' parts follow it."""
         from tplan.ui.forms.attendance_form import AttendanceForm
 
-        if self.note.signed or self.session.cancelled:
+        if self.session.cancelled or (self.note.signed and not self._open_members()):
             self.set_status("Signed or cancelled: attendance is no longer changed here.")
             return
         self.collect()
@@ -463,22 +535,23 @@ class GroupSessionScreen(Screen[None]):
             self.current = present[0] if present else None
         self._show_roster()
         self._show_member()
+        self._show_header()
         self.set_status(f"Attendance recorded: {len(present)} present.")
-        if not self.note.shared.content.strip():
+        if not self.note.shared.content.strip() and not self.note.signed:
             self._focus_shared()
-        elif self.current is not None:
+        elif self.current is not None and not self._part_locked():
             self.query_one("#gs-ratings", RatingsBar).focus()
 
     # --- ratings ------------------------------------------------------------------------
 
     def action_ratings(self) -> None:
-        if self._part() is not None and not self.note.signed:
+        if self._part() is not None and not self._part_locked():
             self.query_one("#gs-ratings", RatingsBar).focus()
 
     @on(RatingsBar.Rated)
     def _rated(self, event: RatingsBar.Rated) -> None:
         part = self._part()
-        if part is None or self.note.signed:
+        if part is None or self._part_locked():
             return
         update: dict[str, Any] = {}
         if event.kind == "participation":
@@ -507,7 +580,7 @@ class GroupSessionScreen(Screen[None]):
     def action_no_change(self) -> None:
         """Rate every objective of the member not rated yet "no change" (one key)."""
         part = self._part()
-        if part is None or self.note.signed:
+        if part is None or self._part_locked():
             return
         rated = {o.objective_id for o in part.objectives_addressed}
         added = [
@@ -525,7 +598,7 @@ class GroupSessionScreen(Screen[None]):
         part = self._part()
         objectives = self.query_one("#gs-objectives", ObjectiveList)
         index = objectives.highlighted
-        if part is None or index is None or self.note.signed:
+        if part is None or index is None or self._part_locked():
             return
         items = self._member_objectives(part.patient_id)
         if index >= len(items):
@@ -543,7 +616,7 @@ class GroupSessionScreen(Screen[None]):
     def action_copy_plan(self) -> None:
         """Copy the member's plan line from their last group note (only on this key)."""
         part = self._part()
-        if part is None or self.note.signed:
+        if part is None or self._part_locked():
             return
         plan = self.query_one(f"#{SECTION_IDS[-1]}", TextArea)
         if plan.text.strip():
@@ -580,8 +653,9 @@ class GroupSessionScreen(Screen[None]):
 
     def _validated(self, signed: str) -> GroupNote | None:
         """The note as typed, validated; None, with the reason in the status line, when it does
-        not validate or is signed already (``signed`` says what to do instead)."""
-        if self.note.signed:
+        not validate or is signed with nobody left to document (``signed`` says what to do
+        instead)."""
+        if self.note.signed and not self._open_members():
             self.set_status(signed)
             return None
         try:
@@ -618,7 +692,10 @@ class GroupSessionScreen(Screen[None]):
                 "Not signed: " + "; ".join(described) + " (the settings refuse this)", error=True
             )
             return
-        signable = note.signable()
+        signable = self._to_sign(note)
+        if not signable and note.signed:
+            self.set_status(self._signed_text())
+            return
         if not signable:
             self.set_status("Nobody to sign: no member recorded present has a written part.")
             return
@@ -627,14 +704,23 @@ class GroupSessionScreen(Screen[None]):
             lambda yes: self._sign(note) if yes else self.set_status("Not signed."),
         )
 
+    @staticmethod
+    def _to_sign(note: GroupNote) -> list[MemberPart]:
+        return [m for m in note.signable() if m.patient_id not in note.signed_members]
+
     def _sign_question(self, note: GroupNote, described: list[str]) -> str:
-        signed = [self._member_name(m.patient_id) for m in note.signable()]
+        signed = [self._member_name(m.patient_id) for m in self._to_sign(note)]
         skipped = [
             f"{self._member_name(m.patient_id)} ({reason})"
             for m in note.members
-            if (reason := skip_reason(m))
+            if m.patient_id not in note.signed_members and (reason := skip_reason(m))
         ]
         lines = [f"Sign {notes(len(signed))} (locked): " + ", ".join(signed) + "."]
+        if note.signed:
+            lines.append(
+                f"Added to the group signed {note.signed_at:%a %d %b %H:%M}. Signed after "
+                "the day of the session, a note shows as a late entry."
+            )
         if skipped:
             lines.append("Skipped: " + ", ".join(skipped) + ".")
         if described:
@@ -653,6 +739,9 @@ class GroupSessionScreen(Screen[None]):
             return
         if event.state == WorkerState.ERROR:
             error = event.worker.error
+            if isinstance(error, NobodyNewToSign):
+                self.set_status(self._signed_text(), error=True)
+                return
             reason = str(error) if isinstance(error, StoreError | ValueError) else "unexpected"
             self.set_status(f"Nothing was saved: {reason}", error=True)
             return
@@ -661,24 +750,45 @@ class GroupSessionScreen(Screen[None]):
         result = event.worker.result
         if isinstance(result, GroupNote):
             self.note = self.saved = result
-            self.set_status(f"Saved the group as a draft ({self.session.on:%a %d %b}).")
+            saved = "the parts still to sign" if result.signed else "the group as a draft"
+            self.set_status(f"Saved {saved} ({self.session.on:%a %d %b}).")
         else:
             self.note = self.saved = result.note
             for pid in result.signed:
                 self.tplan.caseload_changed(pid)
+            waiting = len(to_document(self.note))
+            now = f" Now signed: {self._names(result.signed)}." if len(result.signed) <= 3 else ""
+            still = (
+                f" To document: {waiting}."
+                if waiting
+                else " Corrections are addenda on one member's note."
+            )
             self.set_status(
-                f"Signed {notes(len(result.signed))}; skipped {len(result.skipped)}. "
-                "Corrections are addenda on one member's note."
+                f"Signed {notes(len(result.signed))}; skipped {len(result.skipped)}.{now}{still}"
             )
             self._lock()
         self._show_roster()
+        self._show_member_title()
         self._show_header()
 
     def _lock(self) -> None:
-        """A signed group is read only: nothing in it can be edited again."""
-        for widget in self.query("Input, TextArea, RatingsBar"):
-            widget.disabled = True
-        self.query_one("#gs-roster", OptionList).focus()
+        """What signing (or the program's cancelling) locked is read only: the shared part and
+        the signed members' parts; a member not signed yet stays editable."""
+        shared = self.note.signed or self.session.cancelled
+        if self.note.signed:
+            self.query_one("#gs-shared-title", Static).update(
+                literal(f"Shared part · {SIGNED_MARK} signed, read only · minutes")
+            )
+        for widget in self.query("#gs-topic, #gs-content, #gs-duration"):
+            widget.disabled = shared
+        member = self._part_locked()
+        for widget in self.query(".gs-section, #gs-risk, #gs-ratings"):
+            widget.disabled = member
+        focused = self.focused
+        if member or self._part() is None:
+            self.query_one("#gs-roster", OptionList).focus()
+        elif focused is None or focused.disabled:
+            self.query_one("#gs-ratings", RatingsBar).focus()
 
     # --- another counselor's saves (a clinic database, tplan.ui.live) -------------------
 
