@@ -12,6 +12,7 @@ tests that fill the gaps. Each worker starts its own PostgreSQL server.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -68,6 +69,22 @@ def _run_order(item: pytest.Item) -> tuple[bool, int]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_run_order)
+
+
+YOUNG_GENERATION = 20_000
+"""Objects allocated between young collections in a test process (Python's default is 700)."""
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection imported lives as long as the test process: freeze it out of the cyclic
+    collector's way (as ``tplan.cli`` freezes the records before the app runs), and collect the
+    young generation less often. A Pilot test makes an app's worth of garbage; measured on the
+    note form and friction-day tests, the collector took 8.5 s of 33 s CPU with the defaults,
+    4.4 s with this (4.3 s before, when each record file parsed froze its test's app for good
+    and a worker grew to 345 MB; 230 MB now)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
 
 
 @pytest.fixture(scope="session")
