@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from counselor_steps import workers_done
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -164,7 +165,7 @@ async def document_group(counter: KeyCounter, names: list[str]) -> None:
     await counter.press("ctrl+g")
     await counter.pilot.pause()
     await counter.press("y")
-    await counter.pilot.app.workers.wait_for_complete()
+    await workers_done(counter.pilot.app)
     await counter.pilot.pause()
 
 
@@ -174,5 +175,5 @@ async def record_attendance_by_keys(counter: KeyCounter) -> None:
     await counter.press("p", "p", "p", "p", "e")
     await counter.type_into_focus("court")
     await counter.press("enter", "e", "a", "p", "p", "p", "p", "ctrl+s")
-    await counter.pilot.app.workers.wait_for_complete()
+    await workers_done(counter.pilot.app)
     await counter.pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counselor_steps import press_until
+from counselor_steps import press_until, workers_done
 
 from tplan.domain import ObjectiveStatus
 from tplan.ui.screens.caseload import CaseloadScreen
@@ -88,7 +88,7 @@ async def test_an_empty_record_file_says_how_to_start(tmp_path, clock, screen_te
     try:
         app = make_app(ws, clock=clock, me="J. Park")
         async with app.run_test(size=(80, 24)) as pilot:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert names(app) == []
             text = " ".join(line.strip(" │") for line in screen_text(app).splitlines())

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from counselor_steps import workers_done
 
 from tplan.services import FixedClock, Workspace
 from tplan.services.caseload import summary_of
@@ -131,7 +132,7 @@ async def test_a_bad_policy_file_ends_the_tui_with_its_message_after_the_first_p
     app = tui_app(args)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
     finally:
         app.store.close()
@@ -161,7 +162,7 @@ async def test_a_key_pressed_while_a_bad_policy_loads_ends_with_its_message_too(
         with pytest.raises(PolicyError):
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.press("enter")
-                await app.workers.wait_for_complete()
+                await workers_done(app)
                 await pilot.pause()
     finally:
         app.store.close()

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from counselor_steps import workers_done
 from rich.console import Console
 from textual import events
 from textual.app import App, ComposeResult
@@ -59,7 +60,7 @@ class FormHarness(App[None]):
 
 async def settle(pilot: Pilot[None]) -> None:
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
 

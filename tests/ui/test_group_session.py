@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from counselor_steps import today_app
+from counselor_steps import today_app, workers_done
 from group_factory import (
     ABSENT,
     EXCUSED,
@@ -165,7 +165,7 @@ async def test_drafts_survive_leaving_and_the_member_list_collapses_at_80(
         await pilot.press("7", "d")
         app.focused.text = "Interrupted twice; redirected."
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Saved the group as a draft" in status_text(screen)
         await pilot.press("escape")
@@ -204,7 +204,7 @@ async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
         before = (group_file.read_bytes(), (journal.read_bytes() if journal.exists() else b""))
         monkeypatch.setattr("tplan.store.journal.os.pwrite", disk_full)
         await pilot.press("ctrl+g", "y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Nothing was saved" in status_text(screen)
         assert not screen.query_one("#gs-sec1", TextArea).disabled
@@ -215,7 +215,7 @@ async def test_a_disk_full_while_signing_signs_nobody_and_keeps_the_text(
         ) == before
         monkeypatch.undo()
         await pilot.press("ctrl+g", "y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Signed 1 member note;" in status_text(screen)
     ws.close()
@@ -255,7 +255,7 @@ async def test_last_plan_is_copied_only_on_its_key_and_objectives_take_one_key(
         screen.query_one("#gs-objectives").focus()
         await pilot.press("i")
         await pilot.press("ctrl+g", "y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     ws.close()
     with open_repository(group_file, "reader", read_only=True) as repo:

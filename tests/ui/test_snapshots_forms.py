@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counselor_steps import workers_done
 from test_forms_harness import FormHarness
 from textual.pilot import Pilot
 
@@ -28,7 +29,7 @@ def test_note_form_with_validation_error(snap_compare, workspace: Workspace, clo
         form.query_one("#craving").focus()
         await pilot.press("1", "2")
         await pilot.press("ctrl+s")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         for field in form.query("Input, TextArea"):
             field.cursor_blink = False  # a blinking cursor makes the picture depend on timing
         await pilot.pause()

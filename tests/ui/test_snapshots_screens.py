@@ -6,12 +6,13 @@ Update after an intended change with ``pytest tests/ui/test_snapshots_screens.py
 
 from __future__ import annotations
 
+from counselor_steps import workers_done
 from textual.pilot import Pilot
 
 
 async def _loaded(pilot: Pilot[None]) -> None:
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
 
