@@ -47,6 +47,15 @@ BOOK_DAYS = 42
 """Days of sessions read for a suggestion: the sustained window and the last complete weeks."""
 
 
+HOURS_TOLERANCE = 0.5
+"""Scheduled hours this close to the level's hours a week match it."""
+
+
+def hours_match(hours: float, level_hours: float) -> bool:
+    """The expected sessions' hours fit the level's scheduled hours a week."""
+    return abs(hours - level_hours) < HOURS_TOLERANCE
+
+
 @dataclass(frozen=True, slots=True)
 class Mark:
     """What the counselor marked for one member: a status, and minutes or a reason if needed."""
@@ -55,6 +64,26 @@ class Mark:
     late_minutes: int = 0
     left_early_minutes: int = 0
     reason: str = ""
+
+
+def without_member(group: TreatmentGroup, pid: str, left: date) -> TreatmentGroup:
+    """The group with the patient's stay ended on ``left`` (not saved). A stay that begins
+    on or after ``left`` never began: it is taken off the roster (a member leaves after the
+    day they joined)."""
+    stay = next(
+        (e for e in group.roster if e.patient_id == pid and (e.left is None or e.left > left)),
+        None,
+    )
+    if stay is None:
+        raise RecordNotFound("current member", pid)
+    roster = [
+        e.model_copy(update={"left": left}) if e.id == stay.id else e
+        for e in group.roster
+        if e.id != stay.id or stay.joined < left
+    ]
+    return TreatmentGroup.model_validate(
+        {**group.model_dump(), "roster": [e.model_dump() for e in roster]}
+    )
 
 
 class SessionUseCases:
@@ -95,29 +124,24 @@ class SessionUseCases:
         return self.repo.save_group(changed, "change group schedule")
 
     def add_member(self, gid: str, pid: str, joined: date) -> TreatmentGroup:
+        changed = self.with_member(self.group(gid), pid, joined)
+        return self.repo.save_group(changed, "add group member")
+
+    def with_member(self, group: TreatmentGroup, pid: str, joined: date) -> TreatmentGroup:
+        """The group with the patient on its roster from ``joined`` (not saved)."""
         patient = self.repo.get(pid)
         if patient.discharge is not None and joined >= patient.discharge.on:
             raise ServiceError("the patient is discharged on that day; they cannot join a group")
-        group = self.group(gid)
         entry = RosterEntry(patient_id=pid, joined=joined)
-        changed = TreatmentGroup.model_validate(
+        return TreatmentGroup.model_validate(
             {**group.model_dump(), "roster": [*(e.model_dump() for e in group.roster), entry]}
         )
-        return self.repo.save_group(changed, "add group member")
 
     def remove_member(self, gid: str, pid: str, left: date) -> TreatmentGroup:
         """End the patient's open stay: no longer expected from ``left`` on."""
-        group = self.group(gid)
-        stay = group.stay_of(pid)
-        if stay is None:
-            raise RecordNotFound("current member", pid)
-        roster = [
-            e.model_copy(update={"left": left}) if e.id == stay.id else e for e in group.roster
-        ]
-        changed = TreatmentGroup.model_validate(
-            {**group.model_dump(), "roster": [e.model_dump() for e in roster]}
+        return self.repo.save_group(
+            without_member(self.group(gid), pid, left), "remove group member"
         )
-        return self.repo.save_group(changed, "remove group member")
 
     # --- individual schedules ------------------------------------------------------------
 
@@ -314,14 +338,20 @@ class SessionUseCases:
         the patient has no level or no schedule."""
         on = day or self.clock.today()
         level = patient.level_on(on)
-        last = on + timedelta(days=6)
-        book = self.session_book(on, last)
-        if level is None or not book.has_schedule(patient):
+        week = self.week_expected(patient, on)
+        if level is None or week is None:
             return None
-        hours = scheduled_hours(book.expected(patient, on, last))
-        if abs(hours - level.hours_per_week) < 0.5:
+        hours = scheduled_hours(week)
+        if hours_match(hours, level.hours_per_week):
             return None
         return f"sessions {round(hours, 1):g} h/wk, level {level.hours_per_week:g} h/wk"
+
+    def week_expected(self, patient: Patient, on: date) -> list[ExpectedSession] | None:
+        """The patient's expected sessions in the 7 days from ``on`` (what a level's weekly
+        hours are held against); None when the patient has no schedule at all."""
+        last = on + timedelta(days=6)
+        book = self.session_book(on, last)
+        return book.expected(patient, on, last) if book.has_schedule(patient) else None
 
     def day_sessions(self, day: date | None = None) -> tuple[AgendaSession, ...]:
         """The day's sessions alone, as ``agenda(day).sessions`` (Today paints them before the

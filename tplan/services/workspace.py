@@ -73,6 +73,7 @@ from tplan.services.errors import (
     ServiceError,
 )
 from tplan.services.frequencies import FrequencyUseCases
+from tplan.services.group_fit import GroupFitUseCases
 from tplan.services.group_notes import GroupNoteUseCases
 from tplan.services.interchange import build_envelope, read_envelope, write_new_file
 from tplan.services.sessions import SessionUseCases
@@ -125,7 +126,9 @@ def _find(items: Iterable[T], item_id: str, what: str) -> T:
     raise RecordNotFound(what, item_id)
 
 
-class Workspace(SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUseCases):
+class Workspace(
+    SessionUseCases, GroupNoteUseCases, CosignUseCases, FrequencyUseCases, GroupFitUseCases
+):
     """One clinician's session on one store of records (a file or a clinic's database)."""
 
     def __init__(

@@ -14,7 +14,7 @@ and read-only check.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -146,7 +146,6 @@ class ClinicRecords(RecordKeeping):
     path: Path
     _storage: AtomicJSONStorage
 
-
     def _index_clinic_records(self) -> None:
         self._groups: _Table[TreatmentGroup] = _Table(
             self._storage, GROUPS_TABLE, "tplan.domain:TreatmentGroup", "group"
@@ -212,15 +211,27 @@ class ClinicRecords(RecordKeeping):
 
     def save_group(self, group: TreatmentGroup, action: str) -> TreatmentGroup:
         """Add or replace a group; audits the changed field names. Nothing changed: no write."""
+        return self.save_groups([group], action)[0]
+
+    def save_groups(self, groups: Sequence[TreatmentGroup], action: str) -> list[TreatmentGroup]:
+        """Add or replace several groups in one journal line (all of them or none)."""
         self._require_writable()
-        stored, document = _stored(group)
-        before = self._existing(self._groups, stored.id)
-        fields = changed_fields(before, stored) if before is not None else ("group",)
-        if not fields:
-            return before  # type: ignore[return-value]
-        entry = self._entry(action, None, stored.id, tuple(fields))
-        self._commit([(self._groups, stored, document)], [entry])
-        return stored
+        writes: list[tuple[_Table[Any], BaseModel, dict[str, Any]]] = []
+        entries: list[AuditEntry] = []
+        saved: list[TreatmentGroup] = []
+        for group in groups:
+            stored, document = _stored(group)
+            before = self._existing(self._groups, stored.id)
+            fields = changed_fields(before, stored) if before is not None else ("group",)
+            if not fields:
+                saved.append(before)  # type: ignore[arg-type]
+                continue
+            writes.append((self._groups, stored, document))
+            entries.append(self._entry(action, None, stored.id, tuple(fields)))
+            saved.append(stored)
+        if writes:
+            self._commit(writes, entries)
+        return saved
 
     def save_session(self, session: Session, action: str) -> Session:
         """Add or replace one session (e.g. cancel it with a reason, or set its topic)."""

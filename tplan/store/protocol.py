@@ -12,7 +12,7 @@ store refuses with :class:`tplan.store.ConflictError` and overwrites nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -151,6 +151,11 @@ class PatientStore(Protocol):
     def attendance_for(self, session_ids: Iterable[str]) -> list[AttendanceRecord]: ...
 
     def save_group(self, group: TreatmentGroup, action: str) -> TreatmentGroup: ...
+
+    def save_groups(self, groups: Sequence[TreatmentGroup], action: str) -> list[TreatmentGroup]:
+        """Several groups saved as one transaction (all of them or none), e.g. the rosters a
+        level change ends or starts stays on."""
+        ...
 
     def save_session(self, session: Session, action: str) -> Session: ...
 

@@ -7,7 +7,7 @@ Records are read when asked for (a session book spans a few weeks), not cached.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -92,32 +92,40 @@ class PostgresClinicRecords(PostgresRecordKeeping):
     # --- writes --------------------------------------------------------------------------
 
     def save_group(self, group: TreatmentGroup, action: str) -> TreatmentGroup:
+        return self.save_groups([group], action)[0]
+
+    def save_groups(self, groups: Sequence[TreatmentGroup], action: str) -> list[TreatmentGroup]:
+        """In one transaction (all of them or none)."""
         from tplan.domain import TreatmentGroup
 
         self._require_writable()
-        stored, document = _stored(group)
+        documents = [_stored(group) for group in groups]
 
-        def work(c: psycopg.Connection) -> TreatmentGroup:
+        def work(c: psycopg.Connection) -> list[TreatmentGroup]:
+            saved: list[TreatmentGroup] = []
             with c.transaction():
-                row = c.execute(
-                    "SELECT document FROM groups WHERE id = %s FOR UPDATE", (stored.id,)
-                ).fetchone()
-                before = (
-                    self._load_as(TreatmentGroup, "group", stored.id, row[0]) if row else None
-                )
-                fields = changed_fields(before, stored) if before is not None else ("group",)
-                if not fields:
-                    return before  # type: ignore[return-value]
-                entry = self._entry(action, None, stored.id, tuple(fields))
-                c.execute(
-                    "INSERT INTO groups (id, document, name, updated_at, updated_by)"
-                    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
-                    " document = EXCLUDED.document, name = EXCLUDED.name,"
-                    " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-                    (stored.id, Jsonb(document), stored.name, entry.at, entry.by),
-                )
-                _audit(c, [entry])
-                return stored
+                for stored, document in documents:
+                    row = c.execute(
+                        "SELECT document FROM groups WHERE id = %s FOR UPDATE", (stored.id,)
+                    ).fetchone()
+                    before = (
+                        self._load_as(TreatmentGroup, "group", stored.id, row[0]) if row else None
+                    )
+                    fields = changed_fields(before, stored) if before is not None else ("group",)
+                    if not fields:
+                        saved.append(before)  # type: ignore[arg-type]
+                        continue
+                    entry = self._entry(action, None, stored.id, tuple(fields))
+                    c.execute(
+                        "INSERT INTO groups (id, document, name, updated_at, updated_by)"
+                        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
+                        " document = EXCLUDED.document, name = EXCLUDED.name,"
+                        " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
+                        (stored.id, Jsonb(document), stored.name, entry.at, entry.by),
+                    )
+                    _audit(c, [entry])
+                    saved.append(stored)
+            return saved
 
         return self._run(work)
 
@@ -175,8 +183,14 @@ class PostgresClinicRecords(PostgresRecordKeeping):
                         " updated_at, updated_by) VALUES (%s, %s, %s, %s, %s, %s)"
                         " ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document,"
                         " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-                        (stored.id, stored.session_id, stored.patient_id, Jsonb(document),
-                         now(), self._entry(action, None, None, ()).by),
+                        (
+                            stored.id,
+                            stored.session_id,
+                            stored.patient_id,
+                            Jsonb(document),
+                            now(),
+                            self._entry(action, None, None, ()).by,
+                        ),
                     )
                 _audit(c, entries)
 
@@ -205,8 +219,14 @@ class PostgresClinicRecords(PostgresRecordKeeping):
             c.execute(
                 "INSERT INTO group_notes (id, session_id, document, signed, updated_at,"
                 " updated_by) VALUES (%s, %s, %s, %s, %s, %s)",
-                (note.id, note.session_id, Jsonb(note.model_dump(mode="json")), note.signed,
-                 by.at, by.by),
+                (
+                    note.id,
+                    note.session_id,
+                    Jsonb(note.model_dump(mode="json")),
+                    note.signed,
+                    by.at,
+                    by.by,
+                ),
             )
         for group in groups:
             c.execute(
@@ -221,8 +241,14 @@ class PostgresClinicRecords(PostgresRecordKeeping):
                 "INSERT INTO attendance (id, session_id, patient_id, document, updated_at,"
                 " updated_by) VALUES (%s, %s, %s, %s, %s, %s)",
                 [
-                    (r.id, r.session_id, r.patient_id, Jsonb(r.model_dump(mode="json")), by.at,
-                     by.by)
+                    (
+                        r.id,
+                        r.session_id,
+                        r.patient_id,
+                        Jsonb(r.model_dump(mode="json")),
+                        by.at,
+                        by.by,
+                    )
                     for r in attendance
                 ],
             )
@@ -240,8 +266,15 @@ def _upsert_session(
                 " on_date = EXCLUDED.on_date, occurrence_of = EXCLUDED.occurrence_of,"
                 " patient_id = EXCLUDED.patient_id, updated_at = EXCLUDED.updated_at,"
                 " updated_by = EXCLUDED.updated_by",
-                (session.id, Jsonb(document), session.on, session.occurrence[0],
-                 session.patient_id, entry.at, entry.by),
+                (
+                    session.id,
+                    Jsonb(document),
+                    session.on,
+                    session.occurrence[0],
+                    session.patient_id,
+                    entry.at,
+                    entry.by,
+                ),
             )
     except psycopg.errors.UniqueViolation:
         raise ValueError(_DUPLICATE_SESSION.format(day=session.on.isoformat())) from None
@@ -254,8 +287,16 @@ def insert_audit(cur: psycopg.Cursor, entries: list[AuditEntry]) -> None:
             "INSERT INTO audit (at, by_name, os_user, action, patient_id, record_id, fields,"
             " detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             [
-                (e.at, e.by, e.os_user, e.action, e.patient_id, e.record_id, list(e.fields),
-                 e.detail)
+                (
+                    e.at,
+                    e.by,
+                    e.os_user,
+                    e.action,
+                    e.patient_id,
+                    e.record_id,
+                    list(e.fields),
+                    e.detail,
+                )
                 for e in entries
             ],
         )
