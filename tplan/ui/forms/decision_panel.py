@@ -30,6 +30,7 @@ from tplan.domain.rules import follow_up_problem
 from tplan.ui.forms.base import FieldReader, FormScreen
 from tplan.ui.forms.fields import FieldRow, date_input, literal, text_area
 from tplan.ui.forms.frequency_form import cadence_text, offer_frequencies
+from tplan.ui.forms.group_fit_form import offer_groups
 from tplan.ui.widgets.caseload_model import BADGES
 from tplan.ui.widgets.toggles import Choice
 
@@ -235,8 +236,11 @@ class DecisionPanel(FormScreen[Patient | None]):
         return self.workspace.patient(self.patient_id)
 
     def on_unmount(self) -> None:
-        """After an accepted level change, offer the interventions' frequencies that fit it."""
+        """After an accepted level change, offer the groups when they no longer fit it, then
+        the interventions' frequencies that fit it."""
         accepted = self.recorded is DecisionOutcome.ACCEPT
         if not (self._done and accepted and self.preview.review_due_after is not None):
             return
-        offer_frequencies(self, self.workspace, self.patient_id, preview_text(self.preview, 0))
+        ws, pid, changed = self.workspace, self.patient_id, preview_text(self.preview, 0)
+        assert pid is not None
+        offer_groups(self, ws, pid, lambda closing: offer_frequencies(closing, ws, pid, changed))

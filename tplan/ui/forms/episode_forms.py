@@ -170,14 +170,23 @@ class LevelForm(ScheduleForm):
         return saved
 
     def on_unmount(self) -> None:
-        """After a saved change, offer the interventions' frequencies that fit the new level
-        and schedule, as accepting a suggested level change does (only when one would change:
-        a new edition alone asks nothing)."""
+        """After a saved change, offer the groups (when they no longer fit the new level's
+        hours), then the interventions' frequencies that fit the new level and schedule, as
+        accepting a suggested level change does (only when one would change: a new edition
+        alone asks nothing)."""
         if self._done and self.review_moved is not None:
             from tplan.ui.forms.frequency_form import cadence_text, offer_frequencies
+            from tplan.ui.forms.group_fit_form import offer_groups
 
             changed = cadence_text(*self.review_moved)
-            offer_frequencies(self, self.workspace, self.patient_id, changed, only_changes=True)
+            ws, pid = self.workspace, self.patient_id
+            assert pid is not None
+            offer_groups(
+                self,
+                ws,
+                pid,
+                lambda closing: offer_frequencies(closing, ws, pid, changed, only_changes=True),
+            )
 
 
 class ReviewForm(FormScreen[Patient | None]):

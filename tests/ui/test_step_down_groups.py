@@ -1,0 +1,134 @@
+"""A level change offers to fit the patient's groups to the new level (both paths: `l` and an
+accepted suggestion), before the frequency offer: leaving is pre-ticked only where it makes
+the hours fit, ctrl+s ends the memberships on the change's date, escape keeps them. Driven by
+keys at 80x24 on the demo clinic, then the file is read back and the app reopened."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from counselor_steps import reread, show_patient, today_app
+from test_forms_harness import type_in
+from test_friction_day import SMALL
+from test_step_down_frequencies import AVERY, change_averys_level, decide_on_averys_step_down
+from textual.widgets import Checkbox
+
+from tplan.domain import LevelCode
+from tplan.services import FixedClock, Workspace
+from tplan.ui.app import TplanApp
+from tplan.ui.forms.frequency_form import FrequencyForm
+from tplan.ui.forms.group_fit_form import GroupFitForm
+from tplan.ui.screens.patient import PatientScreen
+from tplan.ui.screens.today import TodayScreen
+
+EVENING = "Evening relapse prevention"
+FAMILY = "Family group"
+
+
+def ticks(form: GroupFitForm) -> list[bool]:
+    return [box.value for box in form.query(Checkbox)]
+
+
+def averys_groups(ws: Workspace, on: date) -> set[str]:
+    return {g.name for g in ws.groups() if AVERY in g.members_on(on)}
+
+
+def expected_at(ws: Workspace, first: date) -> set[str]:
+    """The groups whose sessions from ``first`` on (Today, the week) expect Avery."""
+    days = [d for week in (ws.week(first), ws.week(first + timedelta(days=7))) for d in week.days]
+    return {
+        s.title for d in days if d.on >= first for s in d.sessions
+        if s.group_id is not None and AVERY in s.roster
+    }
+
+
+async def levels_tab(app: TplanApp, pilot, settle, screen_text) -> str:
+    await pilot.press(*["right_square_bracket"] * 6)  # Plan ... Trends, Levels
+    await settle(pilot)
+    text = screen_text(app)
+    assert "Level of care and schedule" in text
+    return text
+
+
+async def test_stepping_down_by_hand_leaves_the_groups_that_no_longer_fit(
+    clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
+) -> None:
+    assert averys_groups(clinic, today) == {EVENING, FAMILY}
+    app = today_app(clinic, clock, start="caseload")
+    async with app.run_test(size=SMALL) as pilot:
+        # Level 1, 2.5 h: leaving the evenings (9 h) leaves the family group and her
+        # individual session, 2.3 h, which fits; leaving the family group too would not
+        await change_averys_level(
+            app, pilot, settle, level=LevelCode.L1, days_per_week=2, hours_per_week=2.5
+        )
+        form = app.screen
+        assert isinstance(form, GroupFitForm)
+        shown = screen_text(app)
+        assert "From 12 Mar: sessions 11.3 h/wk, level 2.5 h/wk" in shown
+        assert "Evening relapse" in shown and "9 h in the week · Thu/Sat/Sun" in shown
+        assert "leave from 12 Mar" in shown
+        assert ticks(form) == [True, False]
+        assert "After: sessions 2.3 h/wk, level 2.5 h/wk (fits)" in shown
+        await pilot.press("tab", "space")  # tick the family group too: no longer fits
+        await settle(pilot)
+        assert ticks(form) == [True, True]
+        assert "After: sessions 0.8 h/wk, level 2.5 h/wk (does not fit)" in screen_text(app)
+        await pilot.press("space", "f2")
+        await settle(pilot)
+        assert "A.Q." in screen_text(app) and "Avery" not in screen_text(app)
+        await pilot.press("f2", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FrequencyForm)  # the frequencies come after the groups
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+        assert "Schedule ≠ level" not in await levels_tab(app, pilot, settle, screen_text)
+
+    again = reread(db_path, today)
+    try:
+        evening = next(g for g in again.groups() if g.name == EVENING)
+        stays = [(e.joined, e.left) for e in evening.roster if e.patient_id == AVERY]
+        assert stays == [(date(2026, 1, 1), today)]
+        assert averys_groups(again, today) == {FAMILY}
+        assert expected_at(again, today) == {FAMILY}  # Today and the week, from the change
+        assert EVENING in expected_at(again, today - timedelta(days=7))  # before it: kept
+        assert again.schedule_mismatch(again.patient(AVERY)) is None
+    finally:
+        again.close()
+
+    app = today_app(reread(db_path, today), clock)  # reopened: the same on Today and the plan
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert f"{EVENING}     8" in screen_text(app)  # 9 members before the step-down
+        await show_patient(pilot, settle, AVERY)
+        assert "Schedule ≠ level" not in await levels_tab(app, pilot, settle, screen_text)
+    app.workspace.close()
+
+
+async def test_escape_keeps_the_groups_after_an_accepted_step_down(
+    clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
+) -> None:
+    app = today_app(clinic, clock, start="caseload")
+    async with app.run_test(size=SMALL) as pilot:
+        await decide_on_averys_step_down(app, pilot, settle, "enter")  # accept: Level 1, 3 h
+        await type_in(pilot, "rationale", "All criteria met; agrees to weekly sessions")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, GroupFitForm)
+        assert ticks(form) == [False, False]  # leaving gives 2.3 h or 0.8 h: neither fits 3 h
+        assert "After: sessions 11.3 h/wk, level 3 h/wk (does not fit)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FrequencyForm)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)
+    again = reread(db_path, today)
+    try:
+        assert again.patient(AVERY).current_level.level is LevelCode.L1
+        assert averys_groups(again, today + timedelta(days=1)) == {EVENING, FAMILY}
+    finally:
+        again.close()
