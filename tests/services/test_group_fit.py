@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from services_factories import ADMITTED, TODAY, patient
 
 from tplan.domain import (
+    AttendanceStatus,
     LevelChange,
     LevelCode,
     RosterEntry,
@@ -19,7 +20,7 @@ from tplan.domain import (
     Weekday,
     WeeklyPattern,
 )
-from tplan.services import Workspace
+from tplan.services import Mark, SessionKey, Workspace
 
 
 def group(name: str, days: list[Weekday], minutes: int, *stays: RosterEntry) -> TreatmentGroup:
@@ -133,3 +134,30 @@ def test_several_rosters_are_saved_all_or_none(workspace: Workspace) -> None:
     saved = workspace.repo.save_groups([left, second], "fit groups to level")
     assert [g.roster[0].left for g in saved] == [TODAY, None]
     assert workspace.group(first.id).roster[0].left == TODAY
+
+
+def test_a_recorded_session_on_the_day_keeps_its_member_until_the_next(
+    workspace: Workspace,
+) -> None:
+    pid = workspace.admit(patient()).id
+    evening = workspace.save_group(
+        group(
+            "Evening",
+            [Weekday.MON, Weekday.WED, Weekday.THU],
+            180,
+            RosterEntry(patient_id=pid, joined=ADMITTED),
+        )
+    )
+    tonight = workspace.session(SessionKey(evening.id, TODAY))
+    workspace.record_attendance(tonight, {pid: Mark(AttendanceStatus.PRESENT)})
+    step(workspace, pid, LevelCode.L1, 3)
+    fit = workspace.group_fit(pid)
+    assert fit is not None
+    (choice,) = fit.leave
+    assert (choice.from_day, choice.attended, choice.hours, choice.ticked) == (
+        TODAY + timedelta(days=1), TODAY, 6, True  # tonight's 3 h stay: 3 h fits
+    )
+    workspace.fit_groups(pid, fit.on, {evening.id})
+    (stay,) = workspace.group(evening.id).roster
+    assert stay.left == TODAY + timedelta(days=1)
+    assert [p.id for p in workspace.session_roster(tonight)] == [pid]

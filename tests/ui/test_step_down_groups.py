@@ -1,7 +1,8 @@
 """A level change offers to fit the patient's groups to the new level (both paths: `l` and an
 accepted suggestion), before the frequency offer: leaving is pre-ticked only where it makes
-the hours fit, ctrl+s ends the memberships on the change's date, escape keeps them. Driven by
-keys at 80x24 on the demo clinic, then the file is read back and the app reopened."""
+the hours fit, ctrl+s ends the memberships on the change's date (the day after a session on it
+whose attendance is recorded), escape keeps them. Driven by keys at 80x24 on the demo clinic,
+then the file is read back and the app reopened."""
 
 from __future__ import annotations
 
@@ -57,23 +58,26 @@ async def test_stepping_down_by_hand_leaves_the_groups_that_no_longer_fit(
     assert averys_groups(clinic, today) == {EVENING, FAMILY}
     app = today_app(clinic, clock, start="caseload")
     async with app.run_test(size=SMALL) as pilot:
-        # Level 1, 2.5 h: leaving the evenings (9 h) leaves the family group and her
-        # individual session, 2.3 h, which fits; leaving the family group too would not
+        # Level 1 from today, 5.5 h: her attendance at tonight's evening group is recorded, so
+        # she leaves it tomorrow (its last 6 h of the week go), keeping tonight's 3 h, the family
+        # group and her individual session: 5.3 h, which fits; leaving the family group too
+        # would not
         await change_averys_level(
-            app, pilot, settle, level=LevelCode.L1, days_per_week=2, hours_per_week=2.5
+            app, pilot, settle, level=LevelCode.L1, days_per_week=2, hours_per_week=5.5
         )
         form = app.screen
         assert isinstance(form, GroupFitForm)
         shown = screen_text(app)
-        assert "From 12 Mar: sessions 11.3 h/wk, level 2.5 h/wk" in shown
-        assert "Evening relapse" in shown and "9 h in the week · Thu/Sat/Sun" in shown
-        assert "leave from 12 Mar" in shown
+        assert "From 12 Mar: sessions 11.3 h/wk, level 5.5 h/wk" in shown
+        assert "Evening relapse" in shown and "6 h in the week · Thu/Sat/Sun" in shown
+        assert "leave from 13 Mar (attended 12 Mar)" in shown
+        assert "leave from 12 Mar" in shown  # the family group
         assert ticks(form) == [True, False]
-        assert "After: sessions 2.3 h/wk, level 2.5 h/wk (fits)" in shown
+        assert "After: sessions 5.3 h/wk, level 5.5 h/wk (fits)" in shown
         await pilot.press("tab", "space")  # tick the family group too: no longer fits
         await settle(pilot)
         assert ticks(form) == [True, True]
-        assert "After: sessions 0.8 h/wk, level 2.5 h/wk (does not fit)" in screen_text(app)
+        assert "After: sessions 3.8 h/wk, level 5.5 h/wk (does not fit)" in screen_text(app)
         await pilot.press("space", "f2")
         await settle(pilot)
         assert "A.Q." in screen_text(app) and "Avery" not in screen_text(app)
@@ -89,10 +93,11 @@ async def test_stepping_down_by_hand_leaves_the_groups_that_no_longer_fit(
     try:
         evening = next(g for g in again.groups() if g.name == EVENING)
         stays = [(e.joined, e.left) for e in evening.roster if e.patient_id == AVERY]
-        assert stays == [(date(2026, 1, 1), today)]
-        assert averys_groups(again, today) == {FAMILY}
-        assert expected_at(again, today) == {FAMILY}  # Today and the week, from the change
-        assert EVENING in expected_at(again, today - timedelta(days=7))  # before it: kept
+        tomorrow = today + timedelta(days=1)
+        assert stays == [(date(2026, 1, 1), tomorrow)]
+        assert averys_groups(again, tomorrow) == {FAMILY}
+        assert expected_at(again, tomorrow) == {FAMILY}  # Today and the week, from then on
+        assert EVENING in expected_at(again, today)  # tonight's recorded session keeps her
         assert again.schedule_mismatch(again.patient(AVERY)) is None
     finally:
         again.close()
@@ -101,7 +106,7 @@ async def test_stepping_down_by_hand_leaves_the_groups_that_no_longer_fit(
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
-        assert f"{EVENING}     8" in screen_text(app)  # 9 members before the step-down
+        assert f"{EVENING}     9  attendance 7/9" in screen_text(app)  # tonight: unchanged
         await show_patient(pilot, settle, AVERY)
         assert "Schedule ≠ level" not in await levels_tab(app, pilot, settle, screen_text)
     app.workspace.close()

@@ -17,6 +17,7 @@ from tplan.services.errors import ServiceError
 from tplan.services.sessions import hours_match, without_member
 
 if TYPE_CHECKING:
+    from tplan.services.clock import Clock
     from tplan.store import PatientStore
 
 MOST_GROUPS_WEIGHED = 8
@@ -32,6 +33,12 @@ class GroupChoice:
     """Hours its sessions add in the 7 days from the change's date."""
     ticked: bool = False
     """Proposed: leaving it makes the hours fit (joining is never proposed)."""
+    from_day: date | None = None
+    """The day the stay ends (or begins): the change's date, or for leaving the day after the
+    patient's last session of the group with attendance recorded on or after it (a recorded
+    session keeps its member)."""
+    attended: date | None = None
+    """That last recorded session's day, if it moved ``from_day``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,12 @@ def proposed_leaving(hours: float, level_hours: float, groups: Sequence[GroupCho
     return set()
 
 
+def leave_day(on: date, attended: date | None) -> date:
+    """The day a stay ends: ``on``, or the day after a session on or after it at which the
+    patient's attendance is recorded (so that record keeps its member)."""
+    return on if attended is None else max(on, attended + timedelta(days=1))
+
+
 def week_hours(group: TreatmentGroup, on: date) -> float:
     """Hours the group meets in the 7 days from ``on`` by its pattern."""
     days = (on + timedelta(days=n) for n in range(7))
@@ -85,6 +98,7 @@ class GroupFitUseCases:
     """Mixed into ``Workspace``."""
 
     repo: PatientStore
+    clock: Clock
     patient: Callable[[str], Patient]
     week_expected: Callable[[Patient, date], list[ExpectedSession] | None]
     with_member: Callable[[TreatmentGroup, str, date], TreatmentGroup]
@@ -105,9 +119,13 @@ class GroupFitUseCases:
             return None
         groups = self.repo.groups()
         mine = [g for g in groups if self._on_from(g, pid, on)]
-        leave = [
-            GroupChoice(g, scheduled_hours(e for e in week if e.group_id == g.id)) for g in mine
-        ]
+        recorded = self._recorded_days(pid, on)
+        leave = []
+        for g in mine:
+            attended = recorded.get(g.id)
+            left = leave_day(on, attended)
+            adds = scheduled_hours(e for e in week if e.group_id == g.id and e.on >= left)
+            leave.append(GroupChoice(g, adds, False, left, attended))
         ticked = (
             proposed_leaving(hours, level.hours_per_week, leave)
             if hours > level.hours_per_week
@@ -117,7 +135,7 @@ class GroupFitUseCases:
         if hours < level.hours_per_week:
             busy = {Weekday.of(e.on) for e in week}
             join = [
-                GroupChoice(g, week_hours(g, on))
+                GroupChoice(g, week_hours(g, on), False, on)
                 for g in groups
                 if g not in mine and g.active_on(on) and not busy & set(pattern_days(g, on))
             ]
@@ -125,7 +143,10 @@ class GroupFitUseCases:
             on,
             level.hours_per_week,
             hours,
-            tuple(GroupChoice(c.group, c.hours, c.group.id in ticked) for c in leave),
+            tuple(
+                GroupChoice(c.group, c.hours, c.group.id in ticked, c.from_day, c.attended)
+                for c in leave
+            ),
             tuple(join),
         )
 
@@ -137,16 +158,35 @@ class GroupFitUseCases:
             e.patient_id == pid and (e.left is None or e.left > on) for e in group.roster
         )
 
+    def _recorded_days(self, pid: str, on: date) -> dict[str, date]:
+        """Group id -> the last day from ``on`` to today with the patient's attendance
+        recorded at one of its sessions."""
+        sessions = [
+            s for s in self.repo.sessions_between(on, max(on, self.clock.today())) if s.group_id
+        ]
+        by_id = {s.id: s for s in sessions}
+        days: dict[str, date] = {}
+        for record in self.repo.attendance_for(by_id):
+            if record.patient_id == pid:
+                session = by_id[record.session_id]
+                assert session.group_id is not None
+                days[session.group_id] = max(session.on, days.get(session.group_id, session.on))
+        return days
+
     def fit_groups(
         self, pid: str, on: date, leaving: Collection[str], joining: Collection[str] = ()
     ) -> list[TreatmentGroup]:
-        """Leave and join groups from ``on``, all in one transaction (none saved if one
-        fails)."""
+        """Leave and join groups from ``on`` (a group left after a session on or after ``on``
+        with the patient's attendance recorded: from the day after it), all in one
+        transaction (none saved if one fails)."""
         by_id = {g.id: g for g in self.repo.groups()}
         unknown = sorted((set(leaving) | set(joining)) - set(by_id))
         if unknown:
             raise ServiceError("a group was removed meanwhile: reopen the patient and retry")
-        changed = [without_member(by_id[gid], pid, on) for gid in leaving]
+        recorded = self._recorded_days(pid, on)
+        changed = [
+            without_member(by_id[gid], pid, leave_day(on, recorded.get(gid))) for gid in leaving
+        ]
         changed += [self.with_member(by_id[gid], pid, on) for gid in joining]
         return self.repo.save_groups(changed, "fit groups to level") if changed else []
 

@@ -5,6 +5,7 @@ interventions' frequencies are offered (the schedule first, the plan's frequenci
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -46,8 +47,15 @@ def hours_line(fit: GroupFit, hours: float) -> str:
 
 
 def choice_hint(choice: GroupChoice) -> str:
-    pattern = choice.group.pattern
-    return f"{choice.hours:g} h in the week · {pattern.describe()}"
+    return f"{choice.hours:g} h in the week · {choice.group.pattern.describe()}"
+
+
+def leave_text(choice: GroupChoice, on: date) -> str:
+    """``leave from 13 Mar`` (with the recorded session that keeps the stay until then)."""
+    text = f"leave from {choice.from_day or on:%d %b}"
+    if choice.attended is not None:
+        text += f" (attended {choice.attended:%d %b})"
+    return text
 
 
 class GroupFitForm(FormScreen[Patient | None]):
@@ -73,7 +81,7 @@ class GroupFitForm(FormScreen[Patient | None]):
         for n, choice in enumerate(self.fit.leave):
             yield FieldRow(
                 choice.group.name,
-                checkbox(f"leave_{n}", f"leave from {on_day}", choice.ticked),
+                checkbox(f"leave_{n}", leave_text(choice, self.fit.on), choice.ticked),
                 hint=choice_hint(choice),
             )
         for n, choice in enumerate(self.fit.join):
