@@ -104,9 +104,11 @@ async def test_a_deferred_step_down_comes_back_on_the_worklist_on_its_follow_up_
     assert saved(AVERY).current_level.level is LevelCode.L2_1
 
 
-async def change_averys_level(app: TplanApp, pilot, settle, **fields: object) -> None:
-    """`l` on Avery's plan, the given fields, a reason, ctrl+s."""
-    await open_patient(pilot, settle, "Avery")
+async def change_averys_level(
+    app: TplanApp, pilot, settle, *, who: str = "Avery", **fields: object
+) -> None:
+    """`l` on Avery's (or ``who``'s) plan, the given fields, a reason, ctrl+s."""
+    await open_patient(pilot, settle, who)
     await pilot.press("l")
     await settle(pilot)
     form = app.screen

@@ -137,3 +137,33 @@ async def test_escape_keeps_the_groups_after_an_accepted_step_down(
         assert averys_groups(again, today + timedelta(days=1)) == {EVENING, FAMILY}
     finally:
         again.close()
+
+
+async def test_an_intensification_offers_the_groups_on_her_free_days_to_join(
+    clinic: Workspace, clock: FixedClock, today: date, db_path: Path, settle, screen_text
+) -> None:
+    """Finley: Morning skills (Mon/Fri/Sun, 9 h); 10.5 h a week from today."""
+    finley = "demo-finley-ashgrove"
+    app = today_app(clinic, clock, start="caseload")
+    async with app.run_test(size=SMALL) as pilot:
+        await change_averys_level(app, pilot, settle, who="Finley", hours_per_week=10.5)
+        form = app.screen
+        assert isinstance(form, GroupFitForm)
+        shown = screen_text(app)
+        assert "Morning skills" in shown and "leave from 12 Mar" in shown
+        assert "join from 12 Mar" in shown and "1.5 h in the week · Tue 10:00-11:30" in shown
+        assert EVENING not in shown  # it meets on Sunday, one of her days
+        assert ticks(form) == [False, False]  # joining is never pre-ticked
+        await pilot.press("tab", "space")
+        await settle(pilot)
+        assert "After: sessions 10.5 h/wk, level 10.5 h/wk (fits)" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientScreen)  # same days: no frequency changes
+    again = reread(db_path, today)
+    try:
+        family = next(g for g in again.groups() if g.name == FAMILY)
+        assert [e.joined for e in family.roster if e.patient_id == finley] == [today]
+        assert again.schedule_mismatch(again.patient(finley)) is None
+    finally:
+        again.close()
