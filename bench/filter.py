@@ -53,12 +53,12 @@ def _timer(spent: dict[str, float], name: str, function):  # type: ignore[no-unt
 
 
 async def _measure(rows: int, rounds: int, db: Path) -> list[float]:
+    from common import opened_as_the_app_opens
     from generate import ANCHOR
     from textual.screen import Screen
     from textual.widgets import Input
 
     from tplan.services import FixedClock, Workspace
-    from tplan.store import open_repository
     from tplan.ui.app import TplanApp, make_app
     from tplan.ui.screens.caseload import CaseloadScreen
 
@@ -85,7 +85,7 @@ async def _measure(rows: int, rounds: int, db: Path) -> list[float]:
     TplanApp._display = encoding_display  # type: ignore[method-assign]
     per_key: list[float] = []
     clock = FixedClock(ANCHOR)
-    workspace = Workspace(open_repository(db, "bench", read_only=True), clock)
+    workspace = Workspace(opened_as_the_app_opens(db, "bench", read_only=True), clock)
     try:
         app = make_app(workspace, clock=clock, idle_privacy_minutes=None, me="J. Park")
         async with app.run_test(size=(120, 40)) as pilot:

@@ -31,10 +31,12 @@ TESTS_UI = BENCH_DIR.parent / "tests" / "ui"
 
 
 def _workspace(path: Path, today):  # type: ignore[no-untyped-def]
-    from tplan.services import FixedClock, Workspace
-    from tplan.store import open_repository
+    from common import opened_as_the_app_opens
 
-    return Workspace(open_repository(path, "J. Park"), FixedClock(today), clinician="J. Park")
+    from tplan.services import FixedClock, Workspace
+
+    records = opened_as_the_app_opens(path, "J. Park")
+    return Workspace(records, FixedClock(today), clinician="J. Park")
 
 
 async def _document(path: Path, today, attendance: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]

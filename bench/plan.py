@@ -25,16 +25,15 @@ async def _open_times(db: Path, patient_ids: list[str]) -> dict[str, float]:
     """Open each patient once from the caseload (a different one each time, so nothing is
     drawn already), wait for the paint, go back. The first opening builds the patient
     screen; the others re-fill it."""
-    from common import median
+    from common import median, opened_as_the_app_opens
     from generate import ANCHOR
 
     from tplan.services import FixedClock, Workspace
-    from tplan.store import open_repository
     from tplan.ui.app import make_app
     from tplan.ui.screens.patient import PatientScreen
 
     clock = FixedClock(ANCHOR)
-    workspace = Workspace(open_repository(db, "bench", read_only=True), clock)
+    workspace = Workspace(opened_as_the_app_opens(db, "bench", read_only=True), clock)
     times: list[float] = []
     widgets: list[int] = []
     try:
@@ -80,20 +79,19 @@ def _rss_kb() -> int:
 
 
 def measure(size: str, runs: int) -> dict[str, float]:
-    from common import DEFAULT_CACHE, median, timed, working_copy
+    from common import DEFAULT_CACHE, median, opened_as_the_app_opens, timed, working_copy
     from generate import ANCHOR
 
     from tplan.clinical import suggest
     from tplan.domain import ExportFormat
     from tplan.export import render
     from tplan.services import FixedClock, Workspace
-    from tplan.store import open_repository
 
     result: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
         db = working_copy(size, Path(tmp), DEFAULT_CACHE)
         clock = FixedClock(ANCHOR)
-        workspace = Workspace(open_repository(db, "bench"), clock, clinician="bench")
+        workspace = Workspace(opened_as_the_app_opens(db, "bench"), clock, clinician="bench")
         try:
             active = workspace.patients()
             heaviest = max(active, key=lambda p: len(p.notes))

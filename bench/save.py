@@ -57,12 +57,12 @@ async def _save_with_ticker(save, tick: bool) -> tuple[float, float]:  # type: i
 
 def measure(size: str, runs: int, one_dumps_call: bool = False) -> dict[str, float]:
     import orjson
-    from common import DEFAULT_CACHE, median, working_copy
+    from common import DEFAULT_CACHE, median, opened_as_the_app_opens, working_copy
     from generate import ANCHOR
 
     from tplan.domain import Attendance, ProgressNote, SessionType
     from tplan.services import FixedClock, Workspace
-    from tplan.store import open_repository, storage
+    from tplan.store import storage
 
     if one_dumps_call:
         storage.dump_parts = lambda tables: [orjson.dumps(tables)]  # type: ignore[assignment]
@@ -72,7 +72,7 @@ def measure(size: str, runs: int, one_dumps_call: bool = False) -> dict[str, flo
     with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
         db = working_copy(size, Path(tmp), DEFAULT_CACHE)
         clock = FixedClock(ANCHOR)
-        workspace = Workspace(open_repository(db, "bench"), clock, clinician="bench")
+        workspace = Workspace(opened_as_the_app_opens(db, "bench"), clock, clinician="bench")
         try:
             active = workspace.patients()
             for run in range(2 * runs + 2):

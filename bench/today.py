@@ -25,11 +25,11 @@ from pathlib import Path
 
 
 async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    from common import opened_as_the_app_opens
     from generate import ANCHOR, ME
 
     from tplan.services import FixedClock, Workspace
     from tplan.settings import Settings
-    from tplan.store import open_repository
     from tplan.ui.app import make_app
     from tplan.ui.screens.today import TodayScreen
 
@@ -38,7 +38,7 @@ async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float], l
     sessions_first: list[float] = []
     for _ in range(runs):
         clock = FixedClock(ANCHOR)
-        workspace = Workspace(open_repository(db, "bench", read_only=True), clock)
+        workspace = Workspace(opened_as_the_app_opens(db, "bench", read_only=True), clock)
         settings = Settings(clinician=ME, start_screen="today", privacy_after_minutes=0)
         try:
             app = make_app(workspace, clock=clock, settings=settings)
@@ -71,12 +71,11 @@ async def _today_times(db: Path, runs: int) -> tuple[list[float], list[float], l
 
 
 def measure(size: str, runs: int) -> dict[str, float]:
-    from common import DEFAULT_CACHE, median, working_copy
+    from common import DEFAULT_CACHE, median, opened_as_the_app_opens, working_copy
     from generate import ANCHOR, write_sessions
 
     from tplan.domain import AttendanceStatus
     from tplan.services import FixedClock, Mark, SessionKey, Workspace
-    from tplan.store import open_repository
 
     result: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="tplan-bench-") as tmp:
@@ -86,7 +85,8 @@ def measure(size: str, runs: int) -> dict[str, float]:
         times, cpu, sessions_first = asyncio.run(_today_times(db, runs))
         result["today_sessions_ms"] = 1000 * median(sessions_first)
         result["today_ms"], result["today_cpu_ms"] = 1000 * median(times), 1000 * median(cpu)
-        workspace = Workspace(open_repository(db, "bench"), FixedClock(ANCHOR), clinician="bench")
+        records = opened_as_the_app_opens(db, "bench")
+        workspace = Workspace(records, FixedClock(ANCHOR), clinician="bench")
         try:
             group = workspace.groups()[0]
             session = workspace.session(SessionKey(group.id, ANCHOR))

@@ -37,7 +37,6 @@ from tplan.settings import (
     load_settings,
     write_template,
 )
-from tplan.store.bulk import paused_gc
 from tplan.store.journal import journal_path
 
 if TYPE_CHECKING:
@@ -402,8 +401,7 @@ def tui_app(args: argparse.Namespace) -> TplanApp:
     from tplan.ui.app import make_app
 
     settings = _settings(args)
-    with paused_gc(freeze=True):  # the session's records, parsed once before any screen
-        opening = _tui_opening(args)
+    opening = _tui_opening(args)
     try:
         return make_app(opening, clock=opening.clock, settings=settings)
     except BaseException:

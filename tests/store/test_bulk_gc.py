@@ -37,16 +37,20 @@ def test_reads_during_a_session_freeze_nothing() -> None:
     assert gc.isenabled()
 
 
-def test_opening_the_records_during_a_session_freezes_nothing(tmp_path) -> None:
-    """A second opening of a record file (a read-only check, a reload) while screens are open
-    leaves what is alive then collectable once it is dropped."""
+def test_only_the_first_opening_of_the_records_freezes(tmp_path) -> None:
+    """The process's first parse of a record file (the CLI's, before any screen) is frozen; a
+    later opening (a read-only check, a reload) while screens are open leaves what is alive
+    then collectable once it is dropped."""
     from tplan.store import open_store
 
     path = tmp_path / "records.json"
     open_store(path, "J. Park").close()
+    open_store(path, "J. Park", read_only=True).close()  # the first parse, if none came before
+    frozen = gc.get_freeze_count()
     screen = Node()
     gone = weakref.ref(screen)
     open_store(path, "J. Park", read_only=True).close()
+    assert gc.get_freeze_count() == frozen
     del screen
     gc.collect()
     assert gone() is None

@@ -47,7 +47,7 @@ import orjson
 from tinydb.storages import Storage
 
 from tplan.store import checksum, journal, migrations
-from tplan.store.bulk import paused_gc
+from tplan.store.bulk import parsing_records, paused_gc
 from tplan.store.errors import (
     CorruptStoreError,
     ForeignFileError,
@@ -131,7 +131,7 @@ def parse_database(
     if not raw.strip():
         raise CorruptStoreError(path, "the file is empty", backup)
     try:
-        with paused_gc():
+        with parsing_records():
             tables = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CorruptStoreError(
