@@ -322,6 +322,17 @@ class GroupSessionScreen(Screen[None]):
     def _present(self) -> list[str]:
         return [m.patient_id for m in self.note.members if m.attended]
 
+    def _show_present(self) -> list[str]:
+        """Show the roster, member and header after attendance changed: the member shown
+        stays if still present, else the first present one. Returns who is present."""
+        present = self._present()
+        if self.current not in present:
+            self.current = present[0] if present else None
+        self._show_roster()
+        self._show_member()
+        self._show_header()
+        return present
+
     def _show_selector(self) -> None:
         present = self._present()
         unrecorded = sum(1 for m in self.note.members if m.attendance is None)
@@ -530,12 +541,7 @@ class GroupSessionScreen(Screen[None]):
             return
         self.session = result[0]
         self.note = self.tplan.workspace.with_attendance(self.note, self.session)
-        present = self._present()
-        if self.current not in present:
-            self.current = present[0] if present else None
-        self._show_roster()
-        self._show_member()
-        self._show_header()
+        present = self._show_present()
         self.set_status(f"Attendance recorded: {len(present)} present.")
         if not self.note.shared.content.strip() and not self.note.signed:
             self._focus_shared()
@@ -819,12 +825,7 @@ class GroupSessionScreen(Screen[None]):
             self.query_one("#gs-topic", Input).value = shared.topic
             self.query_one("#gs-content", TextArea).text = shared.content
             self.query_one("#gs-duration", Input).value = str(shared.duration_minutes or "")
-        present = self._present()
-        if self.current not in present:
-            self.current = present[0] if present else None
-        self._show_roster()
-        self._show_member()
-        self._show_header()
+        self._show_present()
         if self.note.signed or self.session.cancelled:
             self._lock()
         kept = " Your unsaved text is kept." if typed else ""
