@@ -263,3 +263,27 @@ async def test_export_refuses_existing_file_in_the_form(
         assert app.screen is app.form
         assert "already exists" in str(app.form.query_one("#form-status").render())
     assert existing.read_text() == "keep me"
+
+
+async def test_keys_typed_fast_across_tab_land_in_the_fields_they_were_typed_for(
+    workspace: Workspace, clock: FixedClock
+) -> None:
+    """A terminal delivers fast typing in one burst: `7 tab backspace 5 . 5 tab` typed in Days
+    a week puts 7 there and 5.5 in Hours a week. Tab had bubbled up from the field after the
+    keys behind it were already handed to the field that still had focus, so some landed in
+    Days ("75.") and a backspace emptied Hours."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = FormHarness(workspace, clock, lambda ws: LevelForm(ws, AVERY))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.form.query_one("#days_per_week", Input).focus()
+        await settle(pilot)
+        for key, character in [("backspace", None), ("7", "7"), ("tab", None),
+                               ("backspace", None), ("5", "5"), ("full_stop", "."),
+                               ("5", "5"), ("tab", None)]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        values = {i.id: i.value for i in app.form.query(Input)}
+        assert (values["days_per_week"], values["hours_per_week"]) == ("7", "5.5")

@@ -186,6 +186,10 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        # Priority, so the focus moves when tab arrives: bubbling up from the field, it moved
+        # only after the keys typed behind it had been handed to the field it was leaving.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
         # a modal screen hides the app's bindings, F1 among them: the form lists its own keys
         Binding("f1", "app.help", "Help", id="help"),
