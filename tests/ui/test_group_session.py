@@ -22,7 +22,7 @@ from group_factory import (
     record_attendance_by_keys,
     seed_group,
 )
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from tplan.domain import AttendanceStatus
 from tplan.services import FixedClock, SessionKey, Workspace
@@ -284,3 +284,34 @@ async def test_todays_evening_group_of_the_demo_opens_from_its_session_line(
         assert len(members) == 9 and sum(m.attended for m in members) == 7
         assert "Evening relapse prevention" in screen_text(app)
         assert "1/7" in screen_text(app)
+
+
+async def test_keys_typed_fast_across_tab_land_in_the_parts_they_were_typed_for(
+    group_file: Path,
+) -> None:
+    """Typed in one burst, as a terminal delivers it: the topic's letters stay in the topic
+    and those after tab go to the content (tab had moved the focus only after the keys behind
+    it had been handed to the topic)."""
+    from textual import events
+
+    ws = Workspace(open_repository(group_file, "J. Park"), CLOCK, clinician="J. Park")
+    app = make_app(ws, idle_privacy_minutes=None)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("G")
+            await workers_done(app)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, GroupSessionScreen)
+            topic = screen.query_one("#gs-topic", Input)
+            topic.value = ""
+            topic.focus()
+            await pilot.pause()
+            for key in ("H", "A", "L", "T", "tab", "S", "O", "S"):
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+            await workers_done(app)
+            await pilot.pause()
+            content = screen.query_one("#gs-content", TextArea).text
+            assert (topic.value, content[:3]) == ("HALT", "SOS")
+    finally:
+        ws.close()

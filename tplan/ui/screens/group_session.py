@@ -139,6 +139,10 @@ class GroupSessionScreen(Screen[None]):
     """One group session: the shared part once, then every present member's part."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority, as in the forms: the focus moves when tab arrives, not after the keys typed
+        # behind it were handed to the field it leaves.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("ctrl+down,right_square_bracket", "member(1)", "Next member", id="next_member"),
         Binding("ctrl+up,left_square_bracket", "member(-1)", "Previous member", show=False),
         Binding("ctrl+s", "save", "Save drafts", id="save"),
