@@ -183,9 +183,20 @@ class GroupNote(Model):
         return next((m for m in self.members if m.patient_id == patient_id), None)
 
     def signable(self) -> list[MemberPart]:
-        """Members whose note signing the group writes: present (or late, left early) and
-        with their individual part written."""
-        return [m for m in self.members if m.attended and m.written]
+        """Members whose note signing the group writes now: present (or late, left early),
+        with their individual part written, and not signed yet."""
+        signed = set(self.signed_members)
+        return [m for m in self.members if m.attended and m.written and m.patient_id not in signed]
+
+    def to_document(self) -> list[MemberPart]:
+        """Members still to document or sign: not signed, and present or not recorded yet
+        (absent and excused members get an attendance record only)."""
+        signed = set(self.signed_members)
+        return [
+            m
+            for m in self.members
+            if m.patient_id not in signed and (m.attendance is None or m.attended)
+        ]
 
 
 class GroupNotesBundle(Model):

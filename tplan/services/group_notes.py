@@ -205,7 +205,7 @@ class GroupNoteUseCases:
             raise ServiceError(problem)
         current = self.with_attendance(note, session)
         earlier = tuple(current.signed_members)
-        members = [m for m in current.signable() if m.patient_id not in earlier]
+        members = current.signable()
         skipped = tuple(
             (m.patient_id, reason)
             for m in current.members

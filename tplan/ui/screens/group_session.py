@@ -107,16 +107,6 @@ SIGNED_MARK = "✒"
 """In the roster: the member's note is signed (their part is read only)."""
 
 
-def to_document(note: GroupNote) -> list[MemberPart]:
-    """Members of a signed group still to document: not signed, and present or not recorded
-    (absent and excused members get an attendance record only)."""
-    return [
-        m
-        for m in note.members
-        if m.patient_id not in note.signed_members and (m.attendance is None or m.attended)
-    ]
-
-
 class ObjectiveList(OptionList):
     """The member's objectives: ``i`` improving, ``n`` no change, ``w`` worsening,
     ``a`` achieved, ``x`` not addressed."""
@@ -276,7 +266,7 @@ class GroupSessionScreen(Screen[None]):
         """Who is signed and who is still to document (the status line of a signed group)."""
         who = self._names(self.note.signed_members)
         waiting = [
-            (m.patient_id, skip_reason(m) or "ready to sign") for m in to_document(self.note)
+            (m.patient_id, skip_reason(m) or "ready to sign") for m in self.note.to_document()
         ]
         if not waiting:
             return f"Signed: {who}. Corrections are addenda on one member's note."
@@ -294,7 +284,7 @@ class GroupSessionScreen(Screen[None]):
 
     def _show_header(self) -> None:
         s = self.session
-        waiting = len(to_document(self.note)) if self.note.signed else 0
+        waiting = len(self.note.to_document()) if self.note.signed else 0
         state = "draft" if not self.note.signed else "SIGNED" + (
             f" · {waiting} to document" if waiting else ""
         )
@@ -389,7 +379,7 @@ class GroupSessionScreen(Screen[None]):
 
     def _open_members(self) -> bool:
         """Something is still to do on a signed group (a member to record or document)."""
-        return not self.session.cancelled and bool(to_document(self.note))
+        return not self.session.cancelled and bool(self.note.to_document())
 
     def _member_objectives(self, pid: str) -> list[Objective]:
         if pid not in self.objectives:
@@ -702,7 +692,7 @@ class GroupSessionScreen(Screen[None]):
                 "Not signed: " + "; ".join(described) + " (the settings refuse this)", error=True
             )
             return
-        signable = self._to_sign(note)
+        signable = note.signable()
         if not signable and note.signed:
             self.set_status(self._signed_text())
             return
@@ -714,12 +704,8 @@ class GroupSessionScreen(Screen[None]):
             lambda yes: self._sign(note) if yes else self.set_status("Not signed."),
         )
 
-    @staticmethod
-    def _to_sign(note: GroupNote) -> list[MemberPart]:
-        return [m for m in note.signable() if m.patient_id not in note.signed_members]
-
     def _sign_question(self, note: GroupNote, described: list[str]) -> str:
-        signed = [self._member_name(m.patient_id) for m in self._to_sign(note)]
+        signed = [self._member_name(m.patient_id) for m in note.signable()]
         skipped = [
             f"{self._member_name(m.patient_id)} ({reason})"
             for m in note.members
@@ -766,7 +752,7 @@ class GroupSessionScreen(Screen[None]):
             self.note = self.saved = result.note
             for pid in result.signed:
                 self.tplan.caseload_changed(pid)
-            waiting = len(to_document(self.note))
+            waiting = len(self.note.to_document())
             now = f" Now signed: {self._names(result.signed)}." if len(result.signed) <= 3 else ""
             still = (
                 f" To document: {waiting}."
