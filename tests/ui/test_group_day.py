@@ -8,6 +8,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from counselor_steps import until
+from textual.widgets import TextArea
 
 from tplan.domain import Attendance, ProgressNote, SessionType
 from tplan.services import FixedClock, Workspace
@@ -48,7 +50,9 @@ def open_app(path: Path, at: time) -> tuple[Workspace, TplanApp]:
 async def write_and_sign(app: TplanApp, pilot, settle, text: str, *, confirm: bool = True) -> None:
     """The shown member engaged, ``text`` their first section, ``ctrl+g`` (and ``y``)."""
     await pilot.press("ctrl+r", "e")
-    app.focused.text = text
+    focused = app.focused
+    assert isinstance(focused, TextArea), "engaged moves the focus to the member's first section"
+    focused.insert(text)  # the whole string at once, as a paste: per-key typing only slows it
     await pilot.press("ctrl+g")
     await settle(pilot)
     if confirm:
@@ -128,8 +132,7 @@ async def test_f2_on_the_week_view_masks_the_individual_sessions_names(
         await settle(pilot)
         week = app.screen
         assert isinstance(week, WeekScreen)
-        while week.week is None:
-            await pilot.pause(0.01)
+        await until(pilot, lambda: week.week is not None, "the week computed")
         await settle(pilot)
         assert "1:1 Avery" in screen_text(app)
         await pilot.press("f2")
@@ -162,10 +165,8 @@ async def test_a_group_is_signed_only_once_it_has_begun_a_draft_may_be_saved_ahe
     ws, app = open_app(demo_file, time(15, 16))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_evening_group(app, pilot, settle)
-        await pilot.press("ctrl+r", "e")
-        app.focused.text = "Named two triggers; practised refusal."
-        await pilot.press("ctrl+g")
-        await settle(pilot)
+        await write_and_sign(app, pilot, settle, "Named two triggers; practised refusal.",
+                             confirm=False)
         assert screen is app.screen  # no confirmation asked
         refused = "Not signed: the session has not begun (Thu 12 Mar 18:00): keep it a draft"
         assert refused in screen_text(app)
