@@ -4,7 +4,7 @@ for an intensification, and several rosters saved as one transaction."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -21,6 +21,12 @@ from tplan.domain import (
     WeeklyPattern,
 )
 from tplan.services import Mark, SessionKey, Workspace
+
+EVENINGS = [Weekday.MON, Weekday.WED, Weekday.THU]
+
+
+def member(pid: str, joined: date = ADMITTED) -> RosterEntry:
+    return RosterEntry(patient_id=pid, joined=joined)
 
 
 def group(name: str, days: list[Weekday], minutes: int, *stays: RosterEntry) -> TreatmentGroup:
@@ -48,25 +54,10 @@ def test_a_step_down_proposes_the_fewest_groups_whose_leaving_fits(workspace: Wo
     pid = workspace.admit(patient()).id
     # Thu 12 Mar .. Wed 18 Mar: the evening group 9 h, family 1.5 h, Saturday's 2 h (joined
     # after the change's date: that stay never begins, it is taken off the roster)
-    evening = workspace.save_group(
-        group(
-            "Evening",
-            [Weekday.MON, Weekday.WED, Weekday.THU],
-            180,
-            RosterEntry(patient_id=pid, joined=ADMITTED),
-        )
-    )
-    family = workspace.save_group(
-        group("Family", [Weekday.TUE], 90, RosterEntry(patient_id=pid, joined=ADMITTED))
-    )
-    saturday = workspace.save_group(
-        group(
-            "Saturday",
-            [Weekday.SAT],
-            120,
-            RosterEntry(patient_id=pid, joined=TODAY + timedelta(days=2)),
-        )
-    )
+    evening = workspace.save_group(group("Evening", EVENINGS, 180, member(pid)))
+    family = workspace.save_group(group("Family", [Weekday.TUE], 90, member(pid)))
+    later = member(pid, TODAY + timedelta(days=2))
+    saturday = workspace.save_group(group("Saturday", [Weekday.SAT], 120, later))
     step(workspace, pid, LevelCode.L1, 1.5)
 
     fit = workspace.group_fit(pid)
@@ -86,14 +77,7 @@ def test_a_step_down_proposes_the_fewest_groups_whose_leaving_fits(workspace: Wo
 
 def test_no_choice_that_fits_is_never_pre_ticked(workspace: Workspace) -> None:
     pid = workspace.admit(patient()).id
-    workspace.save_group(
-        group(
-            "Evening",
-            [Weekday.MON, Weekday.WED, Weekday.THU],
-            180,
-            RosterEntry(patient_id=pid, joined=ADMITTED),
-        )
-    )
+    workspace.save_group(group("Evening", EVENINGS, 180, member(pid)))
     step(workspace, pid, LevelCode.L1, 4)
     fit = workspace.group_fit(pid)
     assert fit is not None and [(c.hours, c.ticked) for c in fit.leave] == [(9, False)]
@@ -101,10 +85,8 @@ def test_no_choice_that_fits_is_never_pre_ticked(workspace: Workspace) -> None:
 
 def test_an_intensification_offers_groups_on_free_days_ticking_none(workspace: Workspace) -> None:
     pid = workspace.admit(patient()).id
-    workspace.save_group(
-        group("Family", [Weekday.TUE], 90, RosterEntry(patient_id=pid, joined=ADMITTED))
-    )
-    evening = workspace.save_group(group("Evening", [Weekday.MON, Weekday.WED, Weekday.THU], 180))
+    workspace.save_group(group("Family", [Weekday.TUE], 90, member(pid)))
+    evening = workspace.save_group(group("Evening", EVENINGS, 180))
     workspace.save_group(group("Tuesday skills", [Weekday.TUE, Weekday.FRI], 120))  # Tue taken
     step(workspace, pid, LevelCode.L2_1, 10.5)
     fit = workspace.group_fit(pid)
@@ -118,12 +100,8 @@ def test_an_intensification_offers_groups_on_free_days_ticking_none(workspace: W
 
 def test_several_rosters_are_saved_all_or_none(workspace: Workspace) -> None:
     pid = workspace.admit(patient()).id
-    first = workspace.save_group(
-        group("First", [Weekday.MON], 60, RosterEntry(patient_id=pid, joined=ADMITTED))
-    )
-    second = workspace.save_group(
-        group("Second", [Weekday.TUE], 60, RosterEntry(patient_id=pid, joined=ADMITTED))
-    )
+    first = workspace.save_group(group("First", [Weekday.MON], 60, member(pid)))
+    second = workspace.save_group(group("Second", [Weekday.TUE], 60, member(pid)))
     left = first.model_copy(update={"roster": [first.roster[0].model_copy(update={"left": TODAY})]})
     broken = second.model_copy(  # skips validation: a stay that ends before it begins
         update={"roster": [second.roster[0].model_copy(update={"left": ADMITTED})]}
@@ -140,14 +118,7 @@ def test_a_recorded_session_on_the_day_keeps_its_member_until_the_next(
     workspace: Workspace,
 ) -> None:
     pid = workspace.admit(patient()).id
-    evening = workspace.save_group(
-        group(
-            "Evening",
-            [Weekday.MON, Weekday.WED, Weekday.THU],
-            180,
-            RosterEntry(patient_id=pid, joined=ADMITTED),
-        )
-    )
+    evening = workspace.save_group(group("Evening", EVENINGS, 180, member(pid)))
     tonight = workspace.session(SessionKey(evening.id, TODAY))
     workspace.record_attendance(tonight, {pid: Mark(AttendanceStatus.PRESENT)})
     step(workspace, pid, LevelCode.L1, 3)
