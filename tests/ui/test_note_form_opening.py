@@ -24,6 +24,15 @@ def post_keys(app, *keys: str) -> None:
         app.post_message(events.Key(key, character))
 
 
+def typed_field(app, field_id: str) -> Input:
+    """The note form's field the keys went to: the form is open and that field has focus."""
+    form = app.screen
+    assert isinstance(form, forms.NoteForm)
+    field = form.query_one(f"#{field_id}", Input)
+    assert field.has_focus
+    return field
+
+
 async def test_a_note_typed_and_saved_before_the_form_finished_opening_is_saved(
     app, settle, patient_id, saved
 ) -> None:
@@ -41,11 +50,7 @@ async def test_a_note_typed_and_saved_before_the_form_finished_opening_is_saved(
 
         post_keys(app, "n", *"2026-03-11")
         await settle(pilot)
-        form = app.screen
-        assert isinstance(form, forms.NoteForm)
-        field = form.query_one("#date_of_service", Input)
-        assert field.has_focus
-        assert field.value == "2026-03-11"
+        assert typed_field(app, "date_of_service").value == "2026-03-11"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)
@@ -60,8 +65,7 @@ async def test_keys_typed_while_the_form_opens_do_not_reach_the_caseload(app, se
         sort_before = caseload.table.lines[:]
         post_keys(app, *"nsss")  # `s` sorts the caseload: here it is text for the form
         await settle(pilot)
-        assert isinstance(app.screen, forms.NoteForm)
-        assert app.screen.query_one("#date_of_service", Input).value == "sss"
+        assert typed_field(app, "date_of_service").value == "sss"
         assert caseload.table.lines == sort_before
 
 
@@ -74,8 +78,7 @@ async def test_keys_typed_right_after_n_on_the_patient_screen_reach_the_form(
         await settle(pilot)
         post_keys(app, "n", *"2026-03-10")
         await settle(pilot)
-        assert isinstance(app.screen, forms.NoteForm)
-        assert app.screen.query_one("#date_of_service", Input).value == "2026-03-10"
+        assert typed_field(app, "date_of_service").value == "2026-03-10"
 
 
 async def test_n_typed_in_the_caseload_filter_is_text(app, settle) -> None:
@@ -95,12 +98,8 @@ async def test_alt_5_right_after_n_puts_the_answers_in_the_phq9_field(
         await settle(pilot)
         post_keys(app, "n", "alt+5", *"102")
         await settle(pilot)
-        form = app.screen
-        assert isinstance(form, forms.NoteForm)
-        phq9 = form.query_one("#phq9", Input)
-        assert phq9.has_focus
-        assert phq9.value == "102"
-        assert form.query_one("#date_of_service", Input).value == "2026-03-12"
+        assert typed_field(app, "phq9").value == "102"
+        assert app.screen.query_one("#date_of_service", Input).value == "2026-03-12"
 
 
 async def test_a_draft_saved_at_once_keeps_its_lower_fields(
