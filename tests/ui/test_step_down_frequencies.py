@@ -104,10 +104,10 @@ async def test_a_deferred_step_down_comes_back_on_the_worklist_on_its_follow_up_
     assert saved(AVERY).current_level.level is LevelCode.L2_1
 
 
-async def change_averys_level(
+async def change_level(
     app: TplanApp, pilot, settle, *, who: str = "Avery", **fields: object
 ) -> None:
-    """`l` on Avery's (or ``who``'s) plan, the given fields, a reason, ctrl+s."""
+    """`l` on the plan of ``who`` (Avery unless named), the given fields, a reason, ctrl+s."""
     await open_patient(pilot, settle, who)
     await pilot.press("l")
     await settle(pilot)
@@ -128,7 +128,7 @@ async def test_a_level_changed_by_hand_offers_the_frequencies_as_accepting_does(
     app: TplanApp, settle, screen_text, saved: Callable[[str], Patient]
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        await change_averys_level(
+        await change_level(
             app, pilot, settle, level=LevelCode.L1, days_per_week=2, hours_per_week=6
         )
         form = app.screen
@@ -150,7 +150,7 @@ async def test_a_change_that_fits_every_frequency_asks_nothing_more(
 ) -> None:
     before = frequencies(saved(AVERY))
     async with app.run_test(size=SMALL) as pilot:
-        await change_averys_level(app, pilot, settle, hours_per_week=10)  # same three days
+        await change_level(app, pilot, settle, hours_per_week=10)  # same three days
         assert isinstance(app.screen, PatientScreen)
     stored = saved(AVERY)
     assert stored.current_level.hours_per_week == 10

@@ -12,7 +12,7 @@ from pathlib import Path
 from counselor_steps import reread, show_patient, today_app
 from test_forms_harness import type_in
 from test_friction_day import SMALL
-from test_step_down_frequencies import AVERY, change_averys_level, decide_on_averys_step_down
+from test_step_down_frequencies import AVERY, change_level, decide_on_averys_step_down
 from textual.widgets import Checkbox
 
 from tplan.domain import LevelCode
@@ -62,7 +62,7 @@ async def test_stepping_down_by_hand_leaves_the_groups_that_no_longer_fit(
         # she leaves it tomorrow (its last 6 h of the week go), keeping tonight's 3 h, the family
         # group and her individual session: 5.3 h, which fits; leaving the family group too
         # would not
-        await change_averys_level(
+        await change_level(
             app, pilot, settle, level=LevelCode.L1, days_per_week=2, hours_per_week=5.5
         )
         form = app.screen
@@ -146,7 +146,7 @@ async def test_an_intensification_offers_the_groups_on_her_free_days_to_join(
     finley = "demo-finley-ashgrove"
     app = today_app(clinic, clock, start="caseload")
     async with app.run_test(size=SMALL) as pilot:
-        await change_averys_level(app, pilot, settle, who="Finley", hours_per_week=10.5)
+        await change_level(app, pilot, settle, who="Finley", hours_per_week=10.5)
         form = app.screen
         assert isinstance(form, GroupFitForm)
         shown = screen_text(app)
