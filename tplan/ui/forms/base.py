@@ -413,6 +413,9 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
         if not message and self.read_only:  # the standing reason why saving will fail
             message, error = READ_ONLY_MESSAGE, False
         status = self.query_one("#form-status", Static)
+        if (message, error) == getattr(status, "shown", None):
+            return  # validation runs after every change: an unchanged line costs no layout
+        status.shown = (message, error)
         status.update(literal(message))
         status.set_class(bool(message) and error, "-error")
         status.set_class(bool(message) and not error, "-info")
