@@ -20,7 +20,6 @@ from textual.app import App, ComposeResult
 from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Select
-from textual.widgets._footer import FooterKey
 from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
 
 try:
@@ -47,7 +46,6 @@ PRIVATE_NAMES: tuple[tuple[type, str], ...] = (
     (Select, "_value"),
     (Select, "_allow_blank"),
     (Select, "_type_to_search"),
-    (FooterKey, "_watch_compact"),  # StableFooter gives its keys the class it would add
 )
 """(class, attribute) pairs this module relies on."""
 

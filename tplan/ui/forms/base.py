@@ -33,7 +33,7 @@ from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import DateInput, FieldRow, Fields, date_input, literal
 from tplan.ui.forms.parsing import parse_int, parse_number
 from tplan.ui.read_only import READ_ONLY_MESSAGE
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -281,7 +281,7 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
             with VerticalScroll(id="form-body", can_focus=self.BODY_FOCUSABLE):
                 yield from self.compose_fields()
             yield Static("", id="form-status", markup=False)
-        yield StableFooter(compact=False, show_command_palette=True)
+        yield KeyFooter(compact=False, show_command_palette=True)
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()

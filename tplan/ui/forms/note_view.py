@@ -24,7 +24,7 @@ from tplan.domain import (
 from tplan.services import NoteStateError
 from tplan.ui.forms.base import FieldReader, FormScreen, person_name, private_record_text
 from tplan.ui.forms.fields import FieldRow, choice, enum_options, literal, text_area, text_input
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from tplan.services import Workspace
@@ -162,7 +162,7 @@ class NoteView(ModalScreen[Patient | None]):
             with VerticalScroll(id="form-body"):
                 yield Static(self._note_text(), id="note-text", classes="readonly")
             yield Static("", id="form-status", markup=False)
-        yield StableFooter(compact=False, show_command_palette=True)
+        yield KeyFooter(compact=False, show_command_palette=True)
 
     def _title(self) -> Any:
         state = "signed" if self.note.signed else "draft"

@@ -35,7 +35,7 @@ from tplan.ui.widgets.caseload_model import (
 )
 from tplan.ui.widgets.caseload_table import CaseloadTable
 from tplan.ui.widgets.filter_input import FilterInput
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class CaseloadScreen(Screen[None]):
             yield Static(id="quick-filters")
         yield CaseloadTable(id="caseload")
         yield Static(id="explain")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy_changed)

@@ -24,7 +24,7 @@ from tplan.services import WaitingNote
 from tplan.ui.forms.base import private_record_text, save_error_message
 from tplan.ui.forms.cosign_forms import ReturnForm
 from tplan.ui.forms.note_view import render_note
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class CosignScreen(Screen[None]):
         with VerticalScroll(id="cosign-note"):
             yield Static(id="cosign-text")
         yield Static(id="cosign-status", markup=False)
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", lambda _on: self._fill(), init=False)

@@ -49,7 +49,7 @@ from tplan.services.group_notes import NobodyNewToSign, describe_finding
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import literal
 from tplan.ui.read_only import editing
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.member_ratings import RatingsBar
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class GroupSessionScreen(Screen[None]):
                     select_on_focus=False,
                 )
         yield Static(id="gs-status")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         shared = self.note.shared

@@ -27,7 +27,7 @@ from tplan.ui.compat import RestylesOnlyWhenStale, SkipsFirstResize
 from tplan.ui.read_only import editing
 from tplan.ui.screens.record_kinds import BY_KIND, RECORD_KINDS
 from tplan.ui.widgets.caseload_model import BADGES
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.history import audit_table, disclosure_table
 from tplan.ui.widgets.patient_header import identity_line, status_line
 from tplan.ui.widgets.privacy import mask_options, mask_renderable
@@ -145,7 +145,7 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
                     if tab_id == FIRST_TAB:
                         yield from self._tab_widgets(tab_id)
         yield Static(self._summary(), id="summary")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", lambda _: self._render_all(), init=False)

@@ -24,7 +24,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class TodayScreen(Screen[None]):
         yield OptionList(id="cosign")
         yield Static("To do", classes="today-heading")
         yield OptionList(id="todo")
-        yield StableFooter(compact=False, show_command_palette=True)
+        yield KeyFooter(compact=False, show_command_palette=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", self._privacy_changed, init=False)

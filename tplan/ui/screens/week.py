@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from tplan.services.agenda import AgendaSession, day_text
 from tplan.services.week import Week, monday_of
 from tplan.ui.screens.today import fit, open_attendance
-from tplan.ui.widgets.footer import StableFooter
+from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class WeekScreen(Screen[None]):
         yield Static(LEGEND, id="week-legend")
         table = WeekTable(id="week-table", cursor_type="cell", zebra_stripes=False)
         yield table
-        yield StableFooter(compact=False, show_command_palette=True)
+        yield KeyFooter(compact=False, show_command_palette=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "privacy", lambda _on: self._show_again(), init=False)
