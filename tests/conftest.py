@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import rewrite_ahead
 from postgres_server import ServerUnavailable, TestServer
 
 os.environ["TZ"] = "UTC"  # sessions are scheduled in local wall-clock time: one zone for all
@@ -117,3 +118,18 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "file":
         return str(tmp_path / "records" / "tplan.json")
     return request.getfixturevalue("postgres_url")
+
+
+_REWRITING: list[object] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The xdist controller rewrites the test modules' asserts once for all workers."""
+    thread = rewrite_ahead.start(config, Path(__file__).parent)
+    if thread is not None:
+        _REWRITING.append(thread)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for thread in _REWRITING:
+        thread.join()  # type: ignore[attr-defined]
