@@ -201,3 +201,16 @@ async def test_light_theme_from_the_factory(workspace, clock, settle) -> None:
         assert not app.current_theme.dark
         app.action_toggle_theme()
         assert app.current_theme.dark
+
+
+async def test_screens_open_with_the_breakpoint_classes_of_the_terminal(app, settle) -> None:
+    """Given up front, Textual's first resize changes nothing: the screen is styled once."""
+    async with app.run_test(size=(130, 24)) as pilot:
+        await settle(pilot)
+        assert {"-wide", "-short"} <= set(app.screen.classes)
+        fresh = app.sized(CaseloadScreen())
+        assert {"-wide", "-short"} <= set(fresh.classes)
+        await pilot.resize_terminal(100, 40)
+        await settle(pilot)
+        assert {"-narrow", "-tall"} <= set(app.screen.classes)
+        assert not {"-wide", "-short"} & set(app.screen.classes)

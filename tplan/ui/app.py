@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from tplan.services.deferred import PatientStore
 
 IDLE_CHECK_SECONDS = 15.0
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
 SCREENSHOT_COMMAND = "Screenshot"
 """Textual's palette command that saves the screen as an SVG (removed: see action_screenshot)."""
 SCREENSHOT_OFF = (
@@ -167,8 +169,8 @@ class TplanApp(QuietCrashes, App[None]):
         if self.start_screen() == "today":
             from tplan.ui.screens.today import TodayScreen
 
-            return TodayScreen()
-        return CaseloadScreen()
+            return self.sized(TodayScreen())
+        return self.sized(CaseloadScreen())
 
     def start_screen(self) -> str:
         """``today`` or ``caseload``: the settings' start screen. An app built without
@@ -188,7 +190,7 @@ class TplanApp(QuietCrashes, App[None]):
         if isinstance(self.screen, kind):
             return
         if not any(isinstance(screen, kind) for screen in self.screen_stack):
-            self.push_screen(kind())
+            self.push_screen(self.sized(kind()))
             return
         while not isinstance(self.screen, kind):
             if getattr(self.screen, "dirty", False):
@@ -204,19 +206,27 @@ class TplanApp(QuietCrashes, App[None]):
         """The record file is open read-only (``tplan --read-only``): editing keys only say so."""
         return bool(getattr(self.store, "read_only", False))
 
-    def breakpoint_classes(self) -> str:
-        """The breakpoint classes a screen of the current size gets on its first resize.
-
-        A new screen given them up front skips one restyle of all its widgets when it opens.
-        """
+    def breakpoint_classes(self) -> list[str]:
+        """The breakpoint classes a screen of the current size gets on its first resize."""
         width, height = self.size
-        return " ".join(
+        found = (
             next((name for low, name in sorted(points, reverse=True) if size >= low), "")
             for size, points in (
                 (width, self.HORIZONTAL_BREAKPOINTS),
                 (height, self.VERTICAL_BREAKPOINTS),
             )
-        ).strip()
+        )
+        return [name for name in found if name]
+
+    def sized(self, screen: ScreenT) -> ScreenT:
+        """``screen``, not yet shown, with the breakpoint classes of the terminal's size.
+
+        Textual gives them on the screen's first resize, after every widget has been styled
+        once, and then styles them all again (the start screen: about a sixth of the app's
+        start under a profiler). Given up front, the widgets are styled once."""
+        if screen.HORIZONTAL_BREAKPOINTS is None and screen.VERTICAL_BREAKPOINTS is None:
+            screen.add_class(*self.breakpoint_classes(), update=False)
+        return screen
 
     def open_patient(self, patient_id: str) -> None:
         """Show one patient's plan (from the caseload, the palette or after an admission)."""

@@ -477,7 +477,7 @@ class CaseloadScreen(Screen[None]):
         """Supervisors: the notes waiting for co-signature; counselors: notes returned to them."""
         from tplan.ui.screens.cosign import CosignScreen
 
-        self.app.push_screen(CosignScreen())
+        self.app.push_screen(self.tplan.sized(CosignScreen()))
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Admit a patient", "New episode of care (a)", self.action_admit)

@@ -145,8 +145,8 @@ class GroupSessionScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back"),
     ]
 
-    def __init__(self, key: SessionKey, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
+    def __init__(self, key: SessionKey) -> None:
+        super().__init__()
         self.session_key = key
         self.ready = False
 
@@ -846,7 +846,7 @@ class GroupSessionScreen(Screen[None]):
 
 def open_group_session(app: TplanApp, key: SessionKey) -> None:
     """Show the group session screen of ``key``."""
-    app.push_screen(GroupSessionScreen(key, classes=app.breakpoint_classes()))
+    app.push_screen(app.sized(GroupSessionScreen(key)))
 
 
 def document_todays_group(app: TplanApp) -> None:

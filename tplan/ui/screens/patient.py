@@ -115,8 +115,8 @@ class PatientScreen(RestylesOnlyWhenStale, SkipsFirstResize, Screen[None]):
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
     ]
 
-    def __init__(self, patient_id: str, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
+    def __init__(self, patient_id: str) -> None:
+        super().__init__()
         self.patient_id = patient_id
         self.patient: Patient | None = None
         self.suggestion: Suggestion | None = None
@@ -694,16 +694,16 @@ def open_plan(app: TplanApp, patient_id: str) -> None:
         current.show_patient(patient_id)
         return
     if not app.is_screen_installed(REUSED_SCREEN):
-        screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+        screen = app.sized(PatientScreen(patient_id))
         app.install_screen(screen, REUSED_SCREEN)
     else:
         screen = app.get_screen(REUSED_SCREEN)  # type: ignore[assignment]
         if screen in app.screen_stack:
-            screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+            screen = app.sized(PatientScreen(patient_id))
         elif not screen.on_first_tab:
             app.uninstall_screen(screen)
             screen.remove()
-            screen = PatientScreen(patient_id, classes=app.breakpoint_classes())
+            screen = app.sized(PatientScreen(patient_id))
             app.install_screen(screen, REUSED_SCREEN)
         else:
             screen.show_patient(patient_id)
