@@ -154,6 +154,7 @@ async def test_palette_jumps_to_a_patient_by_name(app, settle, patient_id) -> No
 async def test_palette_runs_actions_too(app, settle) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        dark = app.screen.query_one(CaseloadTable).styles.background
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"privacy on")
@@ -169,6 +170,9 @@ async def test_palette_runs_actions_too(app, settle) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "textual-light"
+        # the caseload, below the palette while the theme changed, is restyled as it shows again
+        assert isinstance(app.screen, CaseloadScreen)
+        assert app.screen.query_one(CaseloadTable).styles.background != dark
 
 
 async def test_admit_from_the_caseload_adds_the_row(app, settle) -> None:

@@ -101,8 +101,10 @@ class RestylesOnlyWhenStale:
 
     Textual (8.2.8) pushes a screen with ``ScreenResume(refresh_styles=True)``, which restyles
     every widget of the screen: for a new screen that is a second styling right after the
-    mounting styled them (a third of a 170-widget form's opening), and for a screen the app
-    keeps (the patient plan) a restyle of what has not changed. Styles go stale only when the
+    mounting styled them (a third of a 170-widget form's opening), and for a screen shown again
+    (the caseload, Today or the plan after a form or a dialog closes) a restyle of what has not
+    changed. Every tplan screen takes this mixin (17% fewer stylings on the Today, week, group,
+    caseload and co-sign tests). Styles go stale only when the
     theme changes (``theme_changed_signal``); a class or pseudo-class change restyles its own
     widgets at once. Screen handles the event in the private ``_on_screen_resume``; this one
     runs first along the MRO and only clears the flag.

@@ -11,10 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.fields import literal
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(RestylesOnlyWhenStale, ModalScreen[bool]):
     """Ask one question; dismisses with True (yes) or False (no)."""
 
     DEFAULT_CSS = """

@@ -15,10 +15,11 @@ from textual.widgets.option_list import Option
 from tplan.domain import TreatmentGroup
 from tplan.services import SessionKey
 from tplan.services.agenda import day_text
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.fields import literal
 
 
-class GroupPicker(ModalScreen[SessionKey | None]):
+class GroupPicker(RestylesOnlyWhenStale, ModalScreen[SessionKey | None]):
     """A list of group sessions; ``enter`` opens one, ``escape`` closes."""
 
     DEFAULT_CSS = """

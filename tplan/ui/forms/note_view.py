@@ -22,6 +22,7 @@ from tplan.domain import (
     ScreenResultValue,
 )
 from tplan.services import NoteStateError
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.base import FieldReader, FormScreen, person_name, private_record_text
 from tplan.ui.forms.fields import FieldRow, choice, enum_options, literal, text_area, text_input
 from tplan.ui.widgets.footer import KeyFooter
@@ -128,7 +129,7 @@ def render_note(note: ProgressNote, patient: Patient) -> Text:
     return out
 
 
-class NoteView(ModalScreen[Patient | None]):
+class NoteView(RestylesOnlyWhenStale, ModalScreen[Patient | None]):
     """A signed note, read-only. Dismisses with the updated Patient when an addendum was added."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

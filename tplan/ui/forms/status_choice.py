@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tplan.domain import ObjectiveStatus
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.fields import literal
 
 STATUS_WORDS = {
@@ -25,7 +26,7 @@ STATUS_WORDS = {
 }
 
 
-class StatusChoice(ModalScreen[ObjectiveStatus | None]):
+class StatusChoice(RestylesOnlyWhenStale, ModalScreen[ObjectiveStatus | None]):
     """Pick a status (the suggested next one highlighted); escape keeps the current one."""
 
     DEFAULT_CSS = """

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tplan.services.caseload_summary import read_summary
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.read_only import editing
 from tplan.ui.widgets.caseload_lines import (
     line_from_row,
@@ -57,7 +58,7 @@ class DirectoryEntry:
     active: bool
 
 
-class CaseloadScreen(Screen[None]):
+class CaseloadScreen(RestylesOnlyWhenStale, Screen[None]):
     """What a counselor opens every morning."""
 
     HELP_TITLE = "Caseload"

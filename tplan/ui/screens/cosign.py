@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from tplan.domain import Patient
 from tplan.services import WaitingNote
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.base import private_record_text, save_error_message
 from tplan.ui.forms.cosign_forms import ReturnForm
 from tplan.ui.forms.note_view import render_note
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from tplan.ui.app import TplanApp
 
 
-class CosignScreen(Screen[None]):
+class CosignScreen(RestylesOnlyWhenStale, Screen[None]):
     HELP_TITLE = "Notes to co-sign"
     DEFAULT_CSS = """
     CosignScreen #cosign-list { height: 2fr; }

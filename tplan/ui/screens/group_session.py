@@ -46,6 +46,7 @@ from tplan.domain.group_notes import (
 from tplan.services import SessionKey, StoreError
 from tplan.services.agenda import day_text
 from tplan.services.group_notes import NobodyNewToSign, describe_finding
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.forms.confirm import ConfirmDialog
 from tplan.ui.forms.fields import literal
 from tplan.ui.read_only import editing
@@ -125,7 +126,7 @@ class ObjectiveList(OptionList):
     ]
 
 
-class GroupSessionScreen(Screen[None]):
+class GroupSessionScreen(RestylesOnlyWhenStale, Screen[None]):
     """One group session: the shared part once, then every present member's part."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tplan.ui.compat import RestylesOnlyWhenStale
+
 HelpRow = tuple[str, str]
 """(key as shown, what it does)"""
 
@@ -74,7 +76,7 @@ def screen_words(class_name: str) -> str:
     words = re.findall(r"[A-Z][a-z0-9]*", class_name.removesuffix("Screen")) or [class_name]
     return " ".join([words[0], *(w.lower() for w in words[1:])])
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(RestylesOnlyWhenStale, ModalScreen[None]):
     """A key list; F1 or escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -24,6 +24,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.top_bar import TopBar
 
@@ -121,7 +122,7 @@ def open_attendance(app: TplanApp, key: SessionKey, title: str) -> None:
     app.push_screen(AttendanceForm(app.workspace, app.workspace.session(key), title))
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(RestylesOnlyWhenStale, Screen[None]):
     """The start screen: what today holds and what is left to do."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from tplan.services.agenda import AgendaSession, day_text
 from tplan.services.week import Week, monday_of
+from tplan.ui.compat import RestylesOnlyWhenStale
 from tplan.ui.screens.today import fit, open_attendance
 from tplan.ui.widgets.footer import KeyFooter
 from tplan.ui.widgets.top_bar import TopBar
@@ -78,7 +79,7 @@ class WeekTable(DataTable[Text]):
             super().action_cursor_right()
 
 
-class WeekScreen(Screen[None]):
+class WeekScreen(RestylesOnlyWhenStale, Screen[None]):
     """One week of the clinic's sessions with how far their paperwork is."""
 
     DEFAULT_CSS = """
