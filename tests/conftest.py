@@ -48,7 +48,7 @@ cores (bench/suite.py), the README command took 170 s with 3 workers, 151 s with
 MANY_WORKERS = 12
 """Beyond a dozen workers, more cores than that only add PostgreSQL servers and memory."""
 
-SLOWEST_FIRST = ("ui", "stress", "services", "cli", "export", "store")
+SLOWEST_FIRST = ("ui", "stress", "services", "clinical", "cli", "export", "store")
 """Test directories by the time their tests take, longest first; the rest come after."""
 
 
