@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -70,19 +72,52 @@ def test_failed_note_save_changes_nothing_and_can_be_retried(
     assert not [p for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
+SAVE_AFTER_GO = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from stress_factories import TODAY, note
+from tplan.services import FixedClock, Workspace
+from tplan.store import SaveError, open_repository
+workspace = Workspace(open_repository(sys.argv[1], "J. Park"), FixedClock(TODAY))
+print("open", flush=True)
+sys.stdin.readline()
+try:
+    workspace.save_draft(workspace.patients()[0].id, note(7))
+except SaveError as exc:
+    print(f"refused: {exc}", flush=True)
+else:
+    print("saved", flush=True)
+sys.stdin.readline()
+workspace.close()
+"""
+"""Opens the records, then on a line from the parent saves a note and says what happened."""
+
+NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+"""As root: the same process without the capabilities that let root write anywhere."""
+
+
 def test_read_only_directory(db_path: Path) -> None:
+    """Root ignores a directory's modes, so as root (CI) the save runs in a child process
+    that has dropped the capabilities to, as any counselor's account would be refused."""
     seed(db_path)
-    workspace = Workspace(open_repository(db_path, "J. Park"), FixedClock(TODAY))
-    pid = workspace.patients()[0].id
     before = db_path.read_bytes()
-    db_path.parent.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    command = [sys.executable, "-c", SAVE_AFTER_GO, str(db_path), str(Path(__file__).parent)]
+    child = subprocess.Popen(
+        NO_OVERRIDE + command if os.geteuid() == 0 else command,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert child.stdin is not None and child.stdout is not None
     try:
-        with pytest.raises(SaveError, match="Permission denied"):
-            workspace.save_draft(pid, note(7))
+        assert child.stdout.readline().strip() == "open"
+        db_path.parent.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        answer = child.stdout.readline()
     finally:
         db_path.parent.chmod(0o700)
-        workspace.close()
+        child.communicate("done\n", timeout=30)
+    assert answer.startswith("refused:") and "Permission denied" in answer, answer
+    assert SECRET not in answer
     assert db_path.read_bytes() == before
 
 
