@@ -1,8 +1,8 @@
 """The chart printed by a real browser: headless Chromium print-to-pdf, read back by pdftotext.
 
-Runs where ``chromium`` and ``pdftotext`` are installed (``apt-get install chromium
-poppler-utils``) and is skipped elsewhere: CI does not install a browser, so there the HTML
-structure tests (test_printable_chart.py) stand in for it. docs/EXPORTS.md says how to run it.
+Needs ``chromium`` and ``pdftotext`` (``apt-get install chromium poppler-utils``; `.ci/run`
+installs them when missing). Without them the test fails with that reason, as the PostgreSQL
+tests do without a server: it is never skipped. docs/EXPORTS.md says more.
 """
 
 from __future__ import annotations
@@ -17,10 +17,15 @@ import pytest
 from tplan.domain import ExportFormat, Patient
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or shutil.which("pdftotext") is None,
-    reason="manual print check: needs chromium and pdftotext (poppler-utils)",
-)
+
+
+@pytest.fixture(autouse=True)
+def _print_tools() -> None:
+    if CHROMIUM is None or shutil.which("pdftotext") is None:
+        pytest.fail(
+            "the print check needs chromium and pdftotext: "
+            "apt-get install -y chromium poppler-utils (.ci/run does this)", pytrace=False
+        )
 
 
 def printed_pages(html: str, tmp_path: Path) -> list[str]:
