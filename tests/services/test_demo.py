@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -14,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from services_factories import regenerate_demo
 
 from tplan.clinical.engine import suggest
 from tplan.domain import (
@@ -37,8 +36,6 @@ from tplan.services.demo import (
     shift_patient,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-GENERATOR = REPO / "sample_data" / "generate_demo.py"
 
 OTHER_DAY = date(2031, 7, 9)
 """A 'today' far from the anchor (and across leap years) to check that the shift keeps stories."""
@@ -225,7 +222,7 @@ def test_loading_leaves_the_bundled_file_unchanged() -> None:
 
 def test_the_generator_regenerates_the_bundled_files_identically(tmp_path: Path) -> None:
     out = tmp_path / "demo_caseload.json"
-    subprocess.run([sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True)
+    regenerate_demo(out)
     assert out.read_bytes() == demo_file().read_bytes()
     assert (tmp_path / EXPECTED_FILE).read_bytes() == demo_file(EXPECTED_FILE).read_bytes()
     assert out.stat().st_mode & 0o777 == 0o600

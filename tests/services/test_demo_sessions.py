@@ -3,14 +3,13 @@ today partly recorded, and suggestions that read the sessions (still all six kin
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 import pytest
+from services_factories import regenerate_demo
 
 from tplan.clinical import SessionBook, suggest
 from tplan.domain import AttendanceStatus, Patient, SessionStatus, Suggestion, SuggestionKind
@@ -23,7 +22,6 @@ from tplan.services.demo import (
     load_demo_sessions,
 )
 
-GENERATOR = Path(__file__).resolve().parents[2] / "sample_data" / "generate_demo.py"
 TODAYS = (DEMO_ANCHOR, date(2031, 7, 9), DEMO_ANCHOR + timedelta(days=3))
 TODAY_IDS = ["anchor", "other-day", "a-thursday-later"]
 
@@ -107,6 +105,6 @@ def test_weekdays_move_with_the_dates() -> None:
 
 def test_the_generator_regenerates_the_bundled_sessions_identically(tmp_path: Path) -> None:
     out = tmp_path / "demo_caseload.json"
-    subprocess.run([sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True)
+    regenerate_demo(out)
     assert (tmp_path / SESSIONS_FILE).read_bytes() == demo_file(SESSIONS_FILE).read_bytes()
     assert (tmp_path / SESSIONS_FILE).stat().st_mode & 0o777 == 0o600
