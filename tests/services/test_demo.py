@@ -36,7 +36,6 @@ from tplan.services.demo import (
     shift_patient,
 )
 
-
 OTHER_DAY = date(2031, 7, 9)
 """A 'today' far from the anchor (and across leap years) to check that the shift keeps stories."""
 TODAYS = (DEMO_ANCHOR, date.today(), OTHER_DAY)
