@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ import psycopg
 import pytest
 import rewrite_ahead
 import shared_css
-from postgres_server import ServerUnavailable, TestServer
+from postgres_server import ServerUnavailable, TestServer, make_template_home
 
 shared_css.install()  # each piece of Textual CSS parsed once per test process, not per app
 
@@ -126,11 +127,17 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 _REWRITING: list[object] = []
 
 
+_TEMPLATE_HOMES: list[Path] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """The xdist controller rewrites the test modules' asserts once for all workers."""
+    """The xdist controller rewrites the test modules' asserts once for all workers, and makes
+    the folder of the run's template PostgreSQL cluster."""
     thread = rewrite_ahead.start(config, Path(__file__).parent)
     if thread is not None:
         _REWRITING.append(thread)
+    if not hasattr(config, "workerinput"):
+        _TEMPLATE_HOMES.append(make_template_home())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -142,5 +149,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     pytest's five nothing to walk."""
     for thread in _REWRITING:
         thread.join()  # type: ignore[attr-defined]
+    for home in _TEMPLATE_HOMES:
+        shutil.rmtree(home, ignore_errors=True)
     gc.collect()
     gc.freeze()

@@ -14,6 +14,7 @@ that need it fail with that message.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 import pwd
@@ -52,6 +53,22 @@ def server_bindir() -> Path:
     return bindir
 
 
+TEMPLATE_ENV = "TPLAN_TEST_PG_TEMPLATE"
+"""Where this run's template cluster lives (``make_template_home``)."""
+
+
+def make_template_home() -> Path:
+    """A folder for one initdb'd cluster that every test process of the run copies (~0.05 s)
+    instead of running initdb itself (~0.8 s of CPU each, six times on a 2-core run). The
+    pytest-xdist controller makes it before the workers start (they inherit the variable)
+    and removes it at the end; the first worker that needs a server runs initdb into it."""
+    home = Path(tempfile.mkdtemp(prefix="tplan-pg-template-"))
+    if os.geteuid() == 0:
+        shutil.chown(home, "nobody")  # initdb and cp run as nobody (see TestServer)
+    os.environ[TEMPLATE_ENV] = str(home)
+    return home
+
+
 class TestServer:
     """One throwaway cluster; ``url(db)`` names a database on it."""
 
@@ -84,12 +101,30 @@ class TestServer:
                 f"{(done.stderr or done.stdout).strip()[-2000:]}\n{log}"
             )
 
-    def start(self) -> TestServer:
+    def _initdb(self, data: Path) -> None:
         self._run(
-            str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
+            str(self.bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust",
             "-E", "UTF8", "--no-locale", "--no-instructions",
             *(() if self.durable else ("--no-sync",)),
         )
+
+    def _copy_template(self, template: Path) -> None:
+        """Copy the run's template cluster, the first worker to get here creating it."""
+        with (template / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            cluster = template / "data"
+            if not (template / "ready").exists():
+                shutil.rmtree(cluster, ignore_errors=True)  # a half-made one of a failed try
+                self._initdb(cluster)
+                (template / "ready").touch()
+        self._run("cp", "-a", str(cluster), str(self.data))
+
+    def start(self) -> TestServer:
+        template = os.environ.get(TEMPLATE_ENV)
+        if template and not self.durable:
+            self._copy_template(Path(template))
+        else:
+            self._initdb(self.data)
         self.socket.mkdir()
         if self._as_user:
             shutil.chown(self.socket, "nobody")
