@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import frames_on_demand
 import psycopg
 import pytest
 import rewrite_ahead
@@ -26,6 +27,7 @@ import shared_css
 from postgres_server import ServerUnavailable, TestServer, make_template_home
 
 shared_css.install()  # each piece of Textual CSS parsed once per test process, not per app
+frames_on_demand.install()  # headless apps paint when the test looks, not at every refresh
 
 os.environ["TZ"] = "UTC"  # sessions are scheduled in local wall-clock time: one zone for all
 time.tzset()
@@ -74,6 +76,14 @@ def _run_order(item: pytest.Item) -> tuple[bool, int]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_run_order)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``every_frame`` paint every frame, as a terminal would (frames_on_demand)."""
+    frames_on_demand.Frames.every = (
+        item.get_closest_marker("every_frame") is not None
+        or os.environ.get(frames_on_demand.ENVIRONMENT) == "1"
+    )
 
 
 YOUNG_GENERATION = 20_000

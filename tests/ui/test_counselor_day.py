@@ -46,6 +46,7 @@ def suggestion_badge(app: TplanApp, pid: str) -> str:
     ].text
 
 
+@pytest.mark.every_frame  # painted as a terminal would, frame by frame
 async def test_a_counselors_day_survives_closing_and_reopening(
     app: TplanApp, workspace: Workspace, clock: FixedClock, db_path: str, settle, screen_text
 ) -> None:

@@ -65,6 +65,7 @@ def unrecorded_group_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.every_frame  # painted as a terminal would, frame by frame
 async def test_documenting_a_group_by_keys_signs_every_present_member(
     unrecorded_group_file: Path,
 ) -> None:

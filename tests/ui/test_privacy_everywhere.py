@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from counselor_steps import today_app
 from textual.pilot import Pilot
 
@@ -64,6 +65,7 @@ async def go(pilot: Pilot[None], settle, *keys: str) -> None:
     await settle(pilot)
 
 
+@pytest.mark.every_frame  # painted as a terminal would, frame by frame
 async def test_privacy_shows_only_initials_on_every_screen(
     clinic: Workspace, clock: FixedClock, today: date, settle, screen_text
 ) -> None:
