@@ -58,7 +58,7 @@ def utcnow() -> datetime:
 
 
 def _normalise_newlines(value: object) -> object:
-    if isinstance(value, str):
+    if isinstance(value, str) and "\r" in value:
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
