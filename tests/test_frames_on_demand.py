@@ -40,10 +40,11 @@ def test_the_private_name_exists(owner: type, name: str) -> None:
     assert hasattr(owner, name) or name in owner.__init__.__code__.co_names
 
 
-async def test_a_refresh_paints_nothing_until_the_test_looks(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("every", "paints"), [(False, 0), (True, 1)], ids=["on-demand", "every"])
+async def test_a_refresh_paints_only_every_frame_and_a_look_paints_the_current_state(
+    monkeypatch: pytest.MonkeyPatch, every: bool, paints: int
 ) -> None:
-    monkeypatch.setattr(Frames, "every", False)  # also under TPLAN_TEST_EVERY_FRAME=1
+    monkeypatch.setattr(Frames, "every", every)  # on demand also under TPLAN_TEST_EVERY_FRAME=1
     app = OneWidget()
     async with app.run_test() as pilot:
         widget = app.query_one(Counted)
@@ -51,25 +52,13 @@ async def test_a_refresh_paints_nothing_until_the_test_looks(
         before = widget.renders
         widget.update("second")
         await pilot.pause()
-        assert widget.renders == before  # refreshed, not painted
+        assert widget.renders == before + paints
 
         painted = Frames.painted
         paint(app)
         assert Frames.painted == painted + 1
-        assert widget.renders == before + 1
+        assert widget.renders == before + paints + 1
         assert "second" in str(widget.render())
-
-
-async def test_every_frame_paints_each_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Frames, "every", True)
-    app = OneWidget()
-    async with app.run_test() as pilot:
-        widget = app.query_one(Counted)
-        await pilot.pause()
-        before = widget.renders
-        widget.update("second")
-        await pilot.pause()
-        assert widget.renders == before + 1
 
 
 @pytest.mark.every_frame
