@@ -185,7 +185,7 @@ async def _open_times(path: Path, key: object, runs: int) -> tuple[list[float], 
                 painted = asyncio.Event()
                 start = time.perf_counter()
                 start_cpu = time.process_time()
-                app.push_screen(app.sized(GroupSessionScreen(key)))  # type: ignore[attr-defined]
+                app.push_screen(GroupSessionScreen(key))
                 while not (isinstance(app.screen, GroupSessionScreen) and app.screen.ready):
                     await asyncio.sleep(0)
                 app.screen.call_after_refresh(painted.set)

@@ -214,6 +214,12 @@ async def test_screens_open_with_the_breakpoint_classes_of_the_terminal(app, set
         assert {"-wide", "-short"} <= set(app.screen.classes)
         fresh = app.sized(CaseloadScreen())
         assert {"-wide", "-short"} <= set(fresh.classes)
+        # any screen the app pushes gets them before it is styled
+        pushed = HelpScreen("Caseload", [], [], [])
+        app.push_screen(pushed)
+        assert {"-wide", "-short"} <= set(pushed.classes)
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.resize_terminal(100, 40)
         await settle(pilot)
         assert {"-narrow", "-tall"} <= set(app.screen.classes)

@@ -190,7 +190,7 @@ class TplanApp(QuietCrashes, App[None]):
         if isinstance(self.screen, kind):
             return
         if not any(isinstance(screen, kind) for screen in self.screen_stack):
-            self.push_screen(self.sized(kind()))
+            self.push_screen(kind())
             return
         while not isinstance(self.screen, kind):
             if getattr(self.screen, "dirty", False):
@@ -223,10 +223,26 @@ class TplanApp(QuietCrashes, App[None]):
 
         Textual gives them on the screen's first resize, after every widget has been styled
         once, and then styles them all again (the start screen: about a sixth of the app's
-        start under a profiler). Given up front, the widgets are styled once."""
+        start under a profiler). Given up front, the widgets are styled once. The start
+        screen comes through here, and every screen pushed or switched to (``push_screen``,
+        ``switch_screen``)."""
         if screen.HORIZONTAL_BREAKPOINTS is None and screen.VERTICAL_BREAKPOINTS is None:
             screen.add_class(*self.breakpoint_classes(), update=False)
         return screen
+
+    def _sized_if_new(self, screen: object) -> None:
+        """Size a screen that has never run (one that ran keeps its classes, which Textual
+        updates as it shows it again)."""
+        if isinstance(screen, Screen) and not screen.is_running:
+            self.sized(screen)
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self._sized_if_new(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen: Any) -> Any:  # type: ignore[override]
+        self._sized_if_new(screen)
+        return super().switch_screen(screen)
 
     def open_patient(self, patient_id: str) -> None:
         """Show one patient's plan (from the caseload, the palette or after an admission)."""

@@ -478,7 +478,7 @@ class CaseloadScreen(RestylesOnlyWhenStale, Screen[None]):
         """Supervisors: the notes waiting for co-signature; counselors: notes returned to them."""
         from tplan.ui.screens.cosign import CosignScreen
 
-        self.app.push_screen(self.tplan.sized(CosignScreen()))
+        self.app.push_screen(CosignScreen())
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Admit a patient", "New episode of care (a)", self.action_admit)

@@ -847,7 +847,7 @@ class GroupSessionScreen(RestylesOnlyWhenStale, Screen[None]):
 
 def open_group_session(app: TplanApp, key: SessionKey) -> None:
     """Show the group session screen of ``key``."""
-    app.push_screen(app.sized(GroupSessionScreen(key)))
+    app.push_screen(GroupSessionScreen(key))
 
 
 def document_todays_group(app: TplanApp) -> None:

@@ -694,16 +694,16 @@ def open_plan(app: TplanApp, patient_id: str) -> None:
         current.show_patient(patient_id)
         return
     if not app.is_screen_installed(REUSED_SCREEN):
-        screen = app.sized(PatientScreen(patient_id))
+        screen = PatientScreen(patient_id)
         app.install_screen(screen, REUSED_SCREEN)
     else:
         screen = app.get_screen(REUSED_SCREEN)  # type: ignore[assignment]
         if screen in app.screen_stack:
-            screen = app.sized(PatientScreen(patient_id))
+            screen = PatientScreen(patient_id)
         elif not screen.on_first_tab:
             app.uninstall_screen(screen)
             screen.remove()
-            screen = app.sized(PatientScreen(patient_id))
+            screen = PatientScreen(patient_id)
             app.install_screen(screen, REUSED_SCREEN)
         else:
             screen.show_patient(patient_id)

@@ -354,18 +354,18 @@ class TodayScreen(RestylesOnlyWhenStale, Screen[None]):
         """Supervisors: the notes waiting for co-signature; counselors: notes returned to them."""
         from tplan.ui.screens.cosign import CosignScreen
 
-        self.app.push_screen(self.tplan.sized(CosignScreen()))
+        self.app.push_screen(CosignScreen())
 
     def open_waiting(self, item: WaitingNote) -> None:
         """The co-signature list on this note: co-sign or return it, or read the comment."""
         from tplan.ui.screens.cosign import CosignScreen
 
-        self.app.push_screen(self.tplan.sized(CosignScreen(item.note.id)))
+        self.app.push_screen(CosignScreen(item.note.id))
 
     def action_week(self) -> None:
         from tplan.ui.screens.week import WeekScreen
 
-        self.app.push_screen(self.tplan.sized(WeekScreen(self.tplan.today())))
+        self.app.push_screen(WeekScreen(self.tplan.today()))
 
     def action_refresh(self) -> None:
         self.load()
