@@ -9,8 +9,7 @@ So in the test processes a refresh updates the layout as before but paints nothi
 screen is painted, whole and from the widgets' current state, whenever something looks at it:
 
 - a test reading the screen (``screen_text``, a snapshot): both render a full update;
-- the mouse: Textual itself renders the line under the pointer to find what was clicked (the
-  footer finds the clicked key where it painted it);
+- the mouse: Textual itself renders the line under the pointer to find what was clicked;
 - the end of every ``run_test`` whose body passed: the screen the test leaves is painted once,
   so a widget that cannot render its final state fails the test that left it there.
 
@@ -52,6 +51,12 @@ class Frames:
     every = os.environ.get(ENVIRONMENT) == "1"
     painted = 0
     """Frames painted by a look (for the test of this module)."""
+
+
+def paint_every_frame(marked: bool) -> None:
+    """For the next test: every frame when it is marked ``every_frame`` or the environment
+    asks for it for all tests, otherwise on demand."""
+    Frames.every = marked or os.environ.get(ENVIRONMENT) == "1"
 
 
 def paint(app: App[Any]) -> None:

@@ -87,8 +87,6 @@ class KeyFooter(Widget, can_focus=False):
         self._keys: tuple[ShownKey, ...] = ()
         self._palette: ShownKey | None = None
         self._hovered: ShownKey | None = None
-        self._spans: list[tuple[int, int, ShownKey]] = []
-        """Where each key was drawn (cells from, to), for clicks and hovering."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -130,6 +128,11 @@ class KeyFooter(Widget, can_focus=False):
         return item
 
     def render(self) -> Text:
+        return self._line(self.size.width)[0]
+
+    def _line(self, width: int) -> tuple[Text, list[tuple[int, int, ShownKey]]]:
+        """The footer's line at ``width`` cells, and where each key is on it (cells from, to):
+        a click finds its key from the keys and the width, whether or not it was painted."""
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, ShownKey]] = []
         gap = " " if self.compact else ""
@@ -142,17 +145,17 @@ class KeyFooter(Widget, can_focus=False):
             item = self._item(self._palette, compact=True)
             edge = Text("▏", style=self.get_component_rich_style("key-footer--palette-edge"))
             item = Text.assemble(edge, item, " " if not self.compact else "")
-            start = max(line.cell_len, self.size.width - item.cell_len)
+            start = max(line.cell_len, width - item.cell_len)
             line.truncate(start, pad=True)
             spans.append((start + 1, start + item.cell_len, self._palette))
             line.append_text(item)
-        self._spans = spans
-        return line
+        return line, spans
 
     # --- the mouse -----------------------------------------------------------------------
 
     def _key_at(self, x: int) -> ShownKey | None:
-        return next((shown for start, end, shown in self._spans if start <= x < end), None)
+        spans = self._line(self.size.width)[1]
+        return next((shown for start, end, shown in spans if start <= x < end), None)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         shown = self._key_at(event.x)
