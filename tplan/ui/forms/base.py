@@ -217,6 +217,8 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
             self.patient, self.opened_version = workspace.patient_with_version(patient_id)
         self._initial: dict[str, tuple[Any, ...]] = {}
         self._show_all = False
+        self._status_shown: tuple[str, bool] | None = None
+        """What the status line says now (message, error)."""
         self._saving = False
         self._done = False
 
@@ -413,9 +415,9 @@ class FormScreen(RestylesOnlyWhenStale, ModalScreen[R], Generic[R]):
         if not message and self.read_only:  # the standing reason why saving will fail
             message, error = READ_ONLY_MESSAGE, False
         status = self.query_one("#form-status", Static)
-        if (message, error) == getattr(status, "shown", None):
+        if (message, error) == self._status_shown:
             return  # validation runs after every change: an unchanged line costs no layout
-        status.shown = (message, error)
+        self._status_shown = (message, error)
         status.update(literal(message))
         status.set_class(bool(message) and error, "-error")
         status.set_class(bool(message) and not error, "-info")
