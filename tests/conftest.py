@@ -80,10 +80,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked ``every_frame`` paint every frame, as a terminal would (frames_on_demand)."""
-    frames_on_demand.Frames.every = (
-        item.get_closest_marker("every_frame") is not None
-        or os.environ.get(frames_on_demand.ENVIRONMENT) == "1"
-    )
+    frames_on_demand.paint_every_frame(item.get_closest_marker("every_frame") is not None)
 
 
 YOUNG_GENERATION = 20_000
@@ -135,9 +132,9 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 _REWRITING: list[object] = []
-
-
+"""The controller's assert-rewriting thread (rewrite_ahead), joined at the end."""
 _TEMPLATE_HOMES: list[Path] = []
+"""The run's template PostgreSQL cluster folder (postgres_server), removed at the end."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -151,12 +148,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Also: pytest's last look for unraisable exceptions (raised in ``__del__`` of objects only
-    the cyclic collector frees) runs five full collections after this hook. With the last
-    tests' apps still uncollected, a worker spent 0.4-1.2 s on the first and ~0.15 s on each
-    of the other four, six workers at once on two cores. One collection here finalizes that
-    garbage (and any error it raises is still reported); freezing what survives leaves
-    pytest's five nothing to walk."""
+    """Join the rewriting thread, remove the template cluster, and collect garbage once.
+
+    pytest's last look for unraisable exceptions (raised in ``__del__`` of objects only the
+    cyclic collector frees) runs five full collections after this hook. With the last tests'
+    apps still uncollected, a worker spent 0.4-1.2 s on the first and ~0.15 s on each of the
+    other four, six workers at once on two cores. One collection here finalizes that garbage
+    (and any error it raises is still reported); freezing what survives leaves pytest's five
+    nothing to walk."""
     for thread in _REWRITING:
         thread.join()  # type: ignore[attr-defined]
     for home in _TEMPLATE_HOMES:
